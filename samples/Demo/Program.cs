@@ -1,0 +1,2 @@
+Console.WriteLine("AgentAuth demo: being built.");
+return 1;
