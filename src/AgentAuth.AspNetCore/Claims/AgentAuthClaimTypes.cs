@@ -1,0 +1,41 @@
+namespace AgentAuth.AspNetCore;
+
+/// <summary>
+/// Claim types the AgentAuth scheme puts on the principal. Token claims keep their JWT names (no inbound
+/// claim-type remapping); these constants name them and the claims the scheme adds itself.
+/// </summary>
+public static class AgentAuthClaimTypes
+{
+    /// <summary>The subject: the token's <c>sub</c>, or the key id / thumbprint for signature-only requests.</summary>
+    public const string Subject = "sub";
+
+    /// <summary>The issuer of the token (<c>iss</c>).</summary>
+    public const string Issuer = "iss";
+
+    /// <summary>One claim per granted scope, normalized from a <c>scope</c> string, a <c>scope</c> array or <c>scp</c>.</summary>
+    public const string Scope = "scope";
+
+    /// <summary>The RFC 7638 SHA-256 thumbprint of the key that proved possession (HTTP signature or DPoP proof key).</summary>
+    public const string KeyThumbprint = "cnf_jkt";
+
+    /// <summary>The <c>keyid</c> of the HTTP message signature, when one was verified.</summary>
+    public const string KeyId = "keyid";
+
+    /// <summary>The label of the verified HTTP message signature.</summary>
+    public const string SignatureLabel = "sig_label";
+
+    /// <summary>How the request authenticated; one of the <see cref="AgentAuthenticationModes"/> values.</summary>
+    public const string AuthenticationMode = "auth_method";
+
+    /// <summary>Broker task identifier (<c>task_id</c>), kept as issued.</summary>
+    public const string TaskId = "task_id";
+
+    /// <summary>Broker orchestration identifier (<c>orch_id</c>), kept as issued.</summary>
+    public const string OrchestrationId = "orch_id";
+
+    /// <summary>The token identifier (<c>jti</c>).</summary>
+    public const string TokenId = "jti";
+
+    /// <summary>The informational, flattened RFC 8693 actor chain as JSON (for logging; decisions use <c>Identity.Actor</c>).</summary>
+    public const string ActorChain = "act_chain";
+}
