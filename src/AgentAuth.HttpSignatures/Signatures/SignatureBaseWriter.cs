@@ -1,0 +1,123 @@
+using System.Buffers;
+
+namespace AgentAuth.HttpSignatures;
+
+/// <summary>
+/// Growable UTF-8 output for a signature base: starts in a caller buffer (usually <c>stackalloc</c>) and moves
+/// to an <see cref="ArrayPool{T}"/> array only when that is too small. Accepts only the bytes a signature
+/// base may contain (printable ASCII, HTAB, and LF between lines). <see cref="Dispose"/> returns the rented array.
+/// </summary>
+internal ref struct SignatureBaseWriter
+{
+    private Span<byte> _buffer;
+    private byte[]? _rented;
+    private readonly int _maxLength;
+
+    public SignatureBaseWriter(Span<byte> initialBuffer, int maxLength)
+    {
+        _buffer = initialBuffer;
+        _rented = null;
+        _maxLength = maxLength;
+        Length = 0;
+    }
+
+    public int Length { get; private set; }
+
+    public readonly ReadOnlySpan<byte> Written => _buffer[..Length];
+
+    /// <summary>Set when an append would exceed the maximum length; all later appends fail.</summary>
+    public bool Overflowed { get; private set; }
+
+    public bool TryAppend(byte value)
+    {
+        if (Length == _buffer.Length && !TryGrow(1))
+        {
+            return false;
+        }
+        _buffer[Length++] = value;
+        return true;
+    }
+
+    /// <summary>Appends ASCII text; false (and nothing useful written) when a character is not printable ASCII or HTAB.</summary>
+    public bool TryAppendAscii(ReadOnlySpan<char> text, out bool nonAscii)
+    {
+        nonAscii = false;
+        if (Length + text.Length > _buffer.Length && !TryGrow(text.Length))
+        {
+            return false;
+        }
+        var destination = _buffer.Slice(Length, text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c is not ((>= ' ' and <= '~') or '\t'))
+            {
+                nonAscii = true;
+                return false;
+            }
+            destination[i] = (byte)c;
+        }
+        Length += text.Length;
+        return true;
+    }
+
+    /// <summary>Appends bytes that are known to be valid base output (already-checked ASCII).</summary>
+    public bool TryAppend(ReadOnlySpan<byte> bytes)
+    {
+        if (Length + bytes.Length > _buffer.Length && !TryGrow(bytes.Length))
+        {
+            return false;
+        }
+        bytes.CopyTo(_buffer[Length..]);
+        Length += bytes.Length;
+        return true;
+    }
+
+    /// <summary>Reserves <paramref name="count"/> bytes to write into; <see cref="Advance"/> commits them.</summary>
+    public bool TryGetSpan(int count, out Span<byte> span)
+    {
+        if (Length + count > _buffer.Length && !TryGrow(count))
+        {
+            span = default;
+            return false;
+        }
+        span = _buffer.Slice(Length, count);
+        return true;
+    }
+
+    public void Advance(int count) => Length += count;
+
+    /// <summary>Drops trailing bytes back to <paramref name="length"/> (used to undo whitespace before an obs-fold).</summary>
+    public void Truncate(int length) => Length = length;
+
+    public readonly byte this[int index] => _buffer[index];
+
+    private bool TryGrow(int needed)
+    {
+        if (Overflowed || Length + needed > _maxLength)
+        {
+            Overflowed = true;
+            return false;
+        }
+        var size = Math.Min(Math.Max(_buffer.Length * 2, Length + needed), _maxLength);
+        var next = ArrayPool<byte>.Shared.Rent(size);
+        _buffer[..Length].CopyTo(next);
+        if (_rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_rented);
+        }
+        _rented = next;
+        _buffer = next;
+        return true;
+    }
+
+    public void Dispose()
+    {
+        if (_rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_rented);
+            _rented = null;
+        }
+        _buffer = default;
+    }
+}
