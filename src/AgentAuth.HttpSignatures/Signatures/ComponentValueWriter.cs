@@ -188,7 +188,7 @@ internal static class ComponentValueWriter
     }
 
     /// <summary>One field line: leading/trailing whitespace removed, each obs-fold replaced by a single space.</summary>
-    internal static bool WriteFieldLine(ref SignatureBaseWriter writer, ReadOnlySpan<char> line, out ComponentError error)
+    internal static bool WriteFieldLine(ref SignatureBaseWriter writer, scoped ReadOnlySpan<char> line, out ComponentError error)
     {
         line = TrimOws(line);
         var start = 0;
@@ -217,6 +217,7 @@ internal static class ComponentValueWriter
 
     private static bool WriteByteSequences(ref SignatureBaseWriter writer, FieldLines lines, out ComponentError error)
     {
+        Span<byte> stack = stackalloc byte[512];
         for (var i = 0; i < lines.Count; i++)
         {
             if (i > 0 && !Ascii(ref writer, ", ", out error))
@@ -225,7 +226,7 @@ internal static class ComponentValueWriter
             }
             var line = TrimOws(lines[i]);
             byte[]? rented = null;
-            var bytes = line.Length <= 512 ? stackalloc byte[line.Length] : (rented = ArrayPool<byte>.Shared.Rent(line.Length)).AsSpan(0, line.Length);
+            var bytes = line.Length <= stack.Length ? stack[..line.Length] : (rented = ArrayPool<byte>.Shared.Rent(line.Length)).AsSpan(0, line.Length);
             try
             {
                 for (var j = 0; j < line.Length; j++)
@@ -264,7 +265,7 @@ internal static class ComponentValueWriter
     }
 
     /// <summary>The authority lowercased, without the default port of <paramref name="scheme"/>.</summary>
-    internal static bool WriteAuthority(ref SignatureBaseWriter writer, ReadOnlySpan<char> scheme, ReadOnlySpan<char> authority, out ComponentError error)
+    internal static bool WriteAuthority(ref SignatureBaseWriter writer, scoped ReadOnlySpan<char> scheme, scoped ReadOnlySpan<char> authority, out ComponentError error)
     {
         authority = authority.Trim(" \t");
         var colon = authority.LastIndexOf(':');
@@ -286,7 +287,7 @@ internal static class ComponentValueWriter
         return Lower(ref writer, authority, out error);
     }
 
-    internal static bool Ascii(ref SignatureBaseWriter writer, ReadOnlySpan<char> text, out ComponentError error)
+    internal static bool Ascii(ref SignatureBaseWriter writer, scoped ReadOnlySpan<char> text, out ComponentError error)
     {
         if (writer.TryAppendAscii(text, out var nonAscii))
         {
@@ -297,7 +298,7 @@ internal static class ComponentValueWriter
         return false;
     }
 
-    private static bool Lower(ref SignatureBaseWriter writer, ReadOnlySpan<char> text, out ComponentError error)
+    private static bool Lower(ref SignatureBaseWriter writer, scoped ReadOnlySpan<char> text, out ComponentError error)
     {
         if (!writer.TryGetSpan(text.Length, out var destination))
         {

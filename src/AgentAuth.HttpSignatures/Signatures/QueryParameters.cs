@@ -15,7 +15,7 @@ internal static class QueryParameters
     private const int StackLimit = 256;
 
     /// <summary>Writes the re-encoded value of the single parameter whose re-encoded name is <paramref name="encodedName"/>.</summary>
-    public static bool TryWriteValue(ref SignatureBaseWriter writer, ReadOnlySpan<char> query, ReadOnlySpan<char> encodedName, out ComponentError error)
+    public static bool TryWriteValue(ref SignatureBaseWriter writer, scoped ReadOnlySpan<char> query, scoped ReadOnlySpan<char> encodedName, out ComponentError error)
     {
         var found = -1;
         var foundLength = 0;
@@ -58,8 +58,7 @@ internal static class QueryParameters
     /// <summary>Whether the re-encoding of <paramref name="raw"/> equals <paramref name="encoded"/>.</summary>
     private static bool EncodedEquals(ReadOnlySpan<char> raw, ReadOnlySpan<char> encoded)
     {
-        Span<byte> initial = stackalloc byte[StackLimit];
-        var writer = new SignatureBaseWriter(initial, int.MaxValue);
+        var writer = new SignatureBaseWriter(StackLimit, int.MaxValue);
         try
         {
             return TryWriteReencoded(ref writer, raw, out _) && Ascii.Equals(writer.Written, encoded);
@@ -71,7 +70,7 @@ internal static class QueryParameters
     }
 
     /// <summary>Decodes <paramref name="raw"/> as a form-urlencoded name or value and writes it percent-encoded again.</summary>
-    public static bool TryWriteReencoded(ref SignatureBaseWriter writer, ReadOnlySpan<char> raw, out ComponentError error)
+    public static bool TryWriteReencoded(ref SignatureBaseWriter writer, scoped ReadOnlySpan<char> raw, out ComponentError error)
     {
         byte[]? rented = null;
         var bytes = raw.Length * 3 <= StackLimit ? stackalloc byte[StackLimit] : (rented = ArrayPool<byte>.Shared.Rent(raw.Length * 3));
@@ -97,12 +96,9 @@ internal static class QueryParameters
                 else
                 {
                     // A raw non-ASCII character in the target: UTF-8 encode it as the URL parser would.
-                    Span<char> one = [c];
-                    if (char.IsHighSurrogate(c) && i + 1 < raw.Length)
-                    {
-                        one = [c, raw[++i]];
-                    }
-                    length += Encoding.UTF8.GetBytes(one, bytes[length..]);
+                    var count = char.IsHighSurrogate(c) && i + 1 < raw.Length ? 2 : 1;
+                    length += Encoding.UTF8.GetBytes(raw.Slice(i, count), bytes[length..]);
+                    i += count - 1;
                 }
             }
             var decoded = bytes[..length];
@@ -123,7 +119,7 @@ internal static class QueryParameters
         }
     }
 
-    private static bool WriteEncoded(ref SignatureBaseWriter writer, ReadOnlySpan<byte> bytes, out ComponentError error)
+    private static bool WriteEncoded(ref SignatureBaseWriter writer, scoped ReadOnlySpan<byte> bytes, out ComponentError error)
     {
         foreach (var b in bytes)
         {

@@ -3,27 +3,26 @@ using System.Buffers;
 namespace AgentAuth.HttpSignatures;
 
 /// <summary>
-/// Growable UTF-8 output for a signature base: starts in a caller buffer (usually <c>stackalloc</c>) and moves
-/// to an <see cref="ArrayPool{T}"/> array only when that is too small. Accepts only the bytes a signature
+/// Growable UTF-8 output for a signature base in an <see cref="ArrayPool{T}"/> array (no allocation in steady
+/// state). A plain struct, not a ref struct, so it can be passed by reference next to spans of any lifetime. Accepts only the bytes a signature
 /// base may contain (printable ASCII, HTAB, and LF between lines). <see cref="Dispose"/> returns the rented array.
 /// </summary>
-internal ref struct SignatureBaseWriter
+internal struct SignatureBaseWriter : IDisposable
 {
-    private Span<byte> _buffer;
-    private byte[]? _rented;
+    private byte[] _buffer;
     private readonly int _maxLength;
 
-    public SignatureBaseWriter(Span<byte> initialBuffer, int maxLength)
+    public SignatureBaseWriter(int initialCapacity, int maxLength)
     {
-        _buffer = initialBuffer;
-        _rented = null;
+        _buffer = ArrayPool<byte>.Shared.Rent(Math.Min(initialCapacity, maxLength));
         _maxLength = maxLength;
         Length = 0;
+        Overflowed = false;
     }
 
     public int Length { get; private set; }
 
-    public readonly ReadOnlySpan<byte> Written => _buffer[..Length];
+    public readonly ReadOnlySpan<byte> Written => _buffer.AsSpan(0, Length);
 
     /// <summary>Set when an append would exceed the maximum length; all later appends fail.</summary>
     public bool Overflowed { get; private set; }
@@ -39,14 +38,14 @@ internal ref struct SignatureBaseWriter
     }
 
     /// <summary>Appends ASCII text; false (and nothing useful written) when a character is not printable ASCII or HTAB.</summary>
-    public bool TryAppendAscii(ReadOnlySpan<char> text, out bool nonAscii)
+    public bool TryAppendAscii(scoped ReadOnlySpan<char> text, out bool nonAscii)
     {
         nonAscii = false;
         if (Length + text.Length > _buffer.Length && !TryGrow(text.Length))
         {
             return false;
         }
-        var destination = _buffer.Slice(Length, text.Length);
+        var destination = _buffer.AsSpan(Length, text.Length);
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
@@ -62,13 +61,13 @@ internal ref struct SignatureBaseWriter
     }
 
     /// <summary>Appends bytes that are known to be valid base output (already-checked ASCII).</summary>
-    public bool TryAppend(ReadOnlySpan<byte> bytes)
+    public bool TryAppend(scoped ReadOnlySpan<byte> bytes)
     {
         if (Length + bytes.Length > _buffer.Length && !TryGrow(bytes.Length))
         {
             return false;
         }
-        bytes.CopyTo(_buffer[Length..]);
+        bytes.CopyTo(_buffer.AsSpan(Length));
         Length += bytes.Length;
         return true;
     }
@@ -81,7 +80,7 @@ internal ref struct SignatureBaseWriter
             span = default;
             return false;
         }
-        span = _buffer.Slice(Length, count);
+        span = _buffer.AsSpan(Length, count);
         return true;
     }
 
@@ -101,23 +100,19 @@ internal ref struct SignatureBaseWriter
         }
         var size = Math.Min(Math.Max(_buffer.Length * 2, Length + needed), _maxLength);
         var next = ArrayPool<byte>.Shared.Rent(size);
-        _buffer[..Length].CopyTo(next);
-        if (_rented is not null)
-        {
-            ArrayPool<byte>.Shared.Return(_rented);
-        }
-        _rented = next;
+        _buffer.AsSpan(0, Length).CopyTo(next);
+        ArrayPool<byte>.Shared.Return(_buffer);
         _buffer = next;
         return true;
     }
 
     public void Dispose()
     {
-        if (_rented is not null)
+        if (_buffer is { Length: > 0 })
         {
-            ArrayPool<byte>.Shared.Return(_rented);
-            _rented = null;
+            ArrayPool<byte>.Shared.Return(_buffer);
         }
-        _buffer = default;
+        _buffer = [];
+        Length = 0;
     }
 }
