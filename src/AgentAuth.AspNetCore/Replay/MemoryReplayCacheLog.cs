@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace AgentAuth.AspNetCore;
 
-/// <summary>Log messages of <see cref="MemoryReplayCache"/>. Event ids 7000–7049 belong to the replay caches; never log keys.</summary>
+/// <summary>Log messages of <see cref="MemoryReplayCache"/>. Event ids 7000–7019 (PostgreSQL: 7020–7039); never log keys.</summary>
 internal static partial class MemoryReplayCacheLog
 {
     [LoggerMessage(EventId = 7001, EventName = "ReplayCacheFull", Level = LogLevel.Warning,
