@@ -10,12 +10,14 @@ internal sealed class KeySet<TKey> where TKey : class
 {
     private readonly FrozenDictionary<string, TKey> _byKeyId;
     private readonly FrozenDictionary<string, TKey> _byThumbprint;
+    private readonly KeySetEntry<TKey>[] _entries;
 
     public KeySet(IReadOnlyList<KeySetEntry<TKey>> entries)
     {
         var byKeyId = new Dictionary<string, TKey>(StringComparer.Ordinal);
         var byThumbprint = new Dictionary<string, TKey>(StringComparer.Ordinal);
         var all = new TKey[entries.Count];
+        _entries = entries.ToArray();
         for (var i = 0; i < entries.Count; i++)
         {
             var entry = entries[i];
@@ -39,6 +41,9 @@ internal sealed class KeySet<TKey> where TKey : class
     public IReadOnlyList<TKey> Keys { get; }
 
     public int Count => Keys.Count;
+
+    /// <summary>The entries the set was built from, so sets can be merged.</summary>
+    public IReadOnlyList<KeySetEntry<TKey>> Entries => _entries;
 
     public bool ContainsKeyId(string keyId) => _byKeyId.ContainsKey(keyId);
 

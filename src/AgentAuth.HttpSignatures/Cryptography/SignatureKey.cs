@@ -167,23 +167,8 @@ public abstract class SignatureKey : IDisposable
         {
             throw new ArgumentException(error, nameof(rfc9421Algorithm));
         }
-        RSAParameters parameters;
-        try
-        {
-            parameters = rsa.ExportParameters(includePrivateParameters: true);
-        }
-        catch (CryptographicException)
-        {
-            parameters = rsa.ExportParameters(includePrivateParameters: false);
-        }
-        try
-        {
-            return RsaSignatureKey.Create(parameters, algorithm!, jose, keyId, out error) ?? throw new ArgumentException(error, nameof(rsa));
-        }
-        finally
-        {
-            RsaSignatureKey.Clear(parameters);
-        }
+        var copy = RsaSignatureKey.Copy(rsa, out var canSign);
+        return RsaSignatureKey.Create(copy, canSign, algorithm!, jose, keyId, out error) ?? throw new ArgumentException(error, nameof(rsa));
     }
 
     /// <summary>

@@ -268,7 +268,8 @@ public sealed class Jwk
                 error = "incomplete JSON";
                 return false;
             }
-            if (reader.Read())
+            var rest = utf8Json[(int)reader.BytesConsumed..];
+            if (rest.TrimStart(" \t\r\n"u8).Length != 0)
             {
                 document.Dispose();
                 document = null;

@@ -13,7 +13,7 @@ namespace AgentAuth.AspNetCore.Tests.Authorization;
 /// A <see cref="WebApplicationFactory{TEntryPoint}"/> over an in-test host: routing, authentication, authorization,
 /// the controllers of this folder only, and whatever services and endpoints a test adds.
 /// </summary>
-internal sealed class ScopeTestAppFactory(
+public sealed class ScopeTestAppFactory(
     Action<IServiceCollection> configureServices,
     Action<IEndpointRouteBuilder> mapEndpoints,
     bool withControllers = false) : WebApplicationFactory<ScopeTestAppFactory>
@@ -57,6 +57,9 @@ internal sealed class ScopeTestAppFactory(
                     });
                 });
             });
+
+    // The factory points the content root at a solution-relative project folder; this host has no content.
+    protected override void ConfigureWebHost(IWebHostBuilder builder) => builder.UseContentRoot(AppContext.BaseDirectory);
 
     /// <summary>Keeps other test folders' controllers out of these apps.</summary>
     private sealed class ThisFolderControllers : ControllerFeatureProvider

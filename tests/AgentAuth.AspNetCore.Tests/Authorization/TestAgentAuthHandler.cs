@@ -16,6 +16,9 @@ internal sealed class TestAgentAuthHandler(IOptionsMonitor<AuthenticationSchemeO
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string ScopesHeader = "X-Test-Scopes";
+
+    /// <summary>The <see cref="ScopesHeader"/> value of an authenticated caller with no scopes (an empty header is not sent).</summary>
+    public const string NoScopes = "(none)";
     public const string AuthMethodHeader = "X-Test-Auth-Method";
     public const string RolesHeader = "X-Test-Roles";
 
@@ -42,6 +45,10 @@ internal sealed class TestAgentAuthHandler(IOptionsMonitor<AuthenticationSchemeO
         var claims = new List<Claim> { new(AgentAuthClaimTypes.Subject, "agent-1") };
         foreach (var scope in scopes.ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
+            if (scope == NoScopes)
+            {
+                continue;
+            }
             claims.Add(new Claim(AgentAuthClaimTypes.Scope, scope));
         }
         var authMethod = Request.Headers[AuthMethodHeader].ToString();
