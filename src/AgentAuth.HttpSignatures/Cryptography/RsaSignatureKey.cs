@@ -1,0 +1,203 @@
+using System.Security.Cryptography;
+using AgentAuth.HttpSignatures.Keys;
+
+namespace AgentAuth.HttpSignatures.Cryptography;
+
+/// <summary>
+/// An RSA key bound to one padding family: RSASSA-PSS (<c>rsa-pss-sha512</c>; JWS PS256/384/512, salt = hash length)
+/// or RSASSA-PKCS1-v1_5 (<c>rsa-v1_5-sha256</c>; JWS RS256/384/512).
+/// </summary>
+internal sealed class RsaSignatureKey : SignatureKey
+{
+    public const int MinimumKeySize = 2048;
+
+    private readonly RSA _rsa;
+    private readonly bool _pss;
+    private readonly int _modulusSize;
+    private readonly string _n;
+    private readonly string _e;
+
+    private RsaSignatureKey(RSA rsa, bool pss, bool canSign, int modulusSize, string n, string e, string? keyId, string? joseAlgorithm)
+        : base(keyId, joseAlgorithm)
+    {
+        _rsa = rsa;
+        _pss = pss;
+        CanSign = canSign;
+        _modulusSize = modulusSize;
+        _n = n;
+        _e = e;
+    }
+
+    public override string Algorithm => _pss ? HttpSignatureAlgorithms.RsaPssSha512 : HttpSignatureAlgorithms.RsaV15Sha256;
+
+    public override bool CanSign { get; }
+
+    public override int SignatureSize => _modulusSize;
+
+    /// <summary>
+    /// Resolves the RFC 9421 algorithm and JWS restriction from a requested name (RFC 9421 or JWS) and a JWK <c>alg</c>.
+    /// </summary>
+    public static bool TryResolveAlgorithm(string? requested, string? jwkAlgorithm, out string? rfc9421Algorithm, out string? joseAlgorithm, out string? error)
+    {
+        rfc9421Algorithm = null;
+        joseAlgorithm = null;
+        bool? pss = null;
+        if (requested is not null)
+        {
+            switch (requested)
+            {
+                case HttpSignatureAlgorithms.RsaPssSha512: pss = true; break;
+                case HttpSignatureAlgorithms.RsaV15Sha256: pss = false; break;
+                case var jose when JoseAlgorithms.IsRsaPss(jose): pss = true; joseAlgorithm = jose; break;
+                case var jose when JoseAlgorithms.IsRsaPkcs1(jose): pss = false; joseAlgorithm = jose; break;
+                default:
+                    error = "'" + requested + "' is not an RSA signature algorithm";
+                    return false;
+            }
+        }
+        if (jwkAlgorithm is not null)
+        {
+            var jwkPss = JoseAlgorithms.IsRsaPss(jwkAlgorithm);
+            if (!jwkPss && !JoseAlgorithms.IsRsaPkcs1(jwkAlgorithm))
+            {
+                error = "JWK alg '" + jwkAlgorithm + "' is not an RSA signature algorithm";
+                return false;
+            }
+            if ((pss is not null && pss != jwkPss) || (joseAlgorithm is not null && joseAlgorithm != jwkAlgorithm))
+            {
+                error = "the requested algorithm '" + requested + "' contradicts the JWK alg '" + jwkAlgorithm + "'";
+                return false;
+            }
+            pss = jwkPss;
+            joseAlgorithm = jwkAlgorithm;
+        }
+        if (pss is null)
+        {
+            error = "an RSA key needs an algorithm: set the JWK 'alg' or pass rsa-pss-sha512 or rsa-v1_5-sha256";
+            return false;
+        }
+        rfc9421Algorithm = pss.Value ? HttpSignatureAlgorithms.RsaPssSha512 : HttpSignatureAlgorithms.RsaV15Sha256;
+        error = null;
+        return true;
+    }
+
+    public static RsaSignatureKey? Create(RSAParameters parameters, string rfc9421Algorithm, string? joseAlgorithm, string? keyId, out string? error)
+    {
+        var modulus = parameters.Modulus;
+        var exponent = parameters.Exponent;
+        if (modulus is null || exponent is null)
+        {
+            error = "RSA key without modulus or exponent";
+            return null;
+        }
+        var n = TrimLeadingZeros(modulus);
+        var e = TrimLeadingZeros(exponent);
+        if (n.Length * 8 < MinimumKeySize || e.IsEmpty)
+        {
+            error = "RSA keys must have at least 2048 bits";
+            return null;
+        }
+        var canSign = parameters.D is not null;
+        if (canSign && (parameters.P is null || parameters.Q is null || parameters.DP is null || parameters.DQ is null || parameters.InverseQ is null))
+        {
+            error = "an RSA private key needs p, q, dp, dq and qi";
+            return null;
+        }
+        var rsa = RSA.Create();
+        try
+        {
+            rsa.ImportParameters(parameters);
+        }
+        catch (CryptographicException)
+        {
+            rsa.Dispose();
+            error = "the RSA key parameters are inconsistent";
+            return null;
+        }
+        error = null;
+        return new RsaSignatureKey(
+            rsa, rfc9421Algorithm == HttpSignatureAlgorithms.RsaPssSha512, canSign, n.Length,
+            Base64UrlStrict.Encode(n), Base64UrlStrict.Encode(e), keyId, joseAlgorithm);
+    }
+
+    public static void Clear(RSAParameters parameters)
+    {
+        CryptographicOperations.ZeroMemory(parameters.D);
+        CryptographicOperations.ZeroMemory(parameters.P);
+        CryptographicOperations.ZeroMemory(parameters.Q);
+        CryptographicOperations.ZeroMemory(parameters.DP);
+        CryptographicOperations.ZeroMemory(parameters.DQ);
+        CryptographicOperations.ZeroMemory(parameters.InverseQ);
+    }
+
+    public override bool Verify(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature) => _pss
+        ? VerifyCore(data, signature, HashAlgorithmName.SHA512, RSASignaturePadding.Pss)
+        : VerifyCore(data, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+
+    public override bool TrySign(ReadOnlySpan<byte> data, Span<byte> destination, out int bytesWritten)
+    {
+        EnsureCanSign();
+        return _pss
+            ? _rsa.TrySignData(data, destination, HashAlgorithmName.SHA512, RSASignaturePadding.Pss, out bytesWritten)
+            : _rsa.TrySignData(data, destination, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1, out bytesWritten);
+    }
+
+    private protected override bool FitsJoseAlgorithm(string alg) => _pss ? JoseAlgorithms.IsRsaPss(alg) : JoseAlgorithms.IsRsaPkcs1(alg);
+
+    private protected override bool VerifyJoseCore(string alg, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature) =>
+        VerifyCore(data, signature, JoseHash(alg), _pss ? RSASignaturePadding.Pss : RSASignaturePadding.Pkcs1);
+
+    private protected override bool TrySignJoseCore(string alg, ReadOnlySpan<byte> data, Span<byte> destination, out int bytesWritten) =>
+        _rsa.TrySignData(data, destination, JoseHash(alg), _pss ? RSASignaturePadding.Pss : RSASignaturePadding.Pkcs1, out bytesWritten);
+
+    private protected override Jwk CreatePublicJwk() => new(Jwk.KeyTypeRsa)
+    {
+        N = _n,
+        E = _e,
+        KeyId = KeyId,
+        Algorithm = JoseAlgorithm ?? (_pss ? JoseAlgorithms.PS512 : JoseAlgorithms.RS256),
+        Use = "sig",
+    };
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _rsa.Dispose();
+        }
+        base.Dispose(disposing);
+    }
+
+    private static HashAlgorithmName JoseHash(string alg) => alg switch
+    {
+        JoseAlgorithms.PS256 or JoseAlgorithms.RS256 => HashAlgorithmName.SHA256,
+        JoseAlgorithms.PS384 or JoseAlgorithms.RS384 => HashAlgorithmName.SHA384,
+        _ => HashAlgorithmName.SHA512,
+    };
+
+    private bool VerifyCore(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature, HashAlgorithmName hash, RSASignaturePadding padding)
+    {
+        if (signature.Length != _modulusSize)
+        {
+            return false;
+        }
+        try
+        {
+            return _rsa.VerifyData(data, signature, hash, padding);
+        }
+        catch (CryptographicException)
+        {
+            return false;
+        }
+    }
+
+    private static ReadOnlySpan<byte> TrimLeadingZeros(byte[] value)
+    {
+        var span = value.AsSpan();
+        while (span.Length > 1 && span[0] == 0)
+        {
+            span = span[1..];
+        }
+        return span;
+    }
+}
