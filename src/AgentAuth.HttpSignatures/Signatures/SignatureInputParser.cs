@@ -11,14 +11,14 @@ internal static class SignatureInputParser
 {
     /// <summary>
     /// Parses the whole header, checks the limits, and returns the member selected by <paramref name="select"/>
-    /// (called for each member in order; the first match wins). With no match, <paramref name="found"/> is false.
+    /// (called for each member in order; the first match wins, <paramref name="matches"/> counts them).
     /// </summary>
     public static bool TryParse<TState>(string input, SignatureInputLimits limits, TState state,
-        Func<TState, SignatureParametersView, bool> select, out SignatureParametersView selected, out bool found, out int count,
+        Func<TState, SignatureParametersView, bool> select, out SignatureParametersView selected, out int matches, out int count,
         out ComponentError? componentError, out string? reason)
     {
         selected = default;
-        found = false;
+        matches = 0;
         count = 0;
         componentError = null;
         if (input.Length > limits.MaxHeaderLength)
@@ -48,10 +48,9 @@ internal static class SignatureInputParser
                 reason = "Signature-Input repeats a label.";
                 return false;
             }
-            if (!found && select(state, view))
+            if (select(state, view) && ++matches == 1)
             {
                 selected = view;
-                found = true;
             }
             if (!reader.TryReadMemberSeparator(out var end))
             {

@@ -12,8 +12,8 @@ internal static class BaseTestHelper
     public static bool TryParseInput(string signatureInput, string? label, out SignatureParametersView view, out ComponentError? componentError, out string? reason)
     {
         var ok = SignatureInputParser.TryParse(signatureInput, SignatureInputLimits.Default, label,
-            static (l, v) => l is null || v.LabelSpan.SequenceEqual(l), out view, out var found, out _, out componentError, out reason);
-        return ok && found;
+            static (l, v) => l is null || v.LabelSpan.SequenceEqual(l), out view, out var matches, out _, out componentError, out reason);
+        return ok && matches > 0;
     }
 
     public static string Build(IHttpMessage message, string signatureInput, string? label = null, StructuredFieldTypes? types = null)
