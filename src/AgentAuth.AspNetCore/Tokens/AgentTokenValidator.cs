@@ -136,8 +136,10 @@ internal sealed class AgentTokenValidator
             var lookup = await policy.Keys.FindAsync(kid, cancellationToken).ConfigureAwait(false);
             switch (lookup.Status)
             {
+                case KeyLookupStatus.Found when lookup.Key!.ForAlgorithm(jwt.Alg) is null:
+                    return Reject("the token's signing key does not fit its algorithm");
                 case KeyLookupStatus.Found:
-                    jwt.ResolvedKeys = lookup.Key!.AsArray;
+                    jwt.ResolvedKeys = lookup.Key.AsArray;
                     return null;
                 case KeyLookupStatus.Unavailable:
                     TokensLog.KeysUnavailable(_logger, policy.Options.Issuer, lookup.Reason!);

@@ -27,6 +27,13 @@ internal sealed class SignatureKeySecurityKey : AsymmetricSecurityKey
         AsArray = [this];
     }
 
+    private long _verificationCount;
+
+    /// <summary>How many signatures were verified with this key (lets tests prove that a cache hit skipped verification).</summary>
+    public long VerificationCount => Interlocked.Read(ref _verificationCount);
+
+    internal void CountVerification() => Interlocked.Increment(ref _verificationCount);
+
     /// <summary>The RFC 7638 thumbprint of the public key.</summary>
     public string Thumbprint { get; }
 

@@ -15,11 +15,6 @@ internal sealed class SignatureKeySignatureProvider : SignatureProvider
         WillCreateSignatures = false;
     }
 
-    /// <summary>Counts verifications (all instances), so tests can prove a cache hit skipped the signature check.</summary>
-    internal static long VerifyCount => Interlocked.Read(ref s_verifyCount);
-
-    private static long s_verifyCount;
-
     public override bool Verify(byte[] input, byte[] signature)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -42,7 +37,7 @@ internal sealed class SignatureKeySignatureProvider : SignatureProvider
 
     private bool VerifyCore(ReadOnlySpan<byte> input, ReadOnlySpan<byte> signature)
     {
-        Interlocked.Increment(ref s_verifyCount);
+        ((SignatureKeySecurityKey)Key).CountVerification();
         return _key.VerifyJose(Algorithm, input, signature);
     }
 

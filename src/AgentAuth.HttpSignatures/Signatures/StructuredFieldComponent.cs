@@ -253,6 +253,13 @@ internal static class StructuredFieldComponent
         return TryWriteMemberAt(ref writer, ref reader, out error) || Fail(writer, out error);
     }
 
+    /// <summary>Canonical serialization of one list member (item or inner list, with parameters) given as text.</summary>
+    internal static bool TryWriteMember(ref SignatureBaseWriter writer, scoped ReadOnlySpan<char> member, out ComponentError error)
+    {
+        var reader = new StructuredFieldReader(member);
+        return (TryWriteMemberAt(ref writer, ref reader, out error) && reader.TryReadEndOfField()) || Fail(writer, out error);
+    }
+
     /// <summary>After a dictionary key: <c>=value;params</c>, or just <c>;params</c> when the value is boolean true.</summary>
     private static bool TryWriteDictionaryValue(ref SignatureBaseWriter writer, scoped ReadOnlySpan<char> member, bool hasValue, out ComponentError error)
     {
