@@ -4,7 +4,7 @@ namespace AgentAuth.AspNetCore;
 /// Why a request failed to authenticate, in the terms the client receives: status code, error code,
 /// description and the challenge family that carries them.
 /// </summary>
-public sealed class AgentAuthFailure
+public sealed record AgentAuthFailure
 {
     /// <summary>Creates a failure.</summary>
     /// <param name="statusCode">The HTTP status (400, 401, 413 or 503).</param>

@@ -44,6 +44,9 @@ public class AgentAuthOptions : AuthenticationSchemeOptions
     /// <summary>The RFC 9421 signature policy: label or tag, required coverage, time window, nonce, algorithms.</summary>
     public HttpSignaturePolicyOptions Signatures { get; } = new();
 
+    /// <summary>DPoP-bound tokens (RFC 9449): <c>Authorization: DPoP</c> with a <c>DPoP</c> proof. Enabled by default when issuers are configured.</summary>
+    public AgentAuthDPoPOptions DPoP { get; } = new();
+
     /// <summary>Clock skew allowed for signature <c>created</c>/<c>expires</c>, token lifetimes and DPoP <c>iat</c>. Default 60 seconds.</summary>
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(60);
 
@@ -71,6 +74,9 @@ public class AgentAuthOptions : AuthenticationSchemeOptions
 
     /// <summary>Include <c>error_description</c> in challenges. Default <see langword="true"/>.</summary>
     public bool IncludeErrorDetails { get; set; } = true;
+
+    /// <summary>What the scheme built from these options (set by post-configuration).</summary>
+    internal AgentAuthRuntime? Runtime { get; set; }
 
     /// <summary>The events raised by the handler, for customization.</summary>
     public new AgentAuthEvents Events

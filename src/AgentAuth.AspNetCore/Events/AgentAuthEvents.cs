@@ -9,6 +9,9 @@ public class AgentAuthEvents
     /// <summary>Invoked first, before any credential is read. Set <c>context.Principal</c> + <c>Success()</c>, <c>NoResult()</c> or <c>Fail()</c> to take over.</summary>
     public Func<AgentAuthMessageReceivedContext, Task> OnMessageReceived { get; set; } = static _ => Task.CompletedTask;
 
+    /// <summary>Invoked after an HTTP message signature verified (before the body digest and replay checks).</summary>
+    public Func<AgentAuthSignatureValidatedContext, Task> OnSignatureValidated { get; set; } = static _ => Task.CompletedTask;
+
     /// <summary>Invoked after all checks passed and the principal was built. Call <c>Fail()</c> to reject.</summary>
     public Func<AgentAuthTokenValidatedContext, Task> OnTokenValidated { get; set; } = static _ => Task.CompletedTask;
 
@@ -24,6 +27,10 @@ public class AgentAuthEvents
     /// <summary>Invokes <see cref="OnMessageReceived"/>.</summary>
     /// <param name="context">The event context.</param>
     public virtual Task MessageReceived(AgentAuthMessageReceivedContext context) => OnMessageReceived(context);
+
+    /// <summary>Invokes <see cref="OnSignatureValidated"/>.</summary>
+    /// <param name="context">The event context.</param>
+    public virtual Task SignatureValidated(AgentAuthSignatureValidatedContext context) => OnSignatureValidated(context);
 
     /// <summary>Invokes <see cref="OnTokenValidated"/>.</summary>
     /// <param name="context">The event context.</param>

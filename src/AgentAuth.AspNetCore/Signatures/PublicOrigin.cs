@@ -7,7 +7,11 @@ internal sealed class PublicOrigin
     {
         Scheme = scheme;
         Authority = authority;
+        Origin = string.Concat(scheme, "://", authority);
     }
+
+    /// <summary><c>scheme://authority</c>, as the DPoP <c>htu</c> starts.</summary>
+    public string Origin { get; }
 
     public string Scheme { get; }
 

@@ -32,6 +32,12 @@ internal sealed class TokenValidationOutcome
     /// <summary>The parsed <c>cnf</c> claim, when the token is key-bound.</summary>
     public ConfirmationClaim? Confirmation { get; }
 
+    /// <summary>
+    /// The token's claims mapped for the principal, computed on first successful use and kept with this (cached) outcome,
+    /// so a token-cache hit does not map the payload again.
+    /// </summary>
+    public TokenClaimSet? Claims { get; set; }
+
     /// <summary>The token's <c>exp</c>.</summary>
     public DateTimeOffset Expires { get; }
 
