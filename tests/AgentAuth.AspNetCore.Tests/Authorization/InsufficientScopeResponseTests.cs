@@ -70,7 +70,7 @@ public sealed class InsufficientScopeResponseTests
         using var anonymous = await client.GetAsync("/data/42");
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
         Assert.Equal(
-            "Bearer resource_metadata=\"https://api.example.com/.well-known/oauth-protected-resource/mcp\"",
+            "Bearer resource_metadata=\"https://api.example.com/.well-known/oauth-protected-resource/mcp\", scope=\"read:data:42\"",
             Assert.Single(anonymous.Headers.GetValues("WWW-Authenticate")));
     }
 
