@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Net.Http.Headers;
 
 namespace AgentAuth.AspNetCore;
 
@@ -14,7 +13,8 @@ namespace AgentAuth.AspNetCore;
 /// AgentAuth caller because a scope was missing, it answers 403 with an RFC 6750 <c>insufficient_scope</c> challenge
 /// naming every scope the endpoint requires (placeholders resolved), <c>Cache-Control: no-store</c>, and a
 /// ProblemDetails body when the application registered <see cref="IProblemDetailsService"/>. Everything else
-/// (not authenticated, other failures, success) goes to the decorated handler unchanged.
+/// (not authenticated, other failures, success) goes to the decorated handler unchanged; before a challenge of a
+/// scope-protected endpoint it records the required scopes for the scheme (<see cref="ScopeChallenge"/>).
 /// </summary>
 internal sealed class InsufficientScopeResultHandler(IAuthorizationMiddlewareResultHandler inner, ILogger<InsufficientScopeResultHandler> logger)
     : IAuthorizationMiddlewareResultHandler
@@ -37,7 +37,27 @@ internal sealed class InsufficientScopeResultHandler(IAuthorizationMiddlewareRes
                 return WriteInsufficientScopeAsync(context, policy, authMethod);
             }
         }
+        if (authorizeResult.Challenged && HasScopeRequirement(policy))
+        {
+            var scopes = RequiredScopes(context, policy);
+            if (scopes.Length > 0)
+            {
+                ScopeChallenge.SetRequiredScopes(context, scopes);
+            }
+        }
         return inner.HandleAsync(next, context, policy, authorizeResult);
+    }
+
+    private static bool HasScopeRequirement(AuthorizationPolicy policy)
+    {
+        foreach (var requirement in policy.Requirements)
+        {
+            if (requirement is ScopeRequirement)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static bool HasScopeFailure(AuthorizationFailure? failure)

@@ -79,19 +79,18 @@ internal sealed class ResourceMetadataOptionsValidator : IValidateOptions<AgentA
     /// <summary>Null when <paramref name="value"/> is an acceptable absolute URL; otherwise what is wrong. Identifiers (resource, issuers) take no query or fragment.</summary>
     private static string? CheckUrl(string? value, bool requireHttps, bool isIdentifier = true)
     {
-        if (string.IsNullOrEmpty(value) || !Uri.TryCreate(value, UriKind.Absolute, out var uri))
+        // On Unix "/api" parses as an absolute file URI, so the scheme check is what rejects relative values.
+        if (string.IsNullOrEmpty(value)
+            || !Uri.TryCreate(value, UriKind.Absolute, out var uri)
+            || !(uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && !requireHttps)))
         {
-            return "must be an absolute URI.";
+            return requireHttps
+                ? "must be an absolute https URI (set RequireHttps = false only for local development)."
+                : "must be an absolute http or https URI.";
         }
         if (value.AsSpan().ContainsAnyExcept(ScopeSyntax.ScopeChars))
         {
             return "must contain only printable ASCII without spaces, '\"' or '\\' (it is written into quoted header parameters).";
-        }
-        if (uri.Scheme != Uri.UriSchemeHttps && !(uri.Scheme == Uri.UriSchemeHttp && !requireHttps))
-        {
-            return requireHttps
-                ? "must use https (set RequireHttps = false only for local development)."
-                : "must use https or http.";
         }
         if (isIdentifier && (uri.Query.Length > 0 || uri.Fragment.Length > 0 || value.Contains('#', StringComparison.Ordinal)))
         {

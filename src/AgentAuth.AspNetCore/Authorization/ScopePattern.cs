@@ -1,17 +1,9 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 
 namespace AgentAuth.AspNetCore;
-
-/// <summary>Why a route placeholder could not be resolved; every value means the pattern fails closed.</summary>
-internal enum PlaceholderFailure
-{
-    None,
-    NoHttpContext,
-    Missing,
-    Empty,
-    InvalidCharacter,
-}
 
 /// <summary>
 /// A required scope compiled once (at attribute construction or startup): literal action and resource, and an
@@ -49,7 +41,7 @@ internal sealed class ScopePattern
         return TryCreate(template, out var pattern, out var error) ? pattern : throw new FormatException(error);
     }
 
-    public static bool TryCreate(string template, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ScopePattern? pattern, [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? error)
+    public static bool TryCreate(string template, [NotNullWhen(true)] out ScopePattern? pattern, [NotNullWhen(false)] out string? error)
     {
         pattern = null;
         var syntax = ScopeSyntax.TrySplit(template, out var actionEnd, out var resourceEnd);
@@ -191,7 +183,7 @@ internal sealed class ScopePattern
 
     public override string ToString() => Template;
 
-    private static PlaceholderFailure TryGetRouteValue(Microsoft.AspNetCore.Routing.RouteValueDictionary routeValues, string name, out string value)
+    private static PlaceholderFailure TryGetRouteValue(RouteValueDictionary routeValues, string name, out string value)
     {
         value = string.Empty;
         if (!routeValues.TryGetValue(name, out var raw) || raw is null)

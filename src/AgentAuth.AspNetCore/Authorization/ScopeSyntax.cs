@@ -2,18 +2,6 @@ using System.Buffers;
 
 namespace AgentAuth.AspNetCore;
 
-/// <summary>Why a string is not an <c>action:resource:identifier</c> scope.</summary>
-internal enum ScopeSyntaxError
-{
-    None,
-    Empty,
-    InvalidCharacter,
-    TooFewParts,
-    EmptyAction,
-    EmptyResource,
-    EmptyIdentifier,
-}
-
 /// <summary>
 /// The scope grammar shared by <see cref="Scope"/>, compiled patterns and the claim check: RFC 6749 §3.3
 /// scope-token characters (printable ASCII except space, <c>"</c> and <c>\</c>), split at the first two

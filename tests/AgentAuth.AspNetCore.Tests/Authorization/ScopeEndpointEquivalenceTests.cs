@@ -72,7 +72,7 @@ public sealed class ScopeEndpointEquivalenceTests : IClassFixture<ScopeEndpointE
     /// <summary>(granted scopes or null for anonymous, auth_method, path suffix, expected status, expected WWW-Authenticate).</summary>
     public static TheoryData<string?, string?, string, int, string?> DataCases() => new()
     {
-        { null, null, "/42", 401, "Bearer" },
+        { null, null, "/42", 401, "Bearer scope=\"read:data:42\"" },
         { "read:data:42", null, "/42", 200, null },
         { "read:data:*", null, "/42", 200, null },
         { "read:data:43", null, "/42", 403, $"Bearer error=\"insufficient_scope\", {Description}, scope=\"read:data:42\"" },
@@ -90,11 +90,12 @@ public sealed class ScopeEndpointEquivalenceTests : IClassFixture<ScopeEndpointE
         { "read:data:*", null, "/a%22b", 403, $"Bearer error=\"insufficient_scope\", {Description}" },
         { "read:data:*", null, "/a%5Cb", 403, $"Bearer error=\"insufficient_scope\", {Description}" },
         { "read:data:*", null, "/%C3%A9", 403, $"Bearer error=\"insufficient_scope\", {Description}" },
+        { null, null, "/a%22b", 401, "Bearer" },
     };
 
     public static TheoryData<string?, int, string?> ReportCases() => new()
     {
-        { null, 401, "Bearer" },
+        { null, 401, "Bearer scope=\"read:reports:q3 admin:reports:*\"" },
         { "read:reports:q3", 200, null },
         { "admin:reports:*", 200, null },
         { "admin:reports:q3", 403, $"Bearer error=\"insufficient_scope\", {Description}, scope=\"read:reports:q3 admin:reports:*\"" },
@@ -103,7 +104,7 @@ public sealed class ScopeEndpointEquivalenceTests : IClassFixture<ScopeEndpointE
 
     public static TheoryData<string?, int, string?> BothCases() => new()
     {
-        { null, 401, "Bearer" },
+        { null, 401, "Bearer scope=\"read:data:* write:data:*\"" },
         { "read:data:* write:data:*", 200, null },
         { "read:data:*", 403, $"Bearer error=\"insufficient_scope\", {Description}, scope=\"read:data:* write:data:*\"" },
         { "write:data:*", 403, $"Bearer error=\"insufficient_scope\", {Description}, scope=\"read:data:* write:data:*\"" },

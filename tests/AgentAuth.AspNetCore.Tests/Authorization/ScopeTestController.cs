@@ -42,14 +42,3 @@ public sealed class ScopeTestController : ControllerBase
     [Authorize(Policy = "Scope:read:reports:q3 admin:reports:*")]
     public string ScopePolicyReports() => "reports";
 }
-
-/// <summary>Class-level and action-level attributes are all-of.</summary>
-[ApiController]
-[Route("ctrl-class")]
-[RequireScope("read:data:*")]
-public sealed class ScopeTestClassController : ControllerBase
-{
-    [HttpGet("both")]
-    [RequireScope("write:data:*")]
-    public string Both() => "both";
-}

@@ -65,8 +65,16 @@ internal sealed class TestAgentAuthHandler(IOptionsMonitor<AuthenticationSchemeO
     {
         Response.StatusCode = 401;
         Response.Headers.CacheControl = "no-store";
-        var metadata = ResourceMetadataChallenge.GetResourceMetadataUrl(Context);
-        Response.Headers.WWWAuthenticate = metadata is null ? "Bearer" : $"Bearer resource_metadata=\"{metadata}\"";
+        var parameters = new List<string>();
+        if (ResourceMetadataChallenge.GetResourceMetadataUrl(Context) is { } metadata)
+        {
+            parameters.Add($"resource_metadata=\"{metadata}\"");
+        }
+        if (ScopeChallenge.GetRequiredScopes(Context) is { } scopes)
+        {
+            parameters.Add($"scope=\"{scopes}\"");
+        }
+        Response.Headers.WWWAuthenticate = parameters.Count == 0 ? "Bearer" : "Bearer " + string.Join(", ", parameters);
         return Task.CompletedTask;
     }
 
