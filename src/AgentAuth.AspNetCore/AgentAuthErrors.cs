@@ -1,0 +1,44 @@
+namespace AgentAuth.AspNetCore;
+
+/// <summary>The error codes the scheme sends. Each is documented in <c>docs/errors.md</c> with its status and headers.</summary>
+public static class AgentAuthErrors
+{
+    /// <summary>Malformed or contradictory credentials (400).</summary>
+    public const string InvalidRequest = "invalid_request";
+
+    /// <summary>A token that is malformed, expired, for another audience, from an untrusted issuer, or not bound as required (401).</summary>
+    public const string InvalidToken = "invalid_token";
+
+    /// <summary>The token lacks a scope the endpoint requires (403).</summary>
+    public const string InsufficientScope = "insufficient_scope";
+
+    /// <summary>The signature covers less than the policy requires (401, with <c>required_input</c>).</summary>
+    public const string InvalidInput = "invalid_input";
+
+    /// <summary>A signature that is malformed, stale, replayed, does not verify, or whose body digest does not match (401).</summary>
+    public const string InvalidSignature = "invalid_signature";
+
+    /// <summary>The signature's <c>keyid</c> names no trusted key (401).</summary>
+    public const string UnknownKey = "unknown_key";
+
+    /// <summary>The key exists but cannot be used (wrong type, private members, untrusted) (401).</summary>
+    public const string InvalidKey = "invalid_key";
+
+    /// <summary>The algorithm is not accepted, or the <c>alg</c> parameter contradicts the key (401).</summary>
+    public const string UnsupportedAlgorithm = "unsupported_algorithm";
+
+    /// <summary><c>created</c> lies in the future beyond the allowed skew (401).</summary>
+    public const string ClockSkew = "clock_skew";
+
+    /// <summary>A DPoP proof problem (401).</summary>
+    public const string InvalidDPoPProof = "invalid_dpop_proof";
+
+    /// <summary>The DPoP proof needs the server nonce sent in <c>DPoP-Nonce</c> (401).</summary>
+    public const string UseDPoPNonce = "use_dpop_nonce";
+
+    /// <summary>The replay store could not be reached; the request was not accepted unchecked (503).</summary>
+    public const string TemporarilyUnavailable = "temporarily_unavailable";
+
+    /// <summary>The request body is larger than the scheme will buffer to verify its digest (413).</summary>
+    public const string BodyTooLarge = "body_too_large";
+}

@@ -1,0 +1,82 @@
+using Microsoft.Extensions.Options;
+
+namespace AgentAuth.AspNetCore;
+
+/// <summary>
+/// Validates a scheme's options at startup (<c>ValidateOnStart</c>), so a misconfiguration stops the app with a message that
+/// names the option to set instead of surfacing as failed requests.
+/// </summary>
+internal sealed class AgentAuthOptionsValidator : IValidateOptions<AgentAuthOptions>
+{
+    private static readonly HashSet<string> s_signatureAlgorithms = new(StringComparer.Ordinal)
+    {
+        "ed25519", "ecdsa-p256-sha256", "ecdsa-p384-sha384", "rsa-pss-sha512", "rsa-v1_5-sha256", "hmac-sha256",
+    };
+
+    public ValidateOptionsResult Validate(string? name, AgentAuthOptions options)
+    {
+        var errors = new List<string>();
+        var prefix = nameof(AgentAuthOptions) + ".";
+
+        var hasAgentKeys = options.AgentKeys.JsonWebKeySet is not null || options.AgentKeys.JwksFile is not null || options.AgentKeys.JwksUri is not null;
+        if (!options.AllowSignatureOnly && options.Issuers.Count == 0)
+        {
+            errors.Add(prefix + "Issuers is empty and AllowSignatureOnly is false, so no request could ever authenticate: add an issuer or set AllowSignatureOnly = true.");
+        }
+        if (options.AllowSignatureOnly && !hasAgentKeys && options.Issuers.Count == 0)
+        {
+            errors.Add(prefix + "AgentKeys has no key source (set AgentKeys.JsonWebKeySet, AgentKeys.JwksFile or AgentKeys.JwksUri) and no Issuers are configured.");
+        }
+        if (options.AllowBearerTokens && options.Issuers.Count == 0)
+        {
+            errors.Add(prefix + "AllowBearerTokens is true but Issuers is empty: add the issuer whose bearer tokens you accept.");
+        }
+        if (options.ClockSkew < TimeSpan.Zero || options.ClockSkew > TimeSpan.FromMinutes(10))
+        {
+            errors.Add(prefix + "ClockSkew must be between 0 and 10 minutes.");
+        }
+        if (options.PublicOrigin is not null && !PublicOrigin.TryParse(options.PublicOrigin, out _))
+        {
+            errors.Add(prefix + "PublicOrigin must be an absolute http(s) origin such as https://api.example.com (no path, query or fragment).");
+        }
+        if (options.TokenCacheSizeLimit < 1)
+        {
+            errors.Add(prefix + "TokenCacheSizeLimit must be at least 1 (set EnableTokenCache = false to turn the cache off).");
+        }
+        foreach (var scheme in options.BoundTokenSchemes)
+        {
+            if (string.IsNullOrWhiteSpace(scheme) || scheme.Contains(' ', StringComparison.Ordinal) || string.Equals(scheme, "DPoP", StringComparison.OrdinalIgnoreCase))
+            {
+                errors.Add(prefix + "BoundTokenSchemes entries must be single tokens other than DPoP (got '" + scheme + "').");
+            }
+        }
+
+        var signatures = options.Signatures;
+        if (signatures.MaxAge <= TimeSpan.Zero)
+        {
+            errors.Add(prefix + "Signatures.MaxAge must be positive.");
+        }
+        if (signatures.MaxBodyBytes < 0)
+        {
+            errors.Add(prefix + "Signatures.MaxBodyBytes must not be negative.");
+        }
+        foreach (var algorithm in signatures.AllowedAlgorithms)
+        {
+            if (!s_signatureAlgorithms.Contains(algorithm))
+            {
+                errors.Add(prefix + "Signatures.AllowedAlgorithms contains '" + algorithm + "', which is not an RFC 9421 algorithm name (ed25519, ecdsa-p256-sha256, ecdsa-p384-sha384, rsa-pss-sha512, rsa-v1_5-sha256, hmac-sha256).");
+            }
+        }
+        foreach (var component in signatures.RequiredComponents)
+        {
+            if (string.IsNullOrEmpty(component) || component.Contains('"', StringComparison.Ordinal) || component.Any(char.IsUpper))
+            {
+                errors.Add(prefix + "Signatures.RequiredComponents entries must be lowercase component names such as @method or content-type (got '" + component + "').");
+            }
+        }
+
+        KeyOptionsValidation.Validate(options, errors);
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

@@ -1,0 +1,157 @@
+using AgentAuth.HttpSignatures;
+using AgentAuth.HttpSignatures.Cryptography;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AgentAuth.AspNetCore;
+
+/// <summary>
+/// Completes a scheme's options: applies the defaults of empty lists (so configuration binding replaces defaults instead
+/// of appending to them) and builds the <see cref="AgentAuthRuntime"/>: verifiers, key caches, token validator, challenge text.
+/// </summary>
+internal sealed class AgentAuthPostConfigureOptions : IPostConfigureOptions<AgentAuthOptions>
+{
+    internal static readonly string[] DefaultRequiredComponents = ["@method", "@authority", "@path"];
+
+    internal static readonly string[] DefaultSignatureAlgorithms =
+    [
+        HttpSignatureAlgorithms.Ed25519, HttpSignatureAlgorithms.EcdsaP256Sha256, HttpSignatureAlgorithms.EcdsaP384Sha384,
+        HttpSignatureAlgorithms.RsaPssSha512, HttpSignatureAlgorithms.RsaV15Sha256,
+    ];
+
+    private readonly IServiceProvider _services;
+
+    public AgentAuthPostConfigureOptions(IServiceProvider services)
+    {
+        _services = services;
+    }
+
+    public void PostConfigure(string? name, AgentAuthOptions options)
+    {
+        if (options.BoundTokenSchemes.Count == 0)
+        {
+            options.BoundTokenSchemes.Add("Bearer");
+        }
+        var policy = options.Signatures;
+        if (policy.RequiredComponents.Count == 0)
+        {
+            foreach (var component in DefaultRequiredComponents)
+            {
+                policy.RequiredComponents.Add(component);
+            }
+        }
+        if (policy.AllowedAlgorithms.Count == 0)
+        {
+            foreach (var algorithm in DefaultSignatureAlgorithms)
+            {
+                policy.AllowedAlgorithms.Add(algorithm);
+            }
+        }
+
+        // An invalid configuration is reported by AgentAuthOptionsValidator at startup; don't fail here with a less useful message.
+        if (new AgentAuthOptionsValidator().Validate(name, options).Failed)
+        {
+            return;
+        }
+
+        var timeProvider = _services.GetService<TimeProvider>() ?? TimeProvider.System;
+        options.TimeProvider ??= timeProvider;
+        var loggerFactory = _services.GetRequiredService<ILoggerFactory>();
+        var keySources = new KeySourceFactory(options, _services.GetService<IHttpClientFactory>(), timeProvider, loggerFactory,
+            new JwksMetrics(_services.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        var replayCache = _services.GetRequiredService<IReplayCache>();
+
+        var verifiers = new HttpMessageSignatureVerifier[4];
+        foreach (var hasBody in new[] { false, true })
+        {
+            foreach (var hasToken in new[] { false, true })
+            {
+                verifiers[AgentAuthRuntime.VerifierIndex(hasBody, hasToken)] = new HttpMessageSignatureVerifier(
+                    CreateVerifierOptions(options, hasBody && policy.RequireContentDigestForBody, hasToken), timeProvider);
+            }
+        }
+
+        var selection = policy.Label is not null ? SignatureSelection.ByLabel(policy.Label)
+            : policy.Tag is not null ? SignatureSelection.ByTag(policy.Tag)
+            : SignatureSelection.OnlySignature;
+
+        var dpopEnabled = options.DPoP.Enabled && options.Issuers.Count > 0;
+        var dpop = dpopEnabled
+            ? new DPoPProofValidator(replayCache, new DPoPNonceService(_services.GetRequiredService<IDataProtectionProvider>()), timeProvider)
+            : null;
+
+        PublicOrigin? origin = null;
+        if (options.PublicOrigin is not null && !PublicOrigin.TryParse(options.PublicOrigin, out origin))
+        {
+            return;
+        }
+
+        var signaturesEnabled = options.AllowSignatureOnly || options.Issuers.Count > 0;
+        var challenges = new ChallengeTemplates(
+            signatures: signaturesEnabled,
+            bearer: options.Issuers.Count > 0,
+            dpopAlgorithms: dpopEnabled ? string.Join(' ', options.DPoP.AllowedAlgorithms) : null,
+            realm: options.Realm,
+            acceptSignature: ChallengeTemplates.FormatAcceptSignature(policy.Label ?? "sig1", policy.RequiredComponents, policy.RequireCreated, policy.RequireNonce, policy.Tag),
+            acceptSignatureAlgorithms: string.Join(", ", policy.AllowedAlgorithms));
+
+        options.Runtime = new AgentAuthRuntime(
+            verifiers,
+            selection,
+            keySources.CreateAgentKeys(),
+            new AgentTokenValidator(options, keySources, loggerFactory.CreateLogger("AgentAuth.AspNetCore.Tokens")),
+            dpop,
+            replayCache,
+            _services.GetRequiredService<AgentAuthMetrics>(),
+            challenges,
+            origin,
+            [.. options.BoundTokenSchemes]);
+    }
+
+    /// <summary>A required component named in options: a derived component (other than <c>@query-param</c>) or a lowercase field name.</summary>
+    internal static SignatureComponent ToComponent(string name) => name switch
+    {
+        "@method" => SignatureComponent.Method,
+        "@target-uri" => SignatureComponent.TargetUri,
+        "@authority" => SignatureComponent.Authority,
+        "@scheme" => SignatureComponent.Scheme,
+        "@request-target" => SignatureComponent.RequestTarget,
+        "@path" => SignatureComponent.Path,
+        "@query" => SignatureComponent.Query,
+        _ => SignatureComponent.Field(name),
+    };
+
+    private static HttpSignatureVerifierOptions CreateVerifierOptions(AgentAuthOptions options, bool requireDigest, bool requireAuthorization)
+    {
+        var policy = options.Signatures;
+        var verifier = new HttpSignatureVerifierOptions
+        {
+            RequireQueryWhenPresent = policy.RequireQueryCoverage,
+            RequireCreated = policy.RequireCreated,
+            MaxAge = policy.MaxAge,
+            ClockSkew = options.ClockSkew,
+            RequireNonce = policy.RequireNonce,
+            AllowHmac = policy.AllowedAlgorithms.Contains(HttpSignatureAlgorithms.HmacSha256),
+        };
+        foreach (var component in policy.RequiredComponents)
+        {
+            verifier.RequiredComponents.Add(ToComponent(component));
+        }
+        if (requireDigest)
+        {
+            verifier.RequiredComponents.Add(SignatureComponent.Field("content-digest"));
+        }
+        if (requireAuthorization)
+        {
+            verifier.RequiredComponents.Add(SignatureComponent.Field("authorization"));
+        }
+        verifier.AllowedAlgorithms.Clear();
+        foreach (var algorithm in policy.AllowedAlgorithms)
+        {
+            verifier.AllowedAlgorithms.Add(algorithm);
+        }
+        return verifier;
+    }
+}

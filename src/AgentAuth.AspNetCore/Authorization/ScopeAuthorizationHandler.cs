@@ -1,0 +1,103 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.Filters;
+using Microsoft.Extensions.Logging;
+
+namespace AgentAuth.AspNetCore;
+
+/// <summary>
+/// The one handler for every <see cref="ScopeRequirement"/>. It reads the <see cref="AgentAuthClaimTypes.Scope"/>
+/// claims (one per scope) of identities the AgentAuth scheme authenticated; a claim that is not a valid scope never
+/// matches. A caller without such an identity is left to the challenge (401); one that lacks the scope fails with a
+/// <see cref="ScopeAuthorizationFailureReason"/> so the 403 can name the scope.
+/// </summary>
+internal sealed class ScopeAuthorizationHandler(ILogger<ScopeAuthorizationHandler> logger) : AuthorizationHandler<ScopeRequirement>
+{
+    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, ScopeRequirement requirement)
+    {
+        if (!HasAgentAuthIdentity(context.User))
+        {
+            return Task.CompletedTask;
+        }
+        var httpContext = GetHttpContext(context.Resource);
+        foreach (var pattern in requirement.Patterns)
+        {
+            var failure = pattern.TryResolveIdentifier(httpContext, out var identifier);
+            if (failure != PlaceholderFailure.None)
+            {
+                LogPlaceholderFailure(pattern, failure);
+                continue;
+            }
+            if (IsGranted(context.User, pattern, identifier))
+            {
+                context.Succeed(requirement);
+                return Task.CompletedTask;
+            }
+        }
+        var required = string.Join(' ', requirement.Scopes);
+        logger.ScopeRequirementNotMet(required);
+        context.Fail(new ScopeAuthorizationFailureReason(this, requirement, "The caller lacks a scope covering any of: " + required));
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Whether <paramref name="identity"/> was authenticated by the AgentAuth scheme.</summary>
+    internal static bool IsAgentAuthIdentity(ClaimsIdentity identity) =>
+        identity.IsAuthenticated && string.Equals(identity.AuthenticationType, AgentAuthDefaults.AuthenticationScheme, StringComparison.Ordinal);
+
+    internal static ClaimsIdentity? FindAgentAuthIdentity(ClaimsPrincipal? user)
+    {
+        if (user is null)
+        {
+            return null;
+        }
+        foreach (var identity in user.Identities)
+        {
+            if (IsAgentAuthIdentity(identity))
+            {
+                return identity;
+            }
+        }
+        return null;
+    }
+
+    internal static HttpContext? GetHttpContext(object? resource) => resource switch
+    {
+        HttpContext httpContext => httpContext,
+        AuthorizationFilterContext filterContext => filterContext.HttpContext,
+        _ => null,
+    };
+
+    private static bool HasAgentAuthIdentity(ClaimsPrincipal? user) => FindAgentAuthIdentity(user) is not null;
+
+    private static bool IsGranted(ClaimsPrincipal user, ScopePattern pattern, string identifier)
+    {
+        foreach (var identity in user.Identities)
+        {
+            if (!IsAgentAuthIdentity(identity))
+            {
+                continue;
+            }
+            foreach (var claim in identity.Claims)
+            {
+                if (string.Equals(claim.Type, AgentAuthClaimTypes.Scope, StringComparison.Ordinal) && pattern.IsCoveredBy(claim.Value, identifier))
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private void LogPlaceholderFailure(ScopePattern pattern, PlaceholderFailure failure)
+    {
+        if (failure is PlaceholderFailure.Missing or PlaceholderFailure.NoHttpContext)
+        {
+            logger.ScopePlaceholderMissing(pattern.Template);
+        }
+        else
+        {
+            logger.ScopePlaceholderRejected(pattern.Template, failure);
+        }
+    }
+}

@@ -1,0 +1,235 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Microsoft.IdentityModel.JsonWebTokens;
+
+namespace AgentAuth.AspNetCore;
+
+/// <summary>
+/// Builds the principal of an authenticated agent request. Token claims keep their JWT names (no inbound
+/// claim-type remapping); scopes become one claim each; the RFC 8693 <c>act</c> chain becomes nested
+/// <see cref="ClaimsIdentity.Actor"/> identities.
+/// </summary>
+internal static class AgentPrincipalFactory
+{
+    /// <summary>How deep an <c>act</c> chain may nest before the token is refused.</summary>
+    public const int MaxActorDepth = 10;
+
+    private const string ScpClaim = "scp";
+    private const string ActClaim = "act";
+    private const string CnfClaim = "cnf";
+
+    /// <summary>
+    /// Maps a validated token's payload once (on a token-cache miss). Fails, with a reason, for an <c>act</c> that is
+    /// not a JSON object or nests deeper than <see cref="MaxActorDepth"/>, and for scope values that are not strings.
+    /// </summary>
+    public static bool TryCreateTokenClaims(JsonWebToken token, out TokenClaimSet? claimSet, out string? error)
+    {
+        claimSet = null;
+        string issuer = token.Issuer ?? string.Empty;
+        var claims = new List<Claim>(16);
+        var scopes = new HashSet<string>(StringComparer.Ordinal);
+        TokenClaimSet.ActorNode? actor = null;
+        string? actorJson = null;
+
+        using (var payload = JsonDocument.Parse(Base64UrlDecode(token.EncodedPayload)))
+        {
+            if (payload.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                error = "The token payload is not a JSON object.";
+                return false;
+            }
+
+            foreach (var property in payload.RootElement.EnumerateObject())
+            {
+                switch (property.Name)
+                {
+                    case AgentAuthClaimTypes.Scope:
+                    case ScpClaim:
+                        if (!TryAddScopes(property.Value, scopes, claims, issuer))
+                        {
+                            error = "The token's scope claim must be a space-separated string or an array of strings.";
+                            return false;
+                        }
+                        break;
+                    case ActClaim:
+                        if (!TryCreateActor(property.Value, issuer, depth: 1, out actor))
+                        {
+                            error = "The token's act claim must be a JSON object naming the actor, nested at most 10 deep.";
+                            return false;
+                        }
+                        actorJson = property.Value.GetRawText();
+                        break;
+                    case CnfClaim:
+                        // Represented by the proven key's thumbprint (cnf_jkt), added per request.
+                        break;
+                    default:
+                        AddClaim(claims, property.Name, property.Value, issuer);
+                        break;
+                }
+            }
+        }
+
+        if (actorJson is not null)
+        {
+            claims.Add(new Claim(AgentAuthClaimTypes.ActorChain, actorJson, "JSON", issuer));
+        }
+
+        claimSet = new TokenClaimSet(claims.ToArray(), token.Subject, token.Issuer, actor);
+        error = null;
+        return true;
+    }
+
+    /// <summary>Creates the principal for one request.</summary>
+    /// <param name="authenticationType">The scheme name (the identity's authentication type).</param>
+    /// <param name="mode">One of <see cref="AgentAuthenticationModes"/>.</param>
+    /// <param name="token">The token's mapped claims, when the request carried a token.</param>
+    /// <param name="keyThumbprint">RFC 7638 thumbprint of the key that proved possession, if any.</param>
+    /// <param name="keyId">The signature's <c>keyid</c>, if any.</param>
+    /// <param name="signatureLabel">The verified signature's label, if any.</param>
+    public static ClaimsPrincipal CreatePrincipal(string authenticationType, string mode, TokenClaimSet? token, string? keyThumbprint, string? keyId, string? signatureLabel)
+    {
+        var identity = new ClaimsIdentity(authenticationType, AgentAuthClaimTypes.Subject, "roles");
+        const string localIssuer = ClaimsIdentity.DefaultIssuer;
+
+        if (token is not null)
+        {
+            identity.AddClaims(token.Claims);
+            if (token.Actor is not null)
+            {
+                identity.Actor = CreateActorIdentity(token.Actor);
+            }
+        }
+        else
+        {
+            // Signature-only: the agent is its key.
+            var subject = keyId ?? keyThumbprint;
+            if (subject is not null)
+            {
+                identity.AddClaim(new Claim(AgentAuthClaimTypes.Subject, subject, ClaimValueTypes.String, localIssuer));
+            }
+        }
+
+        if (keyThumbprint is not null)
+        {
+            identity.AddClaim(new Claim(AgentAuthClaimTypes.KeyThumbprint, keyThumbprint, ClaimValueTypes.String, localIssuer));
+        }
+        if (keyId is not null)
+        {
+            identity.AddClaim(new Claim(AgentAuthClaimTypes.KeyId, keyId, ClaimValueTypes.String, localIssuer));
+        }
+        if (signatureLabel is not null)
+        {
+            identity.AddClaim(new Claim(AgentAuthClaimTypes.SignatureLabel, signatureLabel, ClaimValueTypes.String, localIssuer));
+        }
+        identity.AddClaim(new Claim(AgentAuthClaimTypes.AuthenticationMode, mode, ClaimValueTypes.String, localIssuer));
+        return new ClaimsPrincipal(identity);
+    }
+
+    private static ClaimsIdentity CreateActorIdentity(TokenClaimSet.ActorNode node)
+    {
+        var identity = new ClaimsIdentity(node.Claims, "act", AgentAuthClaimTypes.Subject, "roles");
+        if (node.Next is not null)
+        {
+            identity.Actor = CreateActorIdentity(node.Next);
+        }
+        return identity;
+    }
+
+    private static bool TryCreateActor(JsonElement act, string issuer, int depth, out TokenClaimSet.ActorNode? node)
+    {
+        node = null;
+        if (act.ValueKind != JsonValueKind.Object || depth > MaxActorDepth)
+        {
+            return false;
+        }
+
+        var claims = new List<Claim>(4);
+        TokenClaimSet.ActorNode? next = null;
+        foreach (var property in act.EnumerateObject())
+        {
+            if (property.NameEquals(ActClaim))
+            {
+                if (!TryCreateActor(property.Value, issuer, depth + 1, out next))
+                {
+                    return false;
+                }
+                continue;
+            }
+            // RFC 8693 §4.1: exp, nbf, aud and the like mean nothing inside act; identity claims (sub, iss, client_id...) are kept.
+            AddClaim(claims, property.Name, property.Value, issuer);
+        }
+
+        node = new TokenClaimSet.ActorNode(claims.ToArray(), next);
+        return true;
+    }
+
+    private static bool TryAddScopes(JsonElement value, HashSet<string> seen, List<Claim> claims, string issuer)
+    {
+        if (value.ValueKind == JsonValueKind.String)
+        {
+            foreach (var part in value.GetString()!.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (seen.Add(part))
+                {
+                    claims.Add(new Claim(AgentAuthClaimTypes.Scope, part, ClaimValueTypes.String, issuer));
+                }
+            }
+            return true;
+        }
+
+        if (value.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var item in value.EnumerateArray())
+            {
+                if (item.ValueKind != JsonValueKind.String)
+                {
+                    return false;
+                }
+                // Array entries are whole scopes; a space inside one would smuggle two.
+                var scope = item.GetString()!;
+                if (scope.Length == 0 || scope.Contains(' ', StringComparison.Ordinal))
+                {
+                    return false;
+                }
+                if (seen.Add(scope))
+                {
+                    claims.Add(new Claim(AgentAuthClaimTypes.Scope, scope, ClaimValueTypes.String, issuer));
+                }
+            }
+            return true;
+        }
+
+        return false;
+    }
+
+    private static void AddClaim(List<Claim> claims, string type, JsonElement value, string issuer)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.String:
+                claims.Add(new Claim(type, value.GetString()!, ClaimValueTypes.String, issuer));
+                break;
+            case JsonValueKind.Number:
+                claims.Add(new Claim(type, value.GetRawText(), value.TryGetInt64(out _) ? ClaimValueTypes.Integer64 : ClaimValueTypes.Double, issuer));
+                break;
+            case JsonValueKind.True:
+            case JsonValueKind.False:
+                claims.Add(new Claim(type, value.ValueKind == JsonValueKind.True ? "true" : "false", ClaimValueTypes.Boolean, issuer));
+                break;
+            case JsonValueKind.Array:
+                foreach (var item in value.EnumerateArray())
+                {
+                    AddClaim(claims, type, item, issuer);
+                }
+                break;
+            case JsonValueKind.Object:
+                claims.Add(new Claim(type, value.GetRawText(), "JSON", issuer));
+                break;
+            default:
+                // null and undefined carry nothing worth a claim.
+                break;
+        }
+    }
+
+    private static byte[] Base64UrlDecode(string value) => Microsoft.IdentityModel.Tokens.Base64UrlEncoder.DecodeBytes(value);
+}

@@ -1,0 +1,120 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Net.Http.Headers;
+
+namespace AgentAuth.AspNetCore;
+
+/// <summary>
+/// Writes the scheme's failure responses (protocols.md §9.7 and §9.9): one <c>WWW-Authenticate</c> challenge per
+/// enabled mode, the error in the challenge family that owns it, <c>Signature-Error</c> for RFC 9421 problems,
+/// <c>DPoP-Nonce</c> when a nonce is needed, <c>Retry-After</c> on 503, and <c>Cache-Control: no-store</c>.
+/// </summary>
+internal static class AgentAuthChallengeWriter
+{
+    public const string SignatureErrorHeader = "Signature-Error";
+    public const string AcceptSignatureHeader = "Accept-Signature";
+    public const string AcceptSignatureAlgHeader = "Accept-Signature-Alg";
+    public const string DPoPNonceHeader = "DPoP-Nonce";
+
+    /// <summary>Writes the status and headers of a challenge. <paramref name="failure"/> is null when the request carried no credentials.</summary>
+    public static void Write(HttpResponse response, ChallengeTemplates templates, AgentAuthFailure? failure, string? resourceMetadata, bool includeErrorDetails)
+    {
+        var headers = response.Headers;
+        response.StatusCode = failure?.StatusCode ?? StatusCodes.Status401Unauthorized;
+        headers.CacheControl = "no-store";
+
+        if (failure is { StatusCode: StatusCodes.Status503ServiceUnavailable })
+        {
+            var seconds = (long)Math.Ceiling((failure.RetryAfter ?? TimeSpan.FromSeconds(1)).TotalSeconds);
+            headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            return;
+        }
+        if (failure is { StatusCode: StatusCodes.Status413PayloadTooLarge })
+        {
+            return;
+        }
+
+        var challenges = new List<string>(3);
+        var errorKind = failure?.Challenge;
+
+        if (templates.SignatureEnabled || errorKind == AgentAuthChallengeKind.Signature)
+        {
+            challenges.Add(Format(ChallengeTemplates.SignatureScheme, templates.Realm, null, null, null, null));
+        }
+        if (templates.BearerEnabled || errorKind == AgentAuthChallengeKind.Bearer)
+        {
+            var bearerFailure = errorKind == AgentAuthChallengeKind.Bearer ? failure : null;
+            challenges.Insert(bearerFailure is null ? challenges.Count : 0,
+                Format(ChallengeTemplates.BearerScheme, templates.Realm, bearerFailure, includeErrorDetails, resourceMetadata, null));
+        }
+        if (templates.DPoPAlgorithms is not null || errorKind == AgentAuthChallengeKind.DPoP)
+        {
+            var dpopFailure = errorKind == AgentAuthChallengeKind.DPoP ? failure : null;
+            challenges.Insert(dpopFailure is null ? challenges.Count : 0,
+                Format(ChallengeTemplates.DPoPScheme, templates.Realm, dpopFailure, includeErrorDetails, resourceMetadata, templates.DPoPAlgorithms));
+        }
+        headers.Append(HeaderNames.WWWAuthenticate, challenges.ToArray());
+
+        if (templates.SignatureEnabled)
+        {
+            headers[AcceptSignatureHeader] = templates.AcceptSignature;
+        }
+
+        if (failure is null)
+        {
+            return;
+        }
+
+        if (failure.Challenge == AgentAuthChallengeKind.Signature)
+        {
+            // Signature-Error is a structured-field dictionary (Signature-Key draft §5.4): error=<token>[, required_input=(...)].
+            var value = failure.RequiredInput is null
+                ? "error=" + failure.Error
+                : "error=" + failure.Error + ", required_input=" + failure.RequiredInput;
+            headers[SignatureErrorHeader] = value;
+            if (failure.Error == AgentAuthErrors.UnsupportedAlgorithm)
+            {
+                headers[AcceptSignatureAlgHeader] = templates.AcceptSignatureAlgorithms;
+            }
+        }
+
+        if (failure.DPoPNonce is not null)
+        {
+            headers[DPoPNonceHeader] = failure.DPoPNonce;
+        }
+    }
+
+    private static string Format(string scheme, string? realm, AgentAuthFailure? failure, bool? includeErrorDetails, string? resourceMetadata, string? algs)
+    {
+        var builder = new StringBuilder(128);
+        builder.Append(scheme);
+        var first = true;
+        if (realm is not null)
+        {
+            HeaderValue.AppendSeparator(builder, ref first);
+            HeaderValue.AppendQuotedParameter(builder, "realm", realm);
+        }
+        if (failure is not null)
+        {
+            HeaderValue.AppendSeparator(builder, ref first);
+            HeaderValue.AppendQuotedParameter(builder, "error", failure.Error);
+            if (includeErrorDetails == true)
+            {
+                HeaderValue.AppendSeparator(builder, ref first);
+                HeaderValue.AppendQuotedParameter(builder, "error_description", failure.Description);
+            }
+        }
+        if (algs is not null)
+        {
+            HeaderValue.AppendSeparator(builder, ref first);
+            HeaderValue.AppendQuotedParameter(builder, "algs", algs);
+        }
+        if (resourceMetadata is not null)
+        {
+            HeaderValue.AppendSeparator(builder, ref first);
+            HeaderValue.AppendQuotedParameter(builder, "resource_metadata", resourceMetadata);
+        }
+        return builder.ToString();
+    }
+}

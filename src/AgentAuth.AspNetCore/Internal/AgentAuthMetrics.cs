@@ -1,0 +1,47 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace AgentAuth.AspNetCore;
+
+/// <summary>
+/// Metrics (meter <c>AgentAuth.AspNetCore</c>) and tracing (activity source <c>AgentAuth.AspNetCore</c>) of the scheme:
+/// authentications by result, mode and error code, and the time one authentication takes.
+/// </summary>
+internal sealed class AgentAuthMetrics
+{
+    public const string MeterName = "AgentAuth.AspNetCore";
+
+    public static readonly ActivitySource ActivitySource = new(MeterName);
+
+    private readonly Counter<long> _authentications;
+    private readonly Histogram<double> _duration;
+    private readonly Counter<long> _replayStoreFailures;
+
+    public AgentAuthMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(MeterName);
+        _authentications = meter.CreateCounter<long>("agentauth.authentications", unit: "{authentication}",
+            description: "Authentications by result (success, failure, none), mode and error code.");
+        _duration = meter.CreateHistogram<double>("agentauth.authentication.duration", unit: "s",
+            description: "Time to authenticate one request, including signature and token verification.");
+        _replayStoreFailures = meter.CreateCounter<long>("agentauth.replay_cache.failures", unit: "{failure}",
+            description: "Replay-cache calls that could not be answered (the request was refused with 503).");
+    }
+
+    public void Record(string result, string? mode, string? error, long startTimestamp, TimeProvider timeProvider)
+    {
+        var tags = new TagList
+        {
+            { "agentauth.result", result },
+            { "agentauth.mode", mode ?? "none" },
+            { "agentauth.error", error ?? "none" },
+        };
+        _authentications.Add(1, tags);
+        if (_duration.Enabled)
+        {
+            _duration.Record(timeProvider.GetElapsedTime(startTimestamp).TotalSeconds, tags);
+        }
+    }
+
+    public void ReplayStoreFailure() => _replayStoreFailures.Add(1);
+}

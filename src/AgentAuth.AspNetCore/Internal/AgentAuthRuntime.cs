@@ -1,0 +1,67 @@
+using AgentAuth.HttpSignatures;
+using AgentAuth.HttpSignatures.Cryptography;
+
+namespace AgentAuth.AspNetCore;
+
+/// <summary>
+/// Everything a scheme needs per request that depends only on its options, built once by
+/// <see cref="AgentAuthPostConfigureOptions"/>: verifiers, key sources, the token validator, challenge templates.
+/// </summary>
+internal sealed class AgentAuthRuntime
+{
+    private readonly HttpMessageSignatureVerifier[] _verifiers;
+
+    public AgentAuthRuntime(
+        HttpMessageSignatureVerifier[] verifiers,
+        SignatureSelection selection,
+        KeySourceGroup<SignatureKey> agentKeys,
+        AgentTokenValidator tokens,
+        DPoPProofValidator? dpop,
+        IReplayCache replayCache,
+        AgentAuthMetrics metrics,
+        ChallengeTemplates challenges,
+        PublicOrigin? publicOrigin,
+        string[] boundTokenSchemes)
+    {
+        _verifiers = verifiers;
+        SignatureSelection = selection;
+        AgentKeys = agentKeys;
+        Tokens = tokens;
+        DPoP = dpop;
+        ReplayCache = replayCache;
+        Metrics = metrics;
+        Challenges = challenges;
+        PublicOrigin = publicOrigin;
+        BoundTokenSchemes = boundTokenSchemes;
+    }
+
+    public SignatureSelection SignatureSelection { get; }
+
+    public KeySourceGroup<SignatureKey> AgentKeys { get; }
+
+    public AgentTokenValidator Tokens { get; }
+
+    /// <summary>The DPoP proof validator, or <see langword="null"/> when DPoP is off.</summary>
+    public DPoPProofValidator? DPoP { get; }
+
+    public IReplayCache ReplayCache { get; }
+
+    public AgentAuthMetrics Metrics { get; }
+
+    public ChallengeTemplates Challenges { get; }
+
+    public PublicOrigin? PublicOrigin { get; }
+
+    /// <summary><c>Authorization</c> schemes that carry a key-bound or bearer token (default <c>Bearer</c>).</summary>
+    public string[] BoundTokenSchemes { get; }
+
+    /// <summary>
+    /// The verifier whose coverage policy fits the request: <c>content-digest</c> is required when the request has a body
+    /// (and the policy says so), <c>authorization</c> when it carries a token. Four verifiers, built once, so the per-request
+    /// path never builds a component list.
+    /// </summary>
+    public HttpMessageSignatureVerifier VerifierFor(bool hasBody, bool hasToken) => _verifiers[(hasBody ? 1 : 0) | (hasToken ? 2 : 0)];
+
+    /// <summary>Index helper for <see cref="VerifierFor"/> when building the array.</summary>
+    public static int VerifierIndex(bool hasBody, bool hasToken) => (hasBody ? 1 : 0) | (hasToken ? 2 : 0);
+}

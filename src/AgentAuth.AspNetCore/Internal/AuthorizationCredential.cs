@@ -1,0 +1,103 @@
+namespace AgentAuth.AspNetCore;
+
+/// <summary>The <c>Authorization</c> header split into scheme and token68 (RFC 9110 §11.4, RFC 6750 §2.1), without allocating for the scheme.</summary>
+internal readonly struct AuthorizationCredential
+{
+    public static AuthorizationCredential None => default;
+
+    private AuthorizationCredential(CredentialKind kind, string? token)
+    {
+        Kind = kind;
+        Token = token;
+    }
+
+    public CredentialKind Kind { get; }
+
+    /// <summary>The token68, for <see cref="CredentialKind.Token"/> and <see cref="CredentialKind.DPoP"/>.</summary>
+    public string? Token { get; }
+
+    /// <summary>
+    /// Parses <paramref name="value"/>. A scheme this handler does not own yields <see cref="None"/> and <see langword="true"/> (another handler
+    /// may own it). One of ours with a missing or malformed token68 yields <see langword="false"/> (400 <c>invalid_request</c>).
+    /// </summary>
+    public static bool TryParse(string? value, string[] tokenSchemes, out AuthorizationCredential credential)
+    {
+        credential = default;
+        if (string.IsNullOrEmpty(value))
+        {
+            return true;
+        }
+
+        var span = value.AsSpan();
+        var space = span.IndexOf(' ');
+        var scheme = space < 0 ? span : span[..space];
+
+        CredentialKind kind;
+        if (scheme.Equals("DPoP", StringComparison.OrdinalIgnoreCase))
+        {
+            kind = CredentialKind.DPoP;
+        }
+        else if (IsTokenScheme(scheme, tokenSchemes))
+        {
+            kind = CredentialKind.Token;
+        }
+        else
+        {
+            return true;
+        }
+
+        if (space < 0)
+        {
+            return false;
+        }
+        var token = span[(space + 1)..].Trim(' ');
+        if (!IsToken68(token))
+        {
+            return false;
+        }
+        credential = new AuthorizationCredential(kind, token.Length == span.Length - space - 1 ? value[(space + 1)..] : token.ToString());
+        return true;
+    }
+
+    private static bool IsTokenScheme(ReadOnlySpan<char> scheme, string[] tokenSchemes)
+    {
+        foreach (var candidate in tokenSchemes)
+        {
+            if (scheme.Equals(candidate, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>token68 = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="</summary>
+    private static bool IsToken68(ReadOnlySpan<char> token)
+    {
+        if (token.IsEmpty)
+        {
+            return false;
+        }
+        var i = 0;
+        for (; i < token.Length; i++)
+        {
+            var c = token[i];
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_' or '~' or '+' or '/'))
+            {
+                break;
+            }
+        }
+        if (i == 0)
+        {
+            return false;
+        }
+        for (; i < token.Length; i++)
+        {
+            if (token[i] != '=')
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+}

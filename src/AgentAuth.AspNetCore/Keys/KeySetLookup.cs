@@ -1,0 +1,25 @@
+namespace AgentAuth.AspNetCore;
+
+/// <summary>The result of finding one key in a key source: the key, or why there is none.</summary>
+internal readonly struct KeySetLookup<TKey> where TKey : class
+{
+    private KeySetLookup(KeyLookupStatus status, TKey? key, string? reason)
+    {
+        Status = status;
+        Key = key;
+        Reason = reason;
+    }
+
+    public KeyLookupStatus Status { get; }
+
+    public TKey? Key { get; }
+
+    /// <summary>Why the key is unknown or unavailable; safe to show to a client.</summary>
+    public string? Reason { get; }
+
+    public static KeySetLookup<TKey> Found(TKey key) => new(KeyLookupStatus.Found, key, null);
+
+    public static KeySetLookup<TKey> Unknown(string reason) => new(KeyLookupStatus.UnknownKey, null, reason);
+
+    public static KeySetLookup<TKey> Unavailable(string reason) => new(KeyLookupStatus.Unavailable, null, reason);
+}

@@ -1,0 +1,86 @@
+using AgentAuth.HttpSignatures.Cryptography;
+using Microsoft.Extensions.Logging;
+
+namespace AgentAuth.AspNetCore;
+
+/// <summary>
+/// Builds the key sources of one scheme from its options: static keys (inline JWKS, JWKS file) parsed once here, and
+/// one <see cref="JwksCache{TKey}"/> per remote source. Options are validated before (see <see cref="KeyOptionsValidation"/>).
+/// </summary>
+internal sealed class KeySourceFactory
+{
+    private readonly AgentAuthOptions _options;
+    private readonly IHttpClientFactory? _httpClientFactory;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly JwksMetrics _metrics;
+    private BackchannelDocumentReader? _reader;
+
+    public KeySourceFactory(AgentAuthOptions options, IHttpClientFactory? httpClientFactory, TimeProvider timeProvider, ILoggerFactory loggerFactory, JwksMetrics metrics)
+    {
+        _options = options;
+        _httpClientFactory = httpClientFactory;
+        _timeProvider = timeProvider;
+        _logger = loggerFactory.CreateLogger("AgentAuth.AspNetCore.Keys");
+        _metrics = metrics;
+    }
+
+    public TimeProvider TimeProvider => _timeProvider;
+
+    public KeySourceGroup<SignatureKey> CreateAgentKeys()
+    {
+        var agent = _options.AgentKeys;
+        var entries = new List<KeySetEntry<SignatureKey>>();
+        if (!string.IsNullOrWhiteSpace(agent.JsonWebKeySet))
+        {
+            AddStatic(entries, AgentKeySetParsers.Static, System.Text.Encoding.UTF8.GetBytes(agent.JsonWebKeySet), "AgentAuthOptions.AgentKeys.JsonWebKeySet");
+        }
+        if (!string.IsNullOrWhiteSpace(agent.JwksFile))
+        {
+            AddStatic(entries, AgentKeySetParsers.Static, File.ReadAllBytes(agent.JwksFile), "AgentAuthOptions.AgentKeys.JwksFile");
+        }
+        JwksCache<SignatureKey>? remote = null;
+        if (!string.IsNullOrWhiteSpace(agent.JwksUri))
+        {
+            var source = new JwksUriKeySource(new Uri(agent.JwksUri, UriKind.Absolute), agent.RequireHttpsMetadata, Reader());
+            remote = new JwksCache<SignatureKey>(source, AgentKeySetParsers.Remote, _options.Jwks, _timeProvider, _logger, _metrics);
+        }
+        return new KeySourceGroup<SignatureKey>(entries.Count == 0 ? null : new KeySet<SignatureKey>(entries), remote, agent.MatchThumbprints);
+    }
+
+    public KeySourceGroup<SignatureKeySecurityKey> CreateIssuerKeys(TokenIssuerOptions issuer, int index)
+    {
+        var entries = new List<KeySetEntry<SignatureKeySecurityKey>>();
+        if (!string.IsNullOrWhiteSpace(issuer.JsonWebKeySet))
+        {
+            AddStatic(entries, IssuerKeySetParser.Instance, System.Text.Encoding.UTF8.GetBytes(issuer.JsonWebKeySet), $"AgentAuthOptions.Issuers[{index}].JsonWebKeySet");
+        }
+        RemoteKeySource? source = null;
+        if (!string.IsNullOrWhiteSpace(issuer.JwksUri))
+        {
+            source = new JwksUriKeySource(new Uri(issuer.JwksUri, UriKind.Absolute), issuer.RequireHttpsMetadata, Reader());
+        }
+        else if (!string.IsNullOrWhiteSpace(issuer.MetadataAddress) || !string.IsNullOrWhiteSpace(issuer.Authority))
+        {
+            var metadata = !string.IsNullOrWhiteSpace(issuer.MetadataAddress) ? issuer.MetadataAddress : DiscoveryKeySource.MetadataAddressOf(issuer.Authority!);
+            source = new DiscoveryKeySource(new Uri(metadata, UriKind.Absolute), issuer.Issuer, issuer.RequireHttpsMetadata, Reader());
+        }
+        var remote = source is null
+            ? null
+            : new JwksCache<SignatureKeySecurityKey>(source, IssuerKeySetParser.Instance, _options.Jwks, _timeProvider, _logger, _metrics);
+        // Issuer keys are selected by kid only: a thumbprint is not an issuer key id.
+        return new KeySourceGroup<SignatureKeySecurityKey>(entries.Count == 0 ? null : new KeySet<SignatureKeySecurityKey>(entries), remote, matchThumbprints: false);
+    }
+
+    private void AddStatic<TKey>(List<KeySetEntry<TKey>> entries, IKeySetParser<TKey> parser, byte[] json, string optionPath) where TKey : class
+    {
+        if (!parser.TryParse(json, _options.Jwks.MaxKeys, out var set, out var error))
+        {
+            throw new InvalidOperationException($"{optionPath} is not a usable JWK Set: {error}.");
+        }
+        entries.AddRange(set.Entries);
+    }
+
+    private BackchannelDocumentReader Reader() =>
+        _reader ??= new BackchannelDocumentReader(AgentAuthBackchannel.CreateClient(_options, _httpClientFactory), _timeProvider, _options.Jwks);
+}

@@ -1,0 +1,97 @@
+using AgentAuth.HttpSignatures;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Primitives;
+
+namespace AgentAuth.AspNetCore;
+
+/// <summary>
+/// An ASP.NET Core request seen as an RFC 9421 message. The request target is the raw target Kestrel received
+/// (never the decoded <see cref="HttpRequest.Path"/>: <c>/a%2Db</c> stays <c>/a%2Db</c>). Scheme and authority come from the
+/// configured public origin when there is one, else from the request as <c>ForwardedHeadersMiddleware</c> left it;
+/// <c>X-Forwarded-*</c> headers are never read here. One instance lives as long as its handler, so reading it allocates nothing.
+/// </summary>
+internal sealed class AspNetCoreHttpMessage : IHttpMessage
+{
+    private HttpRequest? _request;
+    private PublicOrigin? _origin;
+    private string? _fallbackTarget;
+
+    /// <summary>Points the adapter at a request.</summary>
+    public void Reset(HttpRequest request, PublicOrigin? origin)
+    {
+        _request = request;
+        _origin = origin;
+        _fallbackTarget = null;
+    }
+
+    private HttpRequest Request => _request ?? throw new InvalidOperationException("The message adapter has no request.");
+
+    public string Method => Request.Method;
+
+    public string Scheme => _origin?.Scheme ?? Request.Scheme;
+
+    public string Authority => _origin?.Authority ?? Request.Host.Value ?? string.Empty;
+
+    public string RequestTarget
+    {
+        get
+        {
+            var raw = Request.HttpContext.Features.Get<IHttpRequestFeature>()?.RawTarget;
+            if (!string.IsNullOrEmpty(raw))
+            {
+                return raw;
+            }
+            // Servers without a raw target (for example some test hosts): rebuild it once, escaped as it was sent.
+            return _fallbackTarget ??= string.Concat(Request.PathBase.ToUriComponent(), Request.Path.ToUriComponent(), Request.QueryString.ToUriComponent());
+        }
+    }
+
+    /// <summary>The request target without its query, for the DPoP <c>htu</c>.</summary>
+    public ReadOnlySpan<char> PathPart
+    {
+        get
+        {
+            var target = RequestTarget.AsSpan();
+            var query = target.IndexOf('?');
+            return query < 0 ? target : target[..query];
+        }
+    }
+
+    public int? StatusCode => null;
+
+    public IHttpMessage? RelatedRequest => null;
+
+    public bool TryGetFieldLines(string lowerCaseName, bool trailers, out FieldLines lines)
+    {
+        StringValues values;
+        if (trailers)
+        {
+            if (!Request.SupportsTrailers() || !Request.CheckTrailersAvailable())
+            {
+                lines = default;
+                return false;
+            }
+            values = Request.GetTrailer(lowerCaseName);
+        }
+        else if (!Request.Headers.TryGetValue(lowerCaseName, out values))
+        {
+            lines = default;
+            return false;
+        }
+
+        switch (values.Count)
+        {
+            case 0:
+                lines = default;
+                return false;
+            case 1:
+                lines = new FieldLines(values[0] ?? string.Empty);
+                return true;
+            default:
+                // StringValues hands over its own array for multi-line fields: no copy.
+                lines = new FieldLines(values.ToArray()!);
+                return true;
+        }
+    }
+}

@@ -1,0 +1,41 @@
+namespace AgentAuth.AspNetCore;
+
+/// <summary>What an RFC 9421 signature on an incoming request must look like.</summary>
+public sealed class HttpSignaturePolicyOptions
+{
+    /// <summary>The signature label to verify. When unset, the signature tagged <see cref="Tag"/> is used, else the only signature in the request.</summary>
+    public string? Label { get; set; }
+
+    /// <summary>The <c>tag</c> parameter that selects the signature to verify, when <see cref="Label"/> is not set.</summary>
+    public string? Tag { get; set; }
+
+    /// <summary>
+    /// Components every signature must cover. Default <c>@method</c>, <c>@authority</c>, <c>@path</c>.
+    /// <c>@target-uri</c> is accepted in place of <c>@authority</c> + <c>@path</c> (+ <c>@query</c>), since it covers them.
+    /// </summary>
+    public IList<string> RequiredComponents { get; } = new List<string>();
+
+    /// <summary>Require <c>@query</c> (or <c>@target-uri</c>) to be covered when the request target has a query. Default <see langword="true"/>.</summary>
+    public bool RequireQueryCoverage { get; set; } = true;
+
+    /// <summary>Require <c>content-digest</c> to be covered (and verified) when the request has a body. Default <see langword="true"/>.</summary>
+    public bool RequireContentDigestForBody { get; set; } = true;
+
+    /// <summary>The largest request body buffered to check <c>Content-Digest</c>, in bytes; larger bodies are refused with 413. Default 1 MiB.</summary>
+    public long MaxBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Require the <c>created</c> parameter. Default <see langword="true"/>.</summary>
+    public bool RequireCreated { get; set; } = true;
+
+    /// <summary>How old <c>created</c> may be. Default 5 minutes.</summary>
+    public TimeSpan MaxAge { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Require a <c>nonce</c> parameter (single use, checked against the replay cache). A nonce that is present is always checked. Default <see langword="false"/>.</summary>
+    public bool RequireNonce { get; set; }
+
+    /// <summary>
+    /// Accepted RFC 9421 algorithms. Default: <c>ed25519</c>, <c>ecdsa-p256-sha256</c>, <c>ecdsa-p384-sha384</c>,
+    /// <c>rsa-pss-sha512</c>, <c>rsa-v1_5-sha256</c>. <c>hmac-sha256</c> is accepted only when listed here and the key is a configured secret.
+    /// </summary>
+    public IList<string> AllowedAlgorithms { get; } = new List<string>();
+}

@@ -1,0 +1,47 @@
+using AgentAuth.HttpSignatures;
+using AgentAuth.HttpSignatures.Cryptography;
+
+namespace AgentAuth.AspNetCore;
+
+/// <summary>
+/// Finds the key of a request signature: the token's <c>cnf.jwk</c> when the token carries one, else the configured agent
+/// keys by <c>keyid</c> (and, for a <c>cnf.jkt</c> token, the handler then compares thumbprints).
+/// </summary>
+internal sealed class SignatureKeyResolver : ISignatureKeyResolver
+{
+    private readonly KeySourceGroup<SignatureKey> _agentKeys;
+    private readonly ConfirmationClaim? _confirmation;
+
+    public SignatureKeyResolver(KeySourceGroup<SignatureKey> agentKeys, ConfirmationClaim? confirmation)
+    {
+        _agentKeys = agentKeys;
+        _confirmation = confirmation;
+    }
+
+    /// <summary>Set when the key sources could not be reached (nothing cached); the handler logs it for operators.</summary>
+    public string? KeysUnavailableReason { get; private set; }
+
+    public async ValueTask<SignatureKeyResolution> ResolveAsync(string? keyId, SignatureParametersView parameters, CancellationToken cancellationToken)
+    {
+        if (_confirmation?.Key is { } boundKey)
+        {
+            return SignatureKeyResolution.Resolved(boundKey);
+        }
+        if (string.IsNullOrEmpty(keyId))
+        {
+            return SignatureKeyResolution.Unknown("The signature has no keyid.");
+        }
+
+        var lookup = await _agentKeys.FindAsync(keyId, cancellationToken).ConfigureAwait(false);
+        switch (lookup.Status)
+        {
+            case KeyLookupStatus.Found:
+                return SignatureKeyResolution.Resolved(lookup.Key!);
+            case KeyLookupStatus.Unavailable:
+                KeysUnavailableReason = lookup.Reason;
+                return SignatureKeyResolution.Unknown("The key directory is unavailable; the keyid could not be resolved.");
+            default:
+                return SignatureKeyResolution.Unknown("No trusted key has this keyid.");
+        }
+    }
+}

@@ -1,0 +1,87 @@
+using System.Net.Http.Headers;
+
+namespace AgentAuth.HttpSignatures;
+
+/// <summary>
+/// Exposes an outgoing <see cref="HttpRequestMessage"/> (request headers and content headers) as an
+/// <see cref="IHttpMessage"/>, with the request target HttpClient puts on the wire (<see cref="Uri.PathAndQuery"/>).
+/// </summary>
+public sealed class HttpRequestMessageAdapter : IHttpMessage
+{
+    private readonly HttpRequestMessage _request;
+    private readonly Uri _uri;
+
+    /// <summary>Wraps <paramref name="request"/>, which must have an absolute <see cref="HttpRequestMessage.RequestUri"/>.</summary>
+    /// <param name="request">The request to expose.</param>
+    public HttpRequestMessageAdapter(HttpRequestMessage request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.RequestUri is not { IsAbsoluteUri: true } uri)
+        {
+            throw new ArgumentException("The request needs an absolute RequestUri to be signed or verified.", nameof(request));
+        }
+        _request = request;
+        _uri = uri;
+    }
+
+    /// <inheritdoc />
+    public string Method => _request.Method.Method;
+
+    /// <inheritdoc />
+    public string Scheme => _uri.Scheme;
+
+    /// <inheritdoc />
+    public string Authority => _request.Headers.Host ?? _uri.Authority;
+
+    /// <inheritdoc />
+    public string RequestTarget => _uri.PathAndQuery;
+
+    /// <inheritdoc />
+    public int? StatusCode => null;
+
+    /// <inheritdoc />
+    public IHttpMessage? RelatedRequest => null;
+
+    /// <inheritdoc />
+    public bool TryGetFieldLines(string lowerCaseName, bool trailers, out FieldLines lines)
+    {
+        ArgumentNullException.ThrowIfNull(lowerCaseName);
+        if (trailers)
+        {
+            lines = default;
+            return false;
+        }
+        if (string.Equals(lowerCaseName, "host", StringComparison.Ordinal))
+        {
+            lines = new FieldLines(Authority);
+            return true;
+        }
+        if (TryGet(_request.Headers, lowerCaseName, out lines))
+        {
+            return true;
+        }
+        return _request.Content is not null && TryGet(_request.Content.Headers, lowerCaseName, out lines);
+    }
+
+    internal static bool TryGet(HttpHeaders headers, string name, out FieldLines lines)
+    {
+        if (!headers.NonValidated.TryGetValues(name, out var values) || values.Count == 0)
+        {
+            lines = default;
+            return false;
+        }
+        if (values.Count == 1)
+        {
+            lines = new FieldLines(values.ToString());
+            return true;
+        }
+        var array = new string[values.Count];
+        var i = 0;
+        foreach (var value in values)
+        {
+            array[i++] = value;
+        }
+        lines = new FieldLines(array);
+        return true;
+    }
+}

@@ -1,0 +1,315 @@
+using AgentAuth.HttpSignatures.Cryptography;
+using AgentAuth.HttpSignatures.StructuredFields;
+
+namespace AgentAuth.HttpSignatures;
+
+/// <summary>
+/// Verifies RFC 9421 signatures on an <see cref="IHttpMessage"/>: parses <c>Signature-Input</c> and
+/// <c>Signature</c>, selects the signature, enforces coverage and time policy against a <see cref="TimeProvider"/>,
+/// resolves the key, checks the <c>alg</c> parameter against the key (the key decides the algorithm), rebuilds the
+/// signature base and verifies it. Bad input never throws: it yields a failed <see cref="SignatureVerificationResult"/>.
+/// </summary>
+public sealed class HttpMessageSignatureVerifier
+{
+    private const string SignatureInputField = "signature-input";
+    private const string SignatureField = "signature";
+    private const int MaxSignatureBytes = 1024;
+
+    private readonly HttpSignatureVerifierOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly SignatureInputLimits _limits;
+    private readonly StructuredFieldTypes _types;
+    private readonly SignatureComponent[] _required;
+    private readonly long _maxAgeSeconds;
+    private readonly long _skewSeconds;
+
+    /// <summary>Creates a verifier; the options are validated and copied.</summary>
+    /// <param name="options">Policy and limits.</param>
+    /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when null.</param>
+    /// <exception cref="ArgumentException">An option is invalid (the message names it).</exception>
+    public HttpMessageSignatureVerifier(HttpSignatureVerifierOptions options, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _limits = new SignatureInputLimits(options.MaxSignatures, options.MaxComponents, options.MaxParameters, options.MaxHeaderLength);
+        _types = new StructuredFieldTypes(options.StructuredFields);
+        _required = [.. options.RequiredComponents];
+        _maxAgeSeconds = (long)Math.Ceiling(options.MaxAge.TotalSeconds);
+        _skewSeconds = (long)Math.Ceiling(options.ClockSkew.TotalSeconds);
+        _allowed = new HashSet<string>(options.AllowedAlgorithms, StringComparer.Ordinal);
+    }
+
+    private readonly HashSet<string> _allowed;
+
+    /// <summary>Verifies the signature chosen by <paramref name="selection"/>.</summary>
+    /// <param name="message">The message carrying <c>Signature-Input</c> and <c>Signature</c>.</param>
+    /// <param name="selection">Which signature to verify.</param>
+    /// <param name="resolver">Finds the verification key.</param>
+    /// <param name="cancellationToken">Cancels key resolution.</param>
+    /// <returns>The result; never throws for bad input.</returns>
+    public async ValueTask<SignatureVerificationResult> VerifyAsync(IHttpMessage message, SignatureSelection selection,
+        ISignatureKeyResolver resolver, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(resolver);
+        if (!TryGetHeaders(message, out var input, out var signature, out var failure))
+        {
+            return failure!;
+        }
+        if (!SignatureInputParser.TryParse(input, _limits, selection, static (s, v) => s.Matches(v),
+                out var view, out var matches, out var count, out var componentError, out var reason))
+        {
+            return SignatureVerificationResult.Failure(SignatureError.InvalidSignature, reason ?? "Signature-Input is invalid.", componentError: componentError);
+        }
+        if (matches == 0)
+        {
+            return SignatureVerificationResult.Failure(SignatureError.InvalidSignature,
+                selection.Label is not null ? "No signature has the expected label." : "No signature has the expected tag.");
+        }
+        if (matches > 1 || (selection.Label is null && selection.Tag is null && count > 1))
+        {
+            return SignatureVerificationResult.Failure(SignatureError.InvalidSignature,
+                "Several signatures match; select one by label or tag.");
+        }
+        return await VerifySelectedAsync(message, input, signature, view, resolver, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Verifies every signature of the message (RFC 9421 §4.3), each against the same policy.</summary>
+    /// <param name="message">The message.</param>
+    /// <param name="resolver">Finds the verification keys.</param>
+    /// <param name="cancellationToken">Cancels key resolution.</param>
+    /// <returns>One result per signature in header order, or a single failure when the headers cannot be read.</returns>
+    public async ValueTask<IReadOnlyList<SignatureVerificationResult>> VerifyAllAsync(IHttpMessage message, ISignatureKeyResolver resolver,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(resolver);
+        if (!TryGetHeaders(message, out var input, out var signature, out var failure))
+        {
+            return [failure!];
+        }
+        var views = new List<SignatureParametersView>();
+        if (!SignatureInputParser.TryParse(input, _limits, views, static (list, v) =>
+            {
+                list.Add(v);
+                return false;
+            }, out _, out _, out _, out var componentError, out var reason))
+        {
+            return [SignatureVerificationResult.Failure(SignatureError.InvalidSignature, reason ?? "Signature-Input is invalid.", componentError: componentError)];
+        }
+        var results = new SignatureVerificationResult[views.Count];
+        for (var i = 0; i < views.Count; i++)
+        {
+            results[i] = await VerifySelectedAsync(message, input, signature, views[i], resolver, cancellationToken).ConfigureAwait(false);
+        }
+        return results;
+    }
+
+    private static bool TryGetHeaders(IHttpMessage message, out string input, out string signature, out SignatureVerificationResult? failure)
+    {
+        var hasInput = TryGetJoined(message, SignatureInputField, out input);
+        var hasSignature = TryGetJoined(message, SignatureField, out signature);
+        if (hasInput && hasSignature)
+        {
+            failure = null;
+            return true;
+        }
+        failure = SignatureVerificationResult.Failure(SignatureError.InvalidRequest,
+            hasInput || hasSignature ? "Signature-Input and Signature must both be present." : "The message is not signed.");
+        return false;
+    }
+
+    private static bool TryGetJoined(IHttpMessage message, string name, out string value)
+    {
+        if (!message.TryGetFieldLines(name, trailers: false, out var lines) || lines.Count == 0)
+        {
+            value = string.Empty;
+            return false;
+        }
+        if (lines.Count == 1)
+        {
+            value = lines[0];
+        }
+        else
+        {
+            var parts = new string[lines.Count];
+            for (var i = 0; i < parts.Length; i++)
+            {
+                parts[i] = lines[i].Trim();
+            }
+            value = string.Join(", ", parts);
+        }
+        return !string.IsNullOrWhiteSpace(value);
+    }
+
+    private async ValueTask<SignatureVerificationResult> VerifySelectedAsync(IHttpMessage message, string input, string signature,
+        SignatureParametersView view, ISignatureKeyResolver resolver, CancellationToken cancellationToken)
+    {
+        if (!SignatureValueParser.TryFind(signature, view.LabelSpan, _limits, out var signatureRange, out var reason))
+        {
+            return SignatureVerificationResult.Failure(SignatureError.InvalidSignature, reason ?? "Signature is invalid.", view);
+        }
+        if (CheckCoverage(message, view) is { } coverageFailure)
+        {
+            return coverageFailure;
+        }
+        if (CheckTime(view) is { } timeFailure)
+        {
+            return timeFailure;
+        }
+        if (_options.RequireNonce && !view.HasNonce)
+        {
+            return SignatureVerificationResult.Failure(SignatureError.InvalidSignature, "The signature has no nonce.", view);
+        }
+        if (view.HasAlgorithm && !IsAllowedAlgorithmParameter(view))
+        {
+            return SignatureVerificationResult.Failure(SignatureError.UnsupportedAlgorithm, "The alg parameter names an algorithm that is not accepted.", view);
+        }
+
+        var resolution = await resolver.ResolveAsync(view.KeyId, view, cancellationToken).ConfigureAwait(false);
+        if (resolution.Error != SignatureError.None || resolution.Key is null)
+        {
+            var error = resolution.Error == SignatureError.InvalidKey ? SignatureError.InvalidKey : SignatureError.UnknownKey;
+            return SignatureVerificationResult.Failure(error, resolution.Reason ?? "No key for the signature.", view);
+        }
+        var key = resolution.Key;
+        if (!_allowed.Contains(key.Algorithm))
+        {
+            return SignatureVerificationResult.Failure(SignatureError.UnsupportedAlgorithm, "The key's algorithm is not accepted.", view);
+        }
+        if (key.Algorithm == HttpSignatureAlgorithms.HmacSha256 && !_options.AllowHmac)
+        {
+            return SignatureVerificationResult.Failure(SignatureError.UnsupportedAlgorithm, "HMAC signatures are not accepted.", view);
+        }
+        if (view.HasAlgorithm && !view.AlgorithmEquals(key.Algorithm))
+        {
+            return SignatureVerificationResult.Failure(SignatureError.UnsupportedAlgorithm, "The alg parameter does not match the key.", view);
+        }
+        return VerifyBase(message, signature, signatureRange, view, key);
+    }
+
+    private bool IsAllowedAlgorithmParameter(SignatureParametersView view)
+    {
+        foreach (var algorithm in _allowed)
+        {
+            if (view.AlgorithmEquals(algorithm))
+            {
+                return algorithm != HttpSignatureAlgorithms.HmacSha256 || _options.AllowHmac;
+            }
+        }
+        return false;
+    }
+
+    private SignatureVerificationResult VerifyBase(IHttpMessage message, string signature, StringRange signatureRange,
+        SignatureParametersView view, SignatureKey key)
+    {
+        var raw = signature.AsSpan(signatureRange.Start, signatureRange.Length);
+        Span<byte> signatureBytes = stackalloc byte[MaxSignatureBytes];
+        if (StructuredFieldReader.GetDecodedByteSequenceLength(raw) > MaxSignatureBytes
+            || !StructuredFieldReader.TryDecodeByteSequence(raw, signatureBytes, out var signatureLength))
+        {
+            return SignatureVerificationResult.Failure(SignatureError.InvalidSignature, "The signature value is too long or not base64.", view);
+        }
+        var writer = new SignatureBaseWriter(1024, _options.MaxSignatureBaseLength);
+        try
+        {
+            if (!SignatureBaseBuilder.TryBuild(ref writer, message, view, _types, out var componentError, out var failed))
+            {
+                return SignatureVerificationResult.Failure(SignatureError.InvalidSignature,
+                    "The signature base cannot be built: " + Describe(componentError) + ".", view, componentError);
+            }
+            if (!key.Verify(writer.Written, signatureBytes[..signatureLength]))
+            {
+                return SignatureVerificationResult.Failure(SignatureError.InvalidSignature, "The signature does not verify.", view);
+            }
+        }
+        finally
+        {
+            writer.Dispose();
+        }
+        return SignatureVerificationResult.Success(view, key);
+    }
+
+    private SignatureVerificationResult? CheckCoverage(IHttpMessage message, SignatureParametersView view)
+    {
+        var requireQuery = _options.RequireQueryWhenPresent && message.StatusCode is null
+            && RequestTargets.TrySplit(message.RequestTarget, out _, out _, out var hasQuery) && hasQuery;
+        if (_required.Length == 0 && !requireQuery)
+        {
+            return null;
+        }
+        var covered = view.GetComponents();
+        List<SignatureComponent>? missing = null;
+        foreach (var component in _required)
+        {
+            if (Array.IndexOf(covered, component) < 0)
+            {
+                (missing ??= []).Add(component);
+            }
+        }
+        if (requireQuery && Array.IndexOf(covered, SignatureComponent.Query) < 0 && Array.IndexOf(covered, SignatureComponent.TargetUri) < 0
+            && Array.IndexOf(covered, SignatureComponent.RequestTarget) < 0)
+        {
+            (missing ??= []).Add(SignatureComponent.Query);
+        }
+        if (missing is null)
+        {
+            return null;
+        }
+        var required = new List<SignatureComponent>(_required);
+        if (requireQuery && !required.Contains(SignatureComponent.Query))
+        {
+            required.Add(SignatureComponent.Query);
+        }
+        return SignatureVerificationResult.CoverageFailure(view, missing, required);
+    }
+
+    private SignatureVerificationResult? CheckTime(SignatureParametersView view)
+    {
+        var now = _timeProvider.GetUtcNow().ToUnixTimeSeconds();
+        if (view.Created is { } created)
+        {
+            if (created > now + _skewSeconds)
+            {
+                return SignatureVerificationResult.Failure(SignatureError.ClockSkew, "created is in the future.", view);
+            }
+            if (now - created > _maxAgeSeconds)
+            {
+                return SignatureVerificationResult.Failure(SignatureError.Expired, "The signature is older than the allowed window.", view);
+            }
+        }
+        else if (_options.RequireCreated)
+        {
+            return SignatureVerificationResult.Failure(SignatureError.InvalidSignature, "The signature has no created parameter.", view);
+        }
+        if (view.Expires is { } expires)
+        {
+            if (view.Created is { } c && expires < c)
+            {
+                return SignatureVerificationResult.Failure(SignatureError.InvalidSignature, "expires is before created.", view);
+            }
+            if (expires + _skewSeconds < now)
+            {
+                return SignatureVerificationResult.Failure(SignatureError.Expired, "The signature has expired.", view);
+            }
+        }
+        return null;
+    }
+
+    private static string Describe(ComponentError error) => error switch
+    {
+        ComponentError.MissingField => "a covered field is missing",
+        ComponentError.RelatedRequestMissing => "a req component has no related request",
+        ComponentError.StatusOnRequest => "@status on a request",
+        ComponentError.QueryParamNotFound => "the query parameter is absent",
+        ComponentError.QueryParamRepeated => "the query parameter occurs more than once",
+        ComponentError.InvalidStructuredField => "a structured field does not parse",
+        ComponentError.DictionaryMemberMissing => "the dictionary member is absent",
+        ComponentError.UnknownStructuredFieldType => "sf on a field of unknown structured type",
+        ComponentError.NonAsciiValue => "a value is not printable ASCII",
+        ComponentError.SignatureBaseTooLarge => "the base exceeds MaxSignatureBaseLength",
+        _ => error.ToString(),
+    };
+}

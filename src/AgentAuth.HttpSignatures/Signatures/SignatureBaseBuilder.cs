@@ -1,0 +1,110 @@
+using System.Buffers;
+
+namespace AgentAuth.HttpSignatures;
+
+/// <summary>
+/// Builds the RFC 9421 §2.5 signature base: one line per covered component (<c>"id";params: value</c>) and the
+/// final <c>"@signature-params"</c> line, as UTF-8 in a pooled <see cref="SignatureBaseWriter"/>.
+/// </summary>
+internal static class SignatureBaseBuilder
+{
+    public const int DefaultMaxLength = 64 * 1024;
+
+    /// <summary>Appends the signature base for <paramref name="parameters"/> over <paramref name="message"/>.</summary>
+    public static bool TryBuild(ref SignatureBaseWriter writer, IHttpMessage message, in SignatureParametersView parameters,
+        StructuredFieldTypes types, out ComponentError error, out int failedComponent)
+    {
+        failedComponent = -1;
+        var count = parameters.ComponentCount;
+        var components = ArrayPool<SignatureComponent>.Shared.Rent(Math.Max(count, 1));
+        try
+        {
+            parameters.CopyComponentsTo(components);
+            for (var i = 0; i < count; i++)
+            {
+                if (!TryWriteLine(ref writer, components[i], message, types, out error))
+                {
+                    failedComponent = i;
+                    return false;
+                }
+            }
+        }
+        finally
+        {
+            Array.Clear(components, 0, count);
+            ArrayPool<SignatureComponent>.Shared.Return(components);
+        }
+        return ComponentValueWriter.Ascii(ref writer, "\"@signature-params\": ", out error)
+            && parameters.TryWriteSignatureParams(ref writer, out error);
+    }
+
+    private static bool TryWriteLine(ref SignatureBaseWriter writer, in SignatureComponent component, IHttpMessage message,
+        StructuredFieldTypes types, out ComponentError error)
+    {
+        if (!TryWriteIdentifier(ref writer, component, out error) || !ComponentValueWriter.Ascii(ref writer, ": ", out error))
+        {
+            return false;
+        }
+        var valueStart = writer.Length;
+        if (!ComponentValueWriter.TryWrite(ref writer, component, message, types, out error))
+        {
+            return false;
+        }
+        // A value containing a newline would forge another base line (RFC 9421 §2.5 forbids it).
+        for (var i = valueStart; i < writer.Length; i++)
+        {
+            if (writer[i] == (byte)'\n')
+            {
+                error = ComponentError.NonAsciiValue;
+                return false;
+            }
+        }
+        if (!writer.TryAppend((byte)'\n'))
+        {
+            error = ComponentError.SignatureBaseTooLarge;
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>The component identifier in its canonical serialization, parameters in their received order.</summary>
+    internal static bool TryWriteIdentifier(ref SignatureBaseWriter writer, in SignatureComponent component, out ComponentError error)
+    {
+        if (!ComponentValueWriter.Ascii(ref writer, "\"", out error)
+            || !ComponentValueWriter.Ascii(ref writer, component.Name, out error)
+            || !ComponentValueWriter.Ascii(ref writer, "\"", out error))
+        {
+            return false;
+        }
+        for (var i = 0; i < component.ParameterCount; i++)
+        {
+            var parameter = component.ParameterAt(i);
+            if (!ComponentValueWriter.Ascii(ref writer, ";", out error)
+                || !ComponentValueWriter.Ascii(ref writer, SignatureComponent.ParameterName(parameter), out error))
+            {
+                return false;
+            }
+            if (parameter is ComponentParameter.Key or ComponentParameter.Name)
+            {
+                if (!ComponentValueWriter.Ascii(ref writer, "=\"", out error))
+                {
+                    return false;
+                }
+                foreach (var c in component.Argument)
+                {
+                    if ((c is '"' or '\\' && !writer.TryAppend((byte)'\\')) || !ComponentValueWriter.Ascii(ref writer, [c], out error))
+                    {
+                        error = ComponentError.SignatureBaseTooLarge;
+                        return false;
+                    }
+                }
+                if (!ComponentValueWriter.Ascii(ref writer, "\"", out error))
+                {
+                    return false;
+                }
+            }
+        }
+        error = default;
+        return true;
+    }
+}

@@ -1,0 +1,361 @@
+using AgentAuth.HttpSignatures.StructuredFields;
+
+namespace AgentAuth.HttpSignatures;
+
+/// <summary>
+/// Reads <c>Signature-Input</c> (an RFC 9651 dictionary of inner lists) with the allocation-free
+/// <see cref="StructuredFieldReader"/> into <see cref="SignatureParametersView"/> values that point into the
+/// header string. Every component identifier is validated here (RFC 9421 §2.5), including duplicates.
+/// </summary>
+internal static class SignatureInputParser
+{
+    /// <summary>
+    /// Parses the whole header, checks the limits, and returns the member selected by <paramref name="select"/>
+    /// (called for each member in order; the first match wins, <paramref name="matches"/> counts them).
+    /// </summary>
+    public static bool TryParse<TState>(string input, SignatureInputLimits limits, TState state,
+        Func<TState, SignatureParametersView, bool> select, out SignatureParametersView selected, out int matches, out int count,
+        out ComponentError? componentError, out string? reason)
+    {
+        selected = default;
+        matches = 0;
+        count = 0;
+        componentError = null;
+        if (input.Length > limits.MaxHeaderLength)
+        {
+            reason = "Signature-Input is longer than MaxHeaderLength.";
+            return false;
+        }
+        var reader = new StructuredFieldReader(input);
+        if (reader.IsAtEnd)
+        {
+            reason = "Signature-Input is empty.";
+            return false;
+        }
+        while (true)
+        {
+            if (++count > limits.MaxSignatures)
+            {
+                reason = "Signature-Input has more signatures than MaxSignatures.";
+                return false;
+            }
+            if (!TryParseMember(input, ref reader, limits, out var view, out componentError, out reason))
+            {
+                return false;
+            }
+            if (count > 1 && HasLabelBefore(input, reader.Position, view))
+            {
+                reason = "Signature-Input repeats a label.";
+                return false;
+            }
+            if (select(state, view) && ++matches == 1)
+            {
+                selected = view;
+            }
+            if (!reader.TryReadMemberSeparator(out var end))
+            {
+                reason = "Signature-Input is not a valid structured dictionary: " + reader.Error;
+                return false;
+            }
+            if (end)
+            {
+                reason = null;
+                return true;
+            }
+        }
+    }
+
+    private static bool HasLabelBefore(string input, int position, SignatureParametersView view)
+    {
+        // Labels seen so far are re-read only when there is more than one member, which is rare.
+        var label = view.LabelSpan;
+        var reader = new StructuredFieldReader(input);
+        var occurrences = 0;
+        while (reader.Position < position && reader.TryReadDictionaryKey(out var key, out var hasValue))
+        {
+            if (key.SequenceEqual(label))
+            {
+                occurrences++;
+            }
+            if ((hasValue ? !reader.TrySkipMember() : !reader.TrySkipParameters()) || !reader.TryReadMemberSeparator(out var end) || end)
+            {
+                break;
+            }
+        }
+        return occurrences > 1;
+    }
+
+    private static bool TryParseMember(string input, ref StructuredFieldReader reader, SignatureInputLimits limits,
+        out SignatureParametersView view, out ComponentError? componentError, out string? reason)
+    {
+        view = default;
+        componentError = null;
+        if (!reader.TryReadDictionaryKey(out var label, out var hasValue))
+        {
+            reason = "Signature-Input is not a valid structured dictionary: " + reader.Error;
+            return false;
+        }
+        if (!hasValue || !reader.IsInnerListNext)
+        {
+            reason = "A Signature-Input member must be an inner list of component identifiers.";
+            return false;
+        }
+        input.AsSpan().Overlaps(label, out var labelStart);
+        var memberStart = reader.Position;
+
+        var rented = System.Buffers.ArrayPool<SignatureComponent>.Shared.Rent(limits.MaxComponents);
+        int componentCount;
+        try
+        {
+            if (!TryReadComponents(input, ref reader, rented, limits.MaxComponents, out componentCount, out componentError, out reason))
+            {
+                return false;
+            }
+            for (var i = 1; i < componentCount; i++)
+            {
+                for (var j = 0; j < i; j++)
+                {
+                    if (rented[i].Equals(rented[j]))
+                    {
+                        componentError = ComponentError.DuplicateComponent;
+                        reason = "Component " + rented[i].ToString() + " is covered twice.";
+                        return false;
+                    }
+                }
+            }
+        }
+        finally
+        {
+            Array.Clear(rented, 0, limits.MaxComponents);
+            System.Buffers.ArrayPool<SignatureComponent>.Shared.Return(rented);
+        }
+
+        long? created = null, expires = null;
+        StringRange nonce = default, keyId = default, alg = default, tag = default;
+        var parameterCount = 0;
+        while (true)
+        {
+            if (!reader.TryReadParameter(out var key, out var value, out var end))
+            {
+                reason = "Signature-Input parameters are malformed: " + reader.Error;
+                return false;
+            }
+            if (end)
+            {
+                break;
+            }
+            if (++parameterCount > limits.MaxParameters)
+            {
+                reason = "Signature-Input has more parameters than MaxParameters.";
+                return false;
+            }
+            bool duplicate;
+            switch (key)
+            {
+                case "created":
+                case "expires":
+                    if (value.Kind != SfItemKind.Integer || value.IntegerValue < 0)
+                    {
+                        reason = "The created and expires parameters must be non-negative integers.";
+                        return false;
+                    }
+                    if (key[0] == 'c')
+                    {
+                        duplicate = created.HasValue;
+                        created = value.IntegerValue;
+                    }
+                    else
+                    {
+                        duplicate = expires.HasValue;
+                        expires = value.IntegerValue;
+                    }
+                    break;
+                case "nonce":
+                case "keyid":
+                case "alg":
+                case "tag":
+                    if (value.Kind != SfItemKind.String)
+                    {
+                        reason = "The nonce, keyid, alg and tag parameters must be strings.";
+                        return false;
+                    }
+                    input.AsSpan().Overlaps(value.Raw, out var start);
+                    var range = new StringRange(start, value.Raw.Length, true);
+                    ref var slot = ref key[0] == 'n' ? ref nonce : ref key[0] == 'k' ? ref keyId : ref key[0] == 'a' ? ref alg : ref tag;
+                    duplicate = slot.IsPresent;
+                    slot = range;
+                    break;
+                default:
+                    // Parameters from later specifications are kept (they are part of @signature-params) but not interpreted.
+                    duplicate = false;
+                    break;
+            }
+            if (duplicate)
+            {
+                reason = "A Signature-Input parameter is repeated.";
+                return false;
+            }
+        }
+
+        view = new SignatureParametersView(input, labelStart, label.Length, memberStart, reader.Position - memberStart,
+            componentCount, created, expires, nonce, keyId, alg, tag);
+        reason = null;
+        return true;
+    }
+
+    /// <summary>Reads an inner list of component identifiers (reader at <c>(</c>) and its items' parameters; stops before the list's own parameters.</summary>
+    internal static bool TryReadComponents(string input, ref StructuredFieldReader reader, Span<SignatureComponent> destination, int max,
+        out int count, out ComponentError? componentError, out string? reason)
+    {
+        count = 0;
+        componentError = null;
+        if (!reader.TryReadInnerListStart())
+        {
+            reason = "A Signature-Input member must be an inner list.";
+            return false;
+        }
+        while (true)
+        {
+            if (!reader.TryReadInnerListItem(out var item, out var end))
+            {
+                reason = "Signature-Input is malformed: " + reader.Error;
+                return false;
+            }
+            if (end)
+            {
+                reason = null;
+                return true;
+            }
+            if (count >= max || count >= destination.Length)
+            {
+                reason = "Signature-Input covers more components than MaxComponents.";
+                return false;
+            }
+            if (!TryReadComponent(input, ref reader, item, out destination[count], out componentError, out reason))
+            {
+                return false;
+            }
+            count++;
+        }
+    }
+
+    private static bool TryReadComponent(string input, ref StructuredFieldReader reader, SfBareItemSpan item,
+        out SignatureComponent component, out ComponentError? componentError, out string? reason)
+    {
+        component = default;
+        var raw = item.Raw;
+        if (item.Kind != SfItemKind.String || raw.IsEmpty || raw.IndexOf('\\') >= 0)
+        {
+            componentError = ComponentError.InvalidComponentName;
+            reason = "A component identifier must be a non-empty string.";
+            return false;
+        }
+        string name;
+        var derived = DerivedComponent.None;
+        if (raw[0] == '@')
+        {
+            derived = ComponentNames.ParseDerived(raw);
+            if (derived == DerivedComponent.None)
+            {
+                componentError = ComponentError.UnknownDerivedComponent;
+                reason = "Unknown derived component.";
+                return false;
+            }
+            name = ComponentNames.NameOf(derived);
+        }
+        else
+        {
+            if (!ComponentNames.IsLowercaseFieldName(raw))
+            {
+                componentError = ComponentError.InvalidComponentName;
+                reason = "A field component name must be a lowercase field name.";
+                return false;
+            }
+            name = ComponentNames.InternField(raw);
+        }
+
+        var parameters = ComponentParameter.None;
+        var order = 0;
+        var position = 0;
+        string? argumentSource = null;
+        int argumentStart = 0, argumentLength = 0;
+        while (true)
+        {
+            if (!reader.TryReadParameter(out var key, out var value, out var end))
+            {
+                componentError = null;
+                reason = "Signature-Input is malformed: " + reader.Error;
+                return false;
+            }
+            if (end)
+            {
+                break;
+            }
+            var parameter = key switch
+            {
+                "sf" => ComponentParameter.Sf,
+                "key" => ComponentParameter.Key,
+                "bs" => ComponentParameter.Bs,
+                "req" => ComponentParameter.Req,
+                "tr" => ComponentParameter.Tr,
+                "name" => ComponentParameter.Name,
+                _ => ComponentParameter.None,
+            };
+            if (parameter == ComponentParameter.None)
+            {
+                componentError = ComponentError.UnknownParameter;
+                reason = "Unknown component parameter.";
+                return false;
+            }
+            var isString = parameter is ComponentParameter.Key or ComponentParameter.Name;
+            if (isString ? value.Kind != SfItemKind.String : value.Kind != SfItemKind.Boolean || !value.BooleanValue)
+            {
+                componentError = ComponentError.InvalidParameter;
+                reason = "A component parameter has a value of the wrong type.";
+                return false;
+            }
+            if ((parameters & parameter) != 0)
+            {
+                componentError = ComponentError.InvalidParameter;
+                reason = "A component parameter is repeated.";
+                return false;
+            }
+            if (isString)
+            {
+                if (parameters.HasFlag(ComponentParameter.Key) || parameters.HasFlag(ComponentParameter.Name))
+                {
+                    componentError = ComponentError.InvalidParameter;
+                    reason = "key and name cannot be combined.";
+                    return false;
+                }
+                var argument = value.Raw;
+                if (argument.IndexOf('\\') < 0)
+                {
+                    argumentSource = input;
+                    input.AsSpan().Overlaps(argument, out argumentStart);
+                    argumentLength = argument.Length;
+                }
+                else
+                {
+                    StructuredFieldReader.TryUnescapeString(argument, out argumentSource);
+                    argumentSource ??= string.Empty;
+                    argumentStart = 0;
+                    argumentLength = argumentSource.Length;
+                }
+            }
+            parameters |= parameter;
+            order |= SignatureComponent.Slot(position++, parameter);
+        }
+
+        component = new SignatureComponent(name, derived, parameters, order, argumentSource, argumentStart, argumentLength);
+        if (!ComponentValueWriter.TryValidate(component, out var invalid))
+        {
+            componentError = invalid;
+            reason = "Component " + component.ToString() + " is not valid: " + invalid.ToString() + ".";
+            return false;
+        }
+        componentError = null;
+        reason = null;
+        return true;
+    }
+}
