@@ -1,11 +1,12 @@
 using System.Buffers;
 using System.Text;
+using System.Text.Unicode;
 
 namespace AgentAuth.AspNetCore;
 
 /// <summary>
 /// A DPoP proof split into its JWS compact serialization parts (RFC 7515 §7.1): exactly three canonical
-/// base64url segments, none empty. The decoded bytes live in one pooled buffer until <see cref="Dispose"/>.
+/// base64url segments, none empty, with header and payload in valid UTF-8. The decoded bytes live in one pooled buffer until <see cref="Dispose"/>.
 /// </summary>
 internal sealed class DPoPProofJws : IDisposable
 {
@@ -76,6 +77,12 @@ internal sealed class DPoPProofJws : IDisposable
         if (!StrictBase64Url.TryDecode(header, span[offset..], out _)
             || !StrictBase64Url.TryDecode(payload, span[(offset += headerLength)..], out _)
             || !StrictBase64Url.TryDecode(signature, span[(offset += payloadLength)..], out _))
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            return false;
+        }
+        // JSON text must be UTF-8 (RFC 8259 §8.1); JsonDocument only notices bad bytes later, by throwing from GetString.
+        if (!Utf8.IsValid(span.Slice(signingInputLength, headerLength)) || !Utf8.IsValid(span.Slice(signingInputLength + headerLength, payloadLength)))
         {
             ArrayPool<byte>.Shared.Return(buffer);
             return false;

@@ -40,6 +40,8 @@ public sealed class DPoPProofParsingTests
     [InlineData("e30.e30.c2l+")]
     [InlineData("e30.e3 0.c2ln")]
     [InlineData("e31.e30.c2ln")] // non-canonical trailing bits
+    [InlineData("eyJhIjoipCJ9.e30.c2ln")] // header {"a":"\xA4"}: not UTF-8
+    [InlineData("e30.eyJhIjoipCJ9.c2ln")] // payload not UTF-8
     public void Rejects_anything_but_three_canonical_segments(string proof)
     {
         Assert.False(DPoPProofJws.TryParse(proof, out var jws));

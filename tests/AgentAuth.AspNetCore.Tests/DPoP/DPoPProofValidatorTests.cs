@@ -285,6 +285,22 @@ public sealed class DPoPProofValidatorTests
     }
 
     [Theory]
+    [InlineData("ES256", "{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"y\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"}")]
+    [InlineData("ES256", "{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"l8tFrhx-34tV3hRICRDY9zCkDlpBhF42UQUfWVAWBFs\",\"y\":\"9VE4jf_Ok_o64zbTTlcuNJajHmt6v9TDVrU0CdvGRDB\"}")]
+    [InlineData("EdDSA", "{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"x\":\"AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"}")]
+    [InlineData("RS256", "{\"kty\":\"RSA\",\"n\":\"1eycImiXr9F72m2fGnlJHJJahgs8DgDBACzGS17EkiEA-McM2UPug1yc7Gs8fJRjQl_i0s0F4uPFCCjiCCs9-QUb9W7FHJIVhGtKjum6yU37h1V707TxNhIL0zV36i4jT4pptZLYBH4wWqv8qEq1AE8JjRH8JTuVZQcHN1-rEV8\",\"e\":\"AQAB\"}")] // 1024-bit modulus
+    [InlineData("RS256", "{\"kty\":\"RSA\",\"n\":\"AQAB\",\"e\":\"AQAB\"}")]
+    public async Task Unusable_public_key_is_rejected_without_throwing(string alg, string jwk)
+    {
+        var builder = Builder();
+        builder.Header["alg"] = alg;
+        builder.Header["jwk"] = JsonNode.Parse(jwk);
+        var result = await ValidateAsync(builder.Build());
+        Assert.Equal(DPoPErrors.InvalidDPoPProof, result.Error);
+        Assert.Contains("'jwk'", result.ErrorDescription, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("ES256", "d")]
     [InlineData("Ed25519", "d")]
     [InlineData("PS256", "d")]

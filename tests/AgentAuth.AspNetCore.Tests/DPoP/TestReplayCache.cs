@@ -13,11 +13,13 @@ internal sealed class TestReplayCache : IReplayCache
 
     public IReadOnlyDictionary<string, DateTimeOffset> Entries => _entries;
 
-    public int Calls { get; private set; }
+    private int _calls;
+
+    public int Calls => Volatile.Read(ref _calls);
 
     public ValueTask<bool> TryAddAsync(string key, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
     {
-        Calls++;
+        Interlocked.Increment(ref _calls);
         var now = _timeProvider.GetUtcNow();
         while (true)
         {
