@@ -47,7 +47,7 @@ public class AgentAuthOptions : AuthenticationSchemeOptions
     /// <summary>DPoP-bound tokens (RFC 9449): <c>Authorization: DPoP</c> with a <c>DPoP</c> proof. Enabled by default when issuers are configured.</summary>
     public AgentAuthDPoPOptions DPoP { get; } = new();
 
-    /// <summary>Clock skew allowed for signature <c>created</c>/<c>expires</c>, token lifetimes and DPoP <c>iat</c>. Default 60 seconds.</summary>
+    /// <summary>Clock skew allowed for signature <c>created</c>/<c>expires</c> and token lifetimes (DPoP proofs have their own, <see cref="AgentAuthDPoPOptions.ClockSkew"/>). Default 60 seconds.</summary>
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>

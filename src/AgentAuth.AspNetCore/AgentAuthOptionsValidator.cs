@@ -39,10 +39,6 @@ internal sealed class AgentAuthOptionsValidator : IValidateOptions<AgentAuthOpti
         {
             errors.Add(prefix + "PublicOrigin must be an absolute http(s) origin such as https://api.example.com (no path, query or fragment).");
         }
-        if (options.TokenCacheSizeLimit < 1)
-        {
-            errors.Add(prefix + "TokenCacheSizeLimit must be at least 1 (set EnableTokenCache = false to turn the cache off).");
-        }
         foreach (var scheme in options.BoundTokenSchemes)
         {
             if (string.IsNullOrWhiteSpace(scheme) || scheme.Contains(' ', StringComparison.Ordinal) || string.Equals(scheme, "DPoP", StringComparison.OrdinalIgnoreCase))
@@ -76,6 +72,7 @@ internal sealed class AgentAuthOptionsValidator : IValidateOptions<AgentAuthOpti
         }
 
         KeyOptionsValidation.Validate(options, errors);
+        options.DPoP.Validate(errors);
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
