@@ -113,6 +113,18 @@ public sealed class AgentKeyResolverTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Default_http_client_factory_also_sends_the_AgentAuth_user_agent()
+    {
+        using var services = new ServiceCollection().AddHttpClient().BuildServiceProvider();
+        var options = new AgentAuthOptions();
+        options.AgentKeys.JwksUri = _server.JwksUri.ToString();
+        options.AgentKeys.RequireHttpsMetadata = false;
+
+        Assert.True((await Resolver(options, services.GetRequiredService<IHttpClientFactory>()).ResolveAsync("remote-1", default)).Found);
+        Assert.StartsWith("AgentAuth.AspNetCore/", _server.LastUserAgent, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Remote_key_set_with_a_private_key_never_yields_it()
     {
         var leaked = SignatureKey.GenerateEd25519("leaked");
