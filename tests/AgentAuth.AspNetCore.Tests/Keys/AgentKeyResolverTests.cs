@@ -113,6 +113,20 @@ public sealed class AgentKeyResolverTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Named_backchannel_client_does_not_follow_redirects()
+    {
+        using var services = new ServiceCollection().AddAgentAuthBackchannel().BuildServiceProvider();
+        var options = new AgentAuthOptions();
+        options.AgentKeys.JwksUri = _server.BaseAddress + "/moved";
+        options.AgentKeys.RequireHttpsMetadata = false;
+
+        var result = await Resolver(options, services.GetRequiredService<IHttpClientFactory>()).ResolveAsync("remote-1", default);
+
+        Assert.Equal(KeyLookupStatus.Unavailable, result.Status);
+        Assert.Equal(0, _server.JwksRequests);
+    }
+
+    [Fact]
     public async Task Default_http_client_factory_also_sends_the_AgentAuth_user_agent()
     {
         using var services = new ServiceCollection().AddHttpClient().BuildServiceProvider();
