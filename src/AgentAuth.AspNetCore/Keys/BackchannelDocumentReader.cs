@@ -10,12 +10,15 @@ namespace AgentAuth.AspNetCore;
 internal sealed class BackchannelDocumentReader
 {
     private static readonly MediaTypeWithQualityHeaderValue s_json = new("application/json");
-    private readonly HttpClient _client;
+    private readonly Func<HttpClient> _client;
     private readonly TimeProvider _timeProvider;
     private readonly TimeSpan _timeout;
     private readonly int _maxBytes;
 
-    public BackchannelDocumentReader(HttpClient client, TimeProvider timeProvider, JwksCacheOptions options)
+    /// <param name="client">Gives the client for one request (IHttpClientFactory clients are meant to be short-lived).</param>
+    /// <param name="timeProvider">Drives the per-request timeout.</param>
+    /// <param name="options">Timeout and size limit.</param>
+    public BackchannelDocumentReader(Func<HttpClient> client, TimeProvider timeProvider, JwksCacheOptions options)
     {
         _client = client;
         _timeProvider = timeProvider;
@@ -34,9 +37,15 @@ internal sealed class BackchannelDocumentReader
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
         try
         {
+            var client = _client();
             using var request = new HttpRequestMessage(HttpMethod.Get, uri);
             request.Headers.Accept.Add(s_json);
-            using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
+            if (client.DefaultRequestHeaders.UserAgent.Count == 0)
+            {
+                // A client not configured by AddAgentAuthBackchannel still identifies AgentAuth to the key server.
+                request.Headers.UserAgent.Add(AgentAuthBackchannel.UserAgent);
+            }
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
                 throw new KeySourceException(JwksFetchOutcomes.HttpError, $"the key source answered HTTP {(int)response.StatusCode}");

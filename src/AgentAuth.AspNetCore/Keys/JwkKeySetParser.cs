@@ -32,8 +32,10 @@ internal sealed class JwkKeySetParser<TKey> : IKeySetParser<TKey> where TKey : c
         var entries = new List<KeySetEntry<TKey>>(set!.Keys.Count);
         foreach (var jwk in set.Keys)
         {
-            // A private or secret key published in a key set is a configuration accident; never use it.
-            if (jwk.HasPrivateMembers || (!_allowSecretKeys && jwk.KeyType == "oct"))
+            // A private key in a key set is a configuration accident: never use it. Shared secrets (oct) are only
+            // taken from configured agent keys, never from a remote set or for tokens.
+            var isSecret = jwk.KeyType == "oct";
+            if (isSecret ? !_allowSecretKeys : !jwk.IsPublicOnly)
             {
                 continue;
             }

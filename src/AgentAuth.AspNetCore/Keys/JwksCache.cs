@@ -107,10 +107,14 @@ internal sealed class JwksCache<TKey> where TKey : class
             return AwaitAndFindAsync(refresh, keyId, matchThumbprints, cancellationToken);
         }
 
-        var bootstrap = StartFetch(nowTicks, force: false);
+        // Nothing cached and backing off: answer without taking the lock (an outage must stay cheap per request).
+        var bootstrap = nowTicks < Volatile.Read(ref _nextFetchTicks) && Volatile.Read(ref _inflight) is null
+            ? null
+            : StartFetch(nowTicks, force: false);
         if (bootstrap is null)
         {
-            return new(Unavailable());
+            // A fetch may have completed since Current was read: use its keys rather than report an outage.
+            return Current is null ? new(Unavailable()) : FindAsync(keyId, matchThumbprints, cancellationToken);
         }
         return AwaitAndFindAsync(bootstrap, keyId, matchThumbprints, cancellationToken);
     }
@@ -299,11 +303,8 @@ internal sealed class JwksCache<TKey> where TKey : class
 
     private KeySetLookup<TKey> Unavailable()
     {
-        string? error;
-        lock (_gate)
-        {
-            error = _lastError;
-        }
+        // A reference read is atomic; no lock on this per-request path.
+        var error = Volatile.Read(ref _lastError);
         // The details (status codes, URLs) go to the log only; the client learns that keys are unavailable.
         KeysLog.KeysUnavailable(_logger, _source.Address, error ?? "no fetch succeeded yet");
         return KeySetLookup<TKey>.Unavailable(UnavailableReason);

@@ -81,6 +81,25 @@ internal sealed class KeySourceFactory
         entries.AddRange(set.Entries);
     }
 
-    private BackchannelDocumentReader Reader() =>
-        _reader ??= new BackchannelDocumentReader(AgentAuthBackchannel.CreateClient(_options, _httpClientFactory), _timeProvider, _options.Jwks);
+    private BackchannelDocumentReader Reader()
+    {
+        if (_reader is null)
+        {
+            Func<HttpClient> client;
+            if (_options.BackchannelHttpHandler is not null)
+            {
+                // One client over the caller's handler, created once.
+                var shared = AgentAuthBackchannel.CreateClient(_options, null);
+                client = () => shared;
+            }
+            else
+            {
+                var factory = _httpClientFactory ?? throw new InvalidOperationException(
+                    "AgentAuth needs IHttpClientFactory for remote key sources: register it (services.AddHttpClient()) or set AgentAuthOptions.BackchannelHttpHandler.");
+                client = () => factory.CreateClient(AgentAuthBackchannel.HttpClientName);
+            }
+            _reader = new BackchannelDocumentReader(client, _timeProvider, _options.Jwks);
+        }
+        return _reader;
+    }
 }

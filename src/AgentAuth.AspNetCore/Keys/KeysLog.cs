@@ -21,7 +21,8 @@ internal static partial class KeysLog
         Message = "Unknown key id for {Address}; refreshing the key set.")]
     public static partial void UnknownKeyRefresh(ILogger logger, string address);
 
-    [LoggerMessage(EventId = 104, EventName = "JwksKeysUnavailable", Level = LogLevel.Warning,
+    // Per request during an outage, so Debug: the fetch failure itself is logged once per attempt (event 100).
+    [LoggerMessage(EventId = 104, EventName = "JwksKeysUnavailable", Level = LogLevel.Debug,
         Message = "No keys are available from {Address}: {Reason}.")]
     public static partial void KeysUnavailable(ILogger logger, string address, string reason);
 

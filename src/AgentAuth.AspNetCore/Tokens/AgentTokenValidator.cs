@@ -19,6 +19,7 @@ internal sealed class AgentTokenValidator
     public const int MaxTokenLength = 16 * 1024;
 
     private const string DPoPProofType = "dpop+jwt";
+    private static readonly long MaxUnixSeconds = DateTimeOffset.MaxValue.ToUnixTimeSeconds();
 
     private readonly FrozenDictionary<string, TokenIssuerPolicy> _issuers;
     private readonly JsonWebTokenHandler _handler;
@@ -82,6 +83,11 @@ internal sealed class AgentTokenValidator
         {
             return Reject("the token algorithm is not accepted");
         }
+        // RFC 7515 §4.1.11: extensions listed in crit must be understood; AgentAuth understands none.
+        if (jwt.TryGetHeaderValue<object>("crit", out _))
+        {
+            return Reject("the token has critical header extensions that are not supported");
+        }
         var typ = jwt.Typ;
         if (string.Equals(typ, DPoPProofType, StringComparison.OrdinalIgnoreCase))
         {
@@ -122,7 +128,8 @@ internal sealed class AgentTokenValidator
         }
 
         jwt.TryGetPayloadValue<long>("exp", out var exp);
-        var outcome = TokenValidationOutcome.Success(jwt, policy.Options, confirmation, DateTimeOffset.FromUnixTimeSeconds(exp));
+        var expires = exp >= MaxUnixSeconds ? DateTimeOffset.MaxValue : DateTimeOffset.FromUnixTimeSeconds(exp);
+        var outcome = TokenValidationOutcome.Success(jwt, policy.Options, confirmation, expires);
         _cache?.Add(hash, outcome);
         TokensLog.TokenValidated(_logger, policy.Options.Issuer, _cache is null ? "off" : "miss");
         return outcome;

@@ -26,7 +26,9 @@ internal sealed class TokenIssuerPolicy
             RequireAudience = true,
             IgnoreTrailingSlashWhenValidatingAudience = false,
             ValidAlgorithms = Algorithms.ToArray(),
-            ValidTypes = Types.Count > 0 ? Types.ToArray() : null,
+            // typ is checked by AgentTokenValidator before signature work, case-insensitively (a media type,
+            // RFC 7515 §4.1.9); IdentityModel would compare ordinally and disagree on "AT+JWT".
+            ValidTypes = null,
             RequireSignedTokens = true,
             RequireExpirationTime = true,
             ValidateLifetime = true,

@@ -19,13 +19,14 @@ internal static class TokenLifetime
         {
             return "the token has no exp claim";
         }
-        if (now >= exp + skew)
+        // Written so that no claim value can overflow the comparison.
+        if (now - skew >= exp)
         {
             return "the token has expired";
         }
         if (token.TryGetPayloadValue<long>("nbf", out var nbf))
         {
-            if (nbf > now + skew)
+            if (nbf - skew > now)
             {
                 return "the token is not valid yet (nbf)";
             }
@@ -36,7 +37,7 @@ internal static class TokenLifetime
         }
         if (token.TryGetPayloadValue<long>("iat", out var iat))
         {
-            if (iat > now + skew)
+            if (iat - skew > now)
             {
                 return "the token was issued in the future (iat)";
             }

@@ -9,7 +9,7 @@ internal static partial class TokensLog
         Message = "Token rejected: {Reason}.")]
     public static partial void TokenRejected(ILogger logger, string reason);
 
-    [LoggerMessage(EventId = 151, EventName = "TokenKeysUnavailable", Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 151, EventName = "TokenKeysUnavailable", Level = LogLevel.Debug,
         Message = "Token from issuer {Issuer} not validated: {Reason}.")]
     public static partial void KeysUnavailable(ILogger logger, string issuer, string reason);
 

@@ -16,7 +16,9 @@ internal static class JwksCacheFixture
         new(source, new TestKeyParser(), options ?? new JwksCacheOptions(), time, NullLogger.Instance, metrics ?? new JwksMetrics(null));
 
     public static BackchannelDocumentReader Reader(ManualTimeProvider time, JwksCacheOptions? options = null) =>
-        new(new HttpClient(), time, options ?? new JwksCacheOptions());
+        new(static () => s_client, time, options ?? new JwksCacheOptions());
+
+    private static readonly HttpClient s_client = new();
 
     public static JwksUriKeySource UriSource(TestJwksServer server, ManualTimeProvider time, JwksCacheOptions? options = null) =>
         new(server.JwksUri, requireHttps: false, Reader(time, options));

@@ -53,6 +53,7 @@ internal sealed class TestJwksServer : IAsyncDisposable
         var server = new TestJwksServer(app);
         app.MapGet("/jwks", server.ServeJwksAsync);
         app.MapGet("/.well-known/openid-configuration", server.ServeDiscoveryAsync);
+        app.MapGet("/moved", (HttpContext context) => context.Response.Redirect(server.BaseAddress + "/jwks"));
         await app.StartAsync();
         var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>();
         server.BaseAddress = addresses.Addresses.First().TrimEnd('/');

@@ -239,6 +239,14 @@ public sealed class AgentTokenValidatorTests
         Assert.True((await validator.ValidateAsync(TestTokens.Mint(_ed, "EdDSA", header: TestTokens.Header("EdDSA", "ed-1", "at+jwt")), default)).Succeeded);
     }
 
+    [Fact]
+    public async Task Typ_is_compared_case_insensitively()
+    {
+        var validator = EdValidator(i => i.ValidTypes.Add("at+jwt"));
+
+        Assert.True((await validator.ValidateAsync(TestTokens.Mint(_ed, "EdDSA", header: TestTokens.Header("EdDSA", "ed-1", "AT+JWT")), default)).Succeeded);
+    }
+
     [Theory]
     [InlineData("dpop+jwt")]
     [InlineData("DPoP+JWT")]
