@@ -49,7 +49,7 @@ public static class AgentAuthenticationBuilderExtensions
         ArgumentNullException.ThrowIfNull(configureOptions);
 
         var services = builder.Services;
-        services.AddHttpClient();
+        services.AddAgentAuthBackchannel();
         services.AddMetrics();
         services.AddDataProtection();
         services.TryAddSingleton(TimeProvider.System);
