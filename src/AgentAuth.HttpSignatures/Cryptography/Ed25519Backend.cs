@@ -65,22 +65,31 @@ public static class Ed25519Backend
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown Ed25519 backend."),
     };
 
-    private static IEd25519Backend ResolveDefault()
+    private static IEd25519Backend ResolveDefault() =>
+        FromSetting(Environment.GetEnvironmentVariable(EnvironmentVariable), s_libsodiumFailure.Value);
+
+    /// <summary>
+    /// Applies an <c>AGENTAUTH_ED25519_BACKEND</c> value. <paramref name="libsodiumFailure"/> is null when libsodium
+    /// loaded, else why it did not; forcing libsodium then fails with that reason instead of silently falling back.
+    /// </summary>
+    internal static IEd25519Backend FromSetting(string? setting, string? libsodiumFailure)
     {
-        var forced = Environment.GetEnvironmentVariable(EnvironmentVariable);
-        if (string.IsNullOrWhiteSpace(forced))
+        var value = setting?.Trim();
+        if (string.IsNullOrEmpty(value))
         {
-            return IsLibsodiumAvailable ? LibsodiumEd25519Backend.Instance : BouncyCastleEd25519Backend.Instance;
+            return libsodiumFailure is null ? LibsodiumEd25519Backend.Instance : BouncyCastleEd25519Backend.Instance;
         }
-        if (forced.Trim().Equals("libsodium", StringComparison.OrdinalIgnoreCase))
+        if (value.Equals("libsodium", StringComparison.OrdinalIgnoreCase))
         {
-            return Get(Ed25519BackendKind.Libsodium);
+            return libsodiumFailure is null
+                ? LibsodiumEd25519Backend.Instance
+                : throw new InvalidOperationException(
+                    EnvironmentVariable + "=libsodium but " + libsodiumFailure + ". Install libsodium23 or select bouncycastle.");
         }
-        if (forced.Trim().Equals("bouncycastle", StringComparison.OrdinalIgnoreCase))
+        if (value.Equals("bouncycastle", StringComparison.OrdinalIgnoreCase))
         {
             return BouncyCastleEd25519Backend.Instance;
         }
-        throw new InvalidOperationException(
-            EnvironmentVariable + " must be 'libsodium' or 'bouncycastle' (was '" + forced + "').");
+        throw new InvalidOperationException(EnvironmentVariable + " must be 'libsodium' or 'bouncycastle' (was '" + setting + "').");
     }
 }

@@ -81,62 +81,91 @@ internal sealed class RsaSignatureKey : SignatureKey
         return true;
     }
 
-    public static RsaSignatureKey? Create(RSAParameters parameters, string rfc9421Algorithm, string? joseAlgorithm, string? keyId, out string? error)
+    /// <summary>
+    /// Creates the key over an RSA instance the key then owns. Key material moves between instances as PKCS#1 DER,
+    /// not <see cref="RSAParameters"/>, because keys with unbalanced primes (RFC 9421's test-key-rsa) have CRT values
+    /// that <see cref="RSAParameters"/> cannot hold.
+    /// </summary>
+    public static RsaSignatureKey? Create(RSA owned, bool canSign, string rfc9421Algorithm, string? joseAlgorithm, string? keyId, out string? error)
     {
-        var modulus = parameters.Modulus;
-        var exponent = parameters.Exponent;
-        if (modulus is null || exponent is null)
-        {
-            error = "RSA key without modulus or exponent";
-            return null;
-        }
-        var n = TrimLeadingZeros(modulus);
-        var e = TrimLeadingZeros(exponent);
-        if (n.Length * 8 < MinimumKeySize || e.IsEmpty)
-        {
-            error = "RSA keys must have at least 2048 bits";
-            return null;
-        }
-        var canSign = parameters.D is not null;
-        if (canSign && (parameters.P is null || parameters.Q is null || parameters.DP is null || parameters.DQ is null || parameters.InverseQ is null))
-        {
-            error = "an RSA private key needs p, q, dp, dq and qi";
-            return null;
-        }
-        var rsa = RSA.Create();
+        RSAParameters publicParameters;
         try
         {
-            rsa.ImportParameters(parameters);
+            publicParameters = owned.ExportParameters(includePrivateParameters: false);
         }
         catch (CryptographicException)
         {
-            rsa.Dispose();
-            error = "the RSA key parameters are inconsistent";
+            owned.Dispose();
+            error = "the RSA key cannot be read";
+            return null;
+        }
+        var n = TrimLeadingZeros(publicParameters.Modulus ?? []);
+        var e = TrimLeadingZeros(publicParameters.Exponent ?? []);
+        if (n.Length * 8 < MinimumKeySize || e.IsEmpty)
+        {
+            owned.Dispose();
+            error = "RSA keys must have at least 2048 bits";
             return null;
         }
         error = null;
         return new RsaSignatureKey(
-            rsa, rfc9421Algorithm == HttpSignatureAlgorithms.RsaPssSha512, canSign, n.Length,
+            owned, rfc9421Algorithm == HttpSignatureAlgorithms.RsaPssSha512, canSign, n.Length,
             Base64UrlStrict.Encode(n), Base64UrlStrict.Encode(e), keyId, joseAlgorithm);
     }
 
-    public static void Clear(RSAParameters parameters)
+    /// <summary>Copies <paramref name="source"/> into a new instance (private part when exportable).</summary>
+    public static RSA Copy(RSA source, out bool canSign)
     {
-        CryptographicOperations.ZeroMemory(parameters.D);
-        CryptographicOperations.ZeroMemory(parameters.P);
-        CryptographicOperations.ZeroMemory(parameters.Q);
-        CryptographicOperations.ZeroMemory(parameters.DP);
-        CryptographicOperations.ZeroMemory(parameters.DQ);
-        CryptographicOperations.ZeroMemory(parameters.InverseQ);
+        var copy = RSA.Create();
+        byte[]? der = null;
+        try
+        {
+            try
+            {
+                der = source.ExportRSAPrivateKey();
+                canSign = true;
+            }
+            catch (CryptographicException)
+            {
+                der = source.ExportRSAPublicKey();
+                canSign = false;
+            }
+            if (canSign)
+            {
+                copy.ImportRSAPrivateKey(der, out _);
+            }
+            else
+            {
+                copy.ImportRSAPublicKey(der, out _);
+            }
+            return copy;
+        }
+        catch
+        {
+            copy.Dispose();
+            throw;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(der);
+        }
     }
 
-    public override bool Verify(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature) => _pss
+    /// <summary>Only an unrestricted key, or one restricted to the JWS twin of its RFC 9421 algorithm (PS512, RS256).</summary>
+    public override bool AllowsHttpSignatures =>
+        JoseAlgorithm is null || JoseAlgorithm == (_pss ? JoseAlgorithms.PS512 : JoseAlgorithms.RS256);
+
+    public override bool Verify(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature) => AllowsHttpSignatures && (_pss
         ? VerifyCore(data, signature, HashAlgorithmName.SHA512, RSASignaturePadding.Pss)
-        : VerifyCore(data, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        : VerifyCore(data, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
 
     public override bool TrySign(ReadOnlySpan<byte> data, Span<byte> destination, out int bytesWritten)
     {
         EnsureCanSign();
+        if (!AllowsHttpSignatures)
+        {
+            throw new InvalidOperationException("This RSA key is restricted to " + JoseAlgorithm + " and cannot make " + Algorithm + " signatures.");
+        }
         return _pss
             ? _rsa.TrySignData(data, destination, HashAlgorithmName.SHA512, RSASignaturePadding.Pss, out bytesWritten)
             : _rsa.TrySignData(data, destination, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1, out bytesWritten);

@@ -1,3 +1,4 @@
+using System.Formats.Asn1;
 using System.Security.Cryptography;
 using AgentAuth.HttpSignatures.Cryptography;
 
@@ -13,7 +14,7 @@ internal static class JwkKeyReader
             error = "the JWK 'use' is '" + jwk.Use + "', not 'sig'";
             return null;
         }
-        if (jwk.KeyOperations is { } ops && !ops.Contains("verify") && !ops.Contains("sign"))
+        if (jwk.KeyOperations is { } ops && !AllowsSignatures(ops))
         {
             error = "the JWK 'key_ops' allow neither 'verify' nor 'sign'";
             return null;
@@ -115,41 +116,51 @@ internal static class JwkKeyReader
         {
             return null;
         }
-        var modulus = TrimLeadingZeros(Base64UrlStrict.Decode(jwk.N!));
-        var parameters = new RSAParameters
+        if (jwk.D is not null && (jwk.P is null || jwk.Q is null || jwk.DP is null || jwk.DQ is null || jwk.QI is null))
         {
-            Modulus = modulus,
-            Exponent = TrimLeadingZeros(Base64UrlStrict.Decode(jwk.E!)),
-        };
-        if (jwk.D is not null)
+            return Fail("an RSA private JWK needs p, q, dp, dq and qi", out error);
+        }
+        // PKCS#1 DER rather than RSAParameters: JWK integers are minimal and primes may be unbalanced.
+        var writer = new AsnWriter(AsnEncodingRules.DER);
+        using (writer.PushSequence())
         {
-            if (jwk.P is null || jwk.Q is null || jwk.DP is null || jwk.DQ is null || jwk.QI is null)
+            if (jwk.D is not null)
             {
-                return Fail("an RSA private JWK needs p, q, dp, dq and qi", out error);
+                writer.WriteInteger(0);
             }
-            // The platform wants D as long as the modulus and the CRT values half as long; JWK values are minimal.
-            var half = (modulus.Length + 1) / 2;
-            parameters.D = LeftPad(Base64UrlStrict.Decode(jwk.D), modulus.Length);
-            parameters.P = LeftPad(Base64UrlStrict.Decode(jwk.P), half);
-            parameters.Q = LeftPad(Base64UrlStrict.Decode(jwk.Q), half);
-            parameters.DP = LeftPad(Base64UrlStrict.Decode(jwk.DP), half);
-            parameters.DQ = LeftPad(Base64UrlStrict.Decode(jwk.DQ), half);
-            parameters.InverseQ = LeftPad(Base64UrlStrict.Decode(jwk.QI), half);
-            if (parameters.D is null || parameters.P is null || parameters.Q is null || parameters.DP is null
-                || parameters.DQ is null || parameters.InverseQ is null)
+            foreach (var member in jwk.D is null
+                ? new[] { jwk.N, jwk.E }
+                : new[] { jwk.N, jwk.E, jwk.D, jwk.P, jwk.Q, jwk.DP, jwk.DQ, jwk.QI })
             {
-                RsaSignatureKey.Clear(parameters);
-                return Fail("RSA private members are longer than the modulus allows", out error);
+                var value = Base64UrlStrict.Decode(member!);
+                writer.WriteIntegerUnsigned(value);
+                CryptographicOperations.ZeroMemory(value);
             }
         }
+        var der = writer.Encode();
+        writer.Reset();
+        var rsa = RSA.Create();
         try
         {
-            return RsaSignatureKey.Create(parameters, rfc9421!, jose, jwk.KeyId, out error);
+            if (jwk.D is null)
+            {
+                rsa.ImportRSAPublicKey(der, out _);
+            }
+            else
+            {
+                rsa.ImportRSAPrivateKey(der, out _);
+            }
+        }
+        catch (CryptographicException)
+        {
+            rsa.Dispose();
+            return Fail("the RSA key members are inconsistent", out error);
         }
         finally
         {
-            RsaSignatureKey.Clear(parameters);
+            CryptographicOperations.ZeroMemory(der);
         }
+        return RsaSignatureKey.Create(rsa, jwk.D is not null, rfc9421!, jose, jwk.KeyId, out error);
     }
 
     private static HmacSha256SignatureKey? CreateHmac(Jwk jwk, string? requested, out string? error)
@@ -170,36 +181,16 @@ internal static class JwkKeyReader
         }
     }
 
-    private static byte[] TrimLeadingZeros(byte[] value)
+    private static bool AllowsSignatures(IReadOnlyList<string> operations)
     {
-        var start = 0;
-        while (start < value.Length - 1 && value[start] == 0)
+        for (var i = 0; i < operations.Count; i++)
         {
-            start++;
-        }
-        return start == 0 ? value : value[start..];
-    }
-
-    private static byte[]? LeftPad(byte[] value, int length)
-    {
-        var trimmed = TrimLeadingZeros(value);
-        if (trimmed.Length > length)
-        {
-            CryptographicOperations.ZeroMemory(value);
-            return null;
-        }
-        if (trimmed.Length == length)
-        {
-            if (!ReferenceEquals(trimmed, value))
+            if (operations[i] is "verify" or "sign")
             {
-                CryptographicOperations.ZeroMemory(value);
+                return true;
             }
-            return trimmed;
         }
-        var padded = new byte[length];
-        trimmed.CopyTo(padded, length - trimmed.Length);
-        CryptographicOperations.ZeroMemory(value);
-        return padded;
+        return false;
     }
 
     private static SignatureKey? Fail(string reason, out string? error)

@@ -9,7 +9,12 @@ namespace AgentAuth.HttpSignatures.StructuredFields;
 /// </summary>
 public sealed class SfParameters : IReadOnlyList<KeyValuePair<string, SfBareItem>>
 {
+    // Parameters are usually a handful, so lookups scan; a hostile field with thousands of parameters gets an
+    // index so that parsing it stays linear.
+    private const int IndexThreshold = 8;
+
     private readonly List<KeyValuePair<string, SfBareItem>> _entries = [];
+    private Dictionary<string, int>? _index;
 
     /// <summary>The number of parameters.</summary>
     public int Count => _entries.Count;
@@ -21,15 +26,18 @@ public sealed class SfParameters : IReadOnlyList<KeyValuePair<string, SfBareItem
     public SfParameters Set(string key, SfBareItem value)
     {
         ArgumentNullException.ThrowIfNull(key);
-        for (int i = 0; i < _entries.Count; i++)
+        int index = IndexOf(key);
+        if (index >= 0)
         {
-            if (string.Equals(_entries[i].Key, key, StringComparison.Ordinal))
-            {
-                _entries[i] = new(key, value);
-                return this;
-            }
+            _entries[index] = new(key, value);
+            return this;
         }
+        _index?.Add(key, _entries.Count);
         _entries.Add(new(key, value));
+        if (_index is null && _entries.Count > IndexThreshold)
+        {
+            RebuildIndex();
+        }
         return this;
     }
 
@@ -42,6 +50,11 @@ public sealed class SfParameters : IReadOnlyList<KeyValuePair<string, SfBareItem
             return false;
         }
         _entries.RemoveAt(index);
+        _index = null;
+        if (_entries.Count > IndexThreshold)
+        {
+            RebuildIndex();
+        }
         return true;
     }
 
@@ -59,6 +72,14 @@ public sealed class SfParameters : IReadOnlyList<KeyValuePair<string, SfBareItem
     /// <summary>The position of <paramref name="key"/>, or -1.</summary>
     public int IndexOf([AllowNull] string key)
     {
+        if (key is null)
+        {
+            return -1;
+        }
+        if (_index is not null)
+        {
+            return _index.TryGetValue(key, out int found) ? found : -1;
+        }
         for (int i = 0; i < _entries.Count; i++)
         {
             if (string.Equals(_entries[i].Key, key, StringComparison.Ordinal))
@@ -67,6 +88,15 @@ public sealed class SfParameters : IReadOnlyList<KeyValuePair<string, SfBareItem
             }
         }
         return -1;
+    }
+
+    private void RebuildIndex()
+    {
+        _index = new Dictionary<string, int>(_entries.Count, StringComparer.Ordinal);
+        for (int i = 0; i < _entries.Count; i++)
+        {
+            _index.Add(_entries[i].Key, i);
+        }
     }
 
     /// <inheritdoc />

@@ -169,4 +169,26 @@ public sealed class StructuredFieldSerializerTests
         Assert.Equal(3, a.IntegerValue);
         Assert.Equal("1;a=3;b=2", item.ToString());
     }
+
+    [Fact]
+    public void Many_parameters_keep_order_and_last_value_when_indexed()
+    {
+        var field = new System.Text.StringBuilder("1");
+        for (int i = 0; i < 40; i++)
+        {
+            field.Append(";k").Append(i % 20).Append('=').Append(i);
+        }
+        Assert.True(StructuredFieldParser.TryParseItem(field.ToString(), out var item, out _));
+        Assert.Equal(20, item.Parameters.Count);
+        for (int i = 0; i < 20; i++)
+        {
+            Assert.Equal("k" + i, item.Parameters[i].Key);
+            Assert.Equal(i + 20, item.Parameters[i].Value.IntegerValue);
+        }
+        Assert.True(item.Parameters.Remove("k3"));
+        Assert.False(item.Parameters.ContainsKey("k3"));
+        Assert.Equal(4, item.Parameters.IndexOf("k5"));
+        Assert.True(item.Parameters.TryGetValue("k19", out var last));
+        Assert.Equal(39, last.IntegerValue);
+    }
 }
