@@ -1,8 +1,8 @@
 using System.Net.Http.Headers;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using AgentAuth.HttpSignatures.Cryptography;
+using AgentAuth.HttpSignatures.Digests;
 using AgentAuth.HttpSignatures.Keys;
 using AgentAuth.HttpSignatures.Tests.Signatures;
 using AgentAuth.Testing;
@@ -88,29 +88,15 @@ public sealed class NodeHttpSignatureInteropTests
         return await verifier.VerifyAsync(new HttpRequestMessageAdapter(request), SignatureSelection.ByTag("interop"), new TestKeyResolver(("node-key", key)));
     }
 
-    /// <summary>RFC 9530 check of the received body against the signed Content-Digest (every listed algorithm we know).</summary>
+    /// <summary>RFC 9530 check of the received body against the signed Content-Digest.</summary>
     private static async Task<bool> ContentDigestMatches(HttpRequestMessage request)
     {
-        if (!request.Content!.Headers.TryGetValues("Content-Digest", out var values) && !request.Headers.TryGetValues("Content-Digest", out values))
+        if (!request.Headers.TryGetValues("Content-Digest", out var values))
         {
             return true;
         }
-        var body = await request.Content.ReadAsByteArrayAsync();
-        foreach (var member in string.Join(", ", values).Split(','))
-        {
-            var parts = member.Trim().Split('=', 2);
-            var expected = parts[0] switch
-            {
-                "sha-256" => Convert.ToBase64String(SHA256.HashData(body)),
-                "sha-512" => Convert.ToBase64String(SHA512.HashData(body)),
-                _ => null,
-            };
-            if (expected is not null && parts[1] != ":" + expected + ":")
-            {
-                return false;
-            }
-        }
-        return true;
+        var body = await request.Content!.ReadAsByteArrayAsync();
+        return ContentDigest.Verify(string.Join(", ", values), body) == ContentDigestVerificationResult.Valid;
     }
 
     [Theory]
