@@ -118,3 +118,39 @@ public sealed class ComponentErrorTests
         Assert.False(string.IsNullOrEmpty(reason));
     }
 }
+
+public sealed class SignatureComponentTests
+{
+    [Theory]
+    [InlineData("\"@method\"")]
+    [InlineData("\"@query-param\";name=\"fa%C3%A7ade\"")]
+    [InlineData("\"content-digest\";sf")]
+    [InlineData("\"example-dict\";key=\"a\";req")]
+    [InlineData("\"expires\";tr;bs")]
+    public void Identifiers_round_trip_through_try_parse(string identifier)
+    {
+        Assert.True(SignatureComponent.TryParse(identifier, out var component, out var error), error);
+        Assert.Equal(identifier, component.ToString());
+    }
+
+    [Theory]
+    [InlineData("\"@method\" \"@path\"")]
+    [InlineData("\"@nope\"")]
+    [InlineData("\"Host\"")]
+    [InlineData("")]
+    public void Invalid_identifiers_do_not_parse(string identifier) =>
+        Assert.False(SignatureComponent.TryParse(identifier, out _, out _));
+
+    [Fact]
+    public void Factories_build_the_same_components_as_parsing()
+    {
+        Assert.True(SignatureComponent.TryParse("\"example-dict\";key=\"a\"", out var parsed, out _));
+        Assert.Equal(SignatureComponent.DictionaryMember("example-dict", "a"), parsed);
+        Assert.Equal("a", parsed.Key);
+        Assert.True(SignatureComponent.TryParse("\"@query-param\";name=\"Pet\"", out parsed, out _));
+        Assert.Equal(SignatureComponent.QueryParam("Pet"), parsed);
+        Assert.Equal("Pet", parsed.QueryParameterName);
+        Assert.True(SignatureComponent.Field("x").WithStructuredField().WithRelatedRequest().IsFromRelatedRequest);
+        Assert.Throws<ArgumentException>(() => SignatureComponent.Field("X-Upper"));
+    }
+}
