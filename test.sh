@@ -8,10 +8,10 @@ trap 'rm -f "$log"' EXIT
 dotnet test AgentAuth.AspNetCore.sln -c Release --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 awk '
-  /(Passed|Failed)! +- Failed: / {
-    gsub(/,/, ""); for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) }
-    n++
-  }
+  /^Total tests: [0-9]+/ { n++ }
+  /^ +Passed: [0-9]+ *$/  { p += $2 }
+  /^ +Failed: [0-9]+ *$/  { f += $2 }
+  /^ +Skipped: [0-9]+ *$/ { s += $2 }
   END { if (n == 0) { print "No test results were found."; exit 1 } printf "%d passed, %d failed, %d skipped\n", p, f, s }
 ' "$log" || status=1
 exit "$status"
