@@ -24,6 +24,9 @@ internal sealed class TestAgent : IDisposable
 
     public TimeProvider Time { get; }
 
+    /// <summary>Leave out the nonce that signatures of token-carrying requests otherwise get.</summary>
+    public bool SkipNonce { get; set; }
+
     public static TestAgent Ed25519(TimeProvider time, string keyId = "agent-ed") => new(SignatureKey.GenerateEd25519(keyId), time);
 
     /// <summary>The agent's public key as an inline JWKS, for <see cref="AgentKeyOptions.JsonWebKeySet"/>.</summary>
@@ -83,6 +86,11 @@ internal sealed class TestAgent : IDisposable
         if (p.Created is null && !p.OmitCreated)
         {
             p.Created = Time.GetUtcNow();
+        }
+        if (p.Nonce is null && request.Headers.Authorization is not null && !SkipNonce)
+        {
+            // A signature that carries a token must be single use.
+            p.Nonce = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)).TrimEnd('=');
         }
         var headers = new HttpMessageSigner(Time).Sign(new HttpRequestMessageAdapter(request), label, components ?? DefaultComponents(request), p, key ?? Key);
         request.Headers.TryAddWithoutValidation("Signature-Input", headers.SignatureInput);

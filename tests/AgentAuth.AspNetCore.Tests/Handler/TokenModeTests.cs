@@ -115,6 +115,28 @@ public sealed class TokenModeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Signature_with_a_token_needs_a_nonce()
+    {
+        var host = await _setup.StartAsync();
+        _setup.Agent.SkipNonce = true;
+
+        var response = await host.SendAsync(Signed(_setup.BoundToken()));
+
+        Challenge(response, HttpStatusCode.Unauthorized, AllChallenges, "error=invalid_signature");
+    }
+
+    [Fact]
+    public async Task Signature_with_a_token_is_single_use()
+    {
+        var host = await _setup.StartAsync();
+        var token = _setup.BoundToken();
+        HttpRequestMessage Make() => _setup.Agent.Sign(TestAgent.Request(HttpMethod.Get, Protected, token: token), parameters: p => p.Nonce = "b2-nonce-1");
+
+        await SucceededAsync(await host.SendAsync(Make()));
+        Challenge(await host.SendAsync(Make()), HttpStatusCode.Unauthorized, AllChallenges, "error=invalid_signature");
+    }
+
+    [Fact]
     public async Task Bound_token_without_signature_is_never_downgraded_to_bearer()
     {
         var host = await _setup.StartAsync(o => o.AllowBearerTokens = true);
