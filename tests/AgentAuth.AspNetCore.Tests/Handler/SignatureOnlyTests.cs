@@ -201,6 +201,62 @@ public sealed class SignatureOnlyTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData(100, HttpStatusCode.RequestEntityTooLarge)]
+    [InlineData(16, HttpStatusCode.OK)]
+    public async Task Chunked_body_without_length_is_buffered_up_to_MaxBodyBytes(int size, HttpStatusCode expected)
+    {
+        _host = await HandlerHost.StartAsync(o =>
+        {
+            o.AgentKeys.JsonWebKeySet = _agent.Jwks;
+            o.Signatures.MaxBodyBytes = 16;
+        }, kestrel: true, time: _time);
+        var body = new string('x', size);
+        var url = _host.Url("/protected").ToString();
+        var request = _agent.Sign(TestAgent.Request(HttpMethod.Post, url, body));
+        // The digest was computed over the same bytes; now send them chunked, with no Content-Length.
+        request.Content = new StreamContent(new NonSeekableStream(System.Text.Encoding.UTF8.GetBytes(body)));
+
+        var response = await _host.SendAsync(request);
+
+        Assert.Null(request.Content.Headers.ContentLength);
+        Assert.Equal(expected, response.StatusCode);
+        if (expected == HttpStatusCode.OK)
+        {
+            Assert.Equal(body, (await SucceededAsync(response))["body"]!.GetValue<string>());
+        }
+        else
+        {
+            Assert.Equal(["no-store"], Header(response, "Cache-Control"));
+        }
+    }
+
+    [Fact]
+    public async Task Oversized_signature_headers_are_refused_without_a_server_error()
+    {
+        var host = await Host();
+        var request = Get();
+        var members = new System.Text.StringBuilder();
+        for (var i = 0; i < 5000; i++)
+        {
+            members.Append(i == 0 ? "" : ", ").Append('s').Append(i).Append("=(\"@method\");created=1");
+        }
+        request.Headers.TryAddWithoutValidation("Signature-Input", members.ToString());
+        request.Headers.TryAddWithoutValidation("Signature", "s0=:AAAA:");
+
+        Challenge(await host.SendAsync(request), HttpStatusCode.Unauthorized, SignatureChallenge, "error=invalid_signature");
+    }
+
+    [Fact]
+    public async Task Realm_is_on_every_challenge()
+    {
+        var host = await Host(o => o.Realm = "agents");
+
+        var response = await host.Client.GetAsync("/protected");
+
+        Challenge(response, HttpStatusCode.Unauthorized, ["Signature realm=\"agents\""], signatureError: null);
+    }
+
+    [Theory]
     [InlineData(-300, null)]
     [InlineData(-301, "error=invalid_signature")]
     [InlineData(60, null)]
@@ -376,5 +432,33 @@ public sealed class SignatureOnlyTests : IAsyncLifetime
     {
         public ValueTask<bool> TryAddAsync(string key, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
             throw new ReplayCacheUnavailableException("store down");
+    }
+
+    /// <summary>A read-only stream without a length, so HttpClient sends the content chunked.</summary>
+    private sealed class NonSeekableStream(byte[] data) : Stream
+    {
+        private readonly MemoryStream _inner = new(data);
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, count);
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

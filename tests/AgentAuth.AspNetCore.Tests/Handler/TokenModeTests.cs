@@ -360,6 +360,27 @@ public sealed class TokenModeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DPoP_request_when_DPoP_is_off_is_treated_as_no_credentials()
+    {
+        var host = await _setup.StartAsync(o => o.DPoP.Enabled = false);
+        var request = TestAgent.Request(HttpMethod.Get, Protected);
+        request.Headers.TryAddWithoutValidation("Authorization", "DPoP " + _setup.Token(TokenSetup.Jkt(_setup.Agent.Key.Thumbprint)));
+        request.Headers.TryAddWithoutValidation("DPoP", "eyJhbGciOiJFUzI1NiJ9.e30.c2ln");
+
+        Challenge(await host.SendAsync(request), HttpStatusCode.Unauthorized, ["Signature", "Bearer"], signatureError: null);
+    }
+
+    [Fact]
+    public async Task Error_descriptions_can_be_left_out()
+    {
+        var host = await _setup.StartAsync(o => o.IncludeErrorDetails = false);
+
+        var response = await host.SendAsync(Signed(_setup.Token(cnf: null)));
+
+        Challenge(response, HttpStatusCode.Unauthorized, ["Bearer error=\"invalid_token\"", "Signature", DPoPAlgsChallenge], signatureError: null);
+    }
+
+    [Fact]
     public async Task Unknown_authorization_scheme_is_treated_as_no_credentials()
     {
         var host = await _setup.StartAsync();
