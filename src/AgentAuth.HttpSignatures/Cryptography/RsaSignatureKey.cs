@@ -151,13 +151,21 @@ internal sealed class RsaSignatureKey : SignatureKey
         }
     }
 
-    public override bool Verify(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature) => _pss
+    /// <summary>Only an unrestricted key, or one restricted to the JWS twin of its RFC 9421 algorithm (PS512, RS256).</summary>
+    public override bool AllowsHttpSignatures =>
+        JoseAlgorithm is null || JoseAlgorithm == (_pss ? JoseAlgorithms.PS512 : JoseAlgorithms.RS256);
+
+    public override bool Verify(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature) => AllowsHttpSignatures && (_pss
         ? VerifyCore(data, signature, HashAlgorithmName.SHA512, RSASignaturePadding.Pss)
-        : VerifyCore(data, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        : VerifyCore(data, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
 
     public override bool TrySign(ReadOnlySpan<byte> data, Span<byte> destination, out int bytesWritten)
     {
         EnsureCanSign();
+        if (!AllowsHttpSignatures)
+        {
+            throw new InvalidOperationException("This RSA key is restricted to " + JoseAlgorithm + " and cannot make " + Algorithm + " signatures.");
+        }
         return _pss
             ? _rsa.TrySignData(data, destination, HashAlgorithmName.SHA512, RSASignaturePadding.Pss, out bytesWritten)
             : _rsa.TrySignData(data, destination, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1, out bytesWritten);

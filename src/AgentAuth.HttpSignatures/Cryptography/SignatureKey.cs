@@ -22,7 +22,7 @@ public abstract class SignatureKey : IDisposable
         JoseAlgorithm = joseAlgorithm;
     }
 
-    /// <summary>The RFC 9421 algorithm name (see <see cref="HttpSignatureAlgorithms"/>).</summary>
+    /// <summary>The RFC 9421 algorithm name (see <see cref="HttpSignatureAlgorithms"/>) of the key's type and, for RSA, padding family.</summary>
     public abstract string Algorithm { get; }
 
     /// <summary>The key identifier (<c>keyid</c> / <c>kid</c>), if any.</summary>
@@ -47,7 +47,14 @@ public abstract class SignatureKey : IDisposable
     /// <param name="rfc9421AlgParameter">The <c>alg</c> signature parameter.</param>
     /// <returns>Whether the parameter confirms the key's algorithm.</returns>
     public bool IsCompatibleWith(string? rfc9421AlgParameter) =>
-        rfc9421AlgParameter is not null && string.Equals(rfc9421AlgParameter, Algorithm, StringComparison.Ordinal);
+        rfc9421AlgParameter is not null && AllowsHttpSignatures
+        && string.Equals(rfc9421AlgParameter, Algorithm, StringComparison.Ordinal);
+
+    /// <summary>
+    /// False when a JWS restriction names a different scheme than <see cref="Algorithm"/> (an RSA key restricted to
+    /// PS256 is not an <c>rsa-pss-sha512</c> key): such a key only verifies JWS and never an RFC 9421 signature.
+    /// </summary>
+    public virtual bool AllowsHttpSignatures => true;
 
     /// <summary>Verifies an RFC 9421 signature over <paramref name="data"/> with <see cref="Algorithm"/>.</summary>
     /// <param name="data">The signature base.</param>

@@ -28,6 +28,9 @@ public sealed class Jwk
         AllowTrailingCommas = false,
     };
 
+    private static readonly string[] s_knownMembers =
+        ["kty", "crv", "x", "y", "n", "e", "k", "d", "p", "q", "dp", "dq", "qi", "kid", "alg", "use", "key_ops", "oth"];
+
     internal Jwk(string keyType)
     {
         KeyType = keyType;
@@ -149,13 +152,20 @@ public sealed class Jwk
         string? kty = null, crv = null, x = null, y = null, n = null, e = null, k = null, d = null;
         string? p = null, q = null, dp = null, dq = null, qi = null, kid = null, alg = null, use = null;
         List<string>? keyOps = null;
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        // Duplicate members are refused for the members that matter (RFC 7515 §5.2 lets a parser reject them):
+        // two parsers must never read two different keys from one document. Bit i = member i of s_knownMembers.
+        var seen = 0;
         foreach (var property in element.EnumerateObject())
         {
-            if (!seen.Add(property.Name))
+            var index = Array.IndexOf(s_knownMembers, property.Name);
+            if (index >= 0)
             {
-                error = "duplicate member '" + property.Name + "'";
-                return false;
+                if ((seen & (1 << index)) != 0)
+                {
+                    error = "duplicate member '" + property.Name + "'";
+                    return false;
+                }
+                seen |= 1 << index;
             }
             var value = property.Value;
             switch (property.Name)

@@ -14,7 +14,7 @@ internal static class JwkKeyReader
             error = "the JWK 'use' is '" + jwk.Use + "', not 'sig'";
             return null;
         }
-        if (jwk.KeyOperations is { } ops && !ops.Contains("verify") && !ops.Contains("sign"))
+        if (jwk.KeyOperations is { } ops && !AllowsSignatures(ops))
         {
             error = "the JWK 'key_ops' allow neither 'verify' nor 'sign'";
             return null;
@@ -179,6 +179,18 @@ internal static class JwkKeyReader
         {
             CryptographicOperations.ZeroMemory(secret);
         }
+    }
+
+    private static bool AllowsSignatures(IReadOnlyList<string> operations)
+    {
+        for (var i = 0; i < operations.Count; i++)
+        {
+            if (operations[i] is "verify" or "sign")
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static SignatureKey? Fail(string reason, out string? error)

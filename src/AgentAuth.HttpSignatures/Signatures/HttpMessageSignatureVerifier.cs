@@ -22,6 +22,7 @@ public sealed class HttpMessageSignatureVerifier
     private readonly SignatureComponent[] _required;
     private readonly long _maxAgeSeconds;
     private readonly long _skewSeconds;
+    private readonly HashSet<string> _allowed;
 
     /// <summary>Creates a verifier; the options are validated and copied.</summary>
     /// <param name="options">Policy and limits.</param>
@@ -40,8 +41,6 @@ public sealed class HttpMessageSignatureVerifier
         _skewSeconds = (long)Math.Ceiling(options.ClockSkew.TotalSeconds);
         _allowed = new HashSet<string>(options.AllowedAlgorithms, StringComparer.Ordinal);
     }
-
-    private readonly HashSet<string> _allowed;
 
     /// <summary>Verifies the signature chosen by <paramref name="selection"/>.</summary>
     /// <param name="message">The message carrying <c>Signature-Input</c> and <c>Signature</c>.</param>
@@ -215,7 +214,7 @@ public sealed class HttpMessageSignatureVerifier
         var writer = new SignatureBaseWriter(1024, _options.MaxSignatureBaseLength);
         try
         {
-            if (!SignatureBaseBuilder.TryBuild(ref writer, message, view, _types, out var componentError, out var failed))
+            if (!SignatureBaseBuilder.TryBuild(ref writer, message, view, _types, out var componentError, out _))
             {
                 return SignatureVerificationResult.Failure(SignatureError.InvalidSignature,
                     "The signature base cannot be built: " + Describe(componentError) + ".", view, componentError);

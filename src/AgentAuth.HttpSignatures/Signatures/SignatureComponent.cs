@@ -115,6 +115,35 @@ public readonly struct SignatureComponent : IEquatable<SignatureComponent>
         return new SignatureComponent(field.Name, DerivedComponent.None, ComponentParameter.Key, Slot(0, ComponentParameter.Key), key, 0, key.Length);
     }
 
+    /// <summary>
+    /// Parses one serialized component identifier, for example <c>"@query-param";name="id"</c> or
+    /// <c>"content-digest";sf</c> (as written in configuration or in a <c>Signature-Input</c> inner list).
+    /// </summary>
+    /// <param name="identifier">The serialized identifier.</param>
+    /// <param name="component">The component on success.</param>
+    /// <param name="error">A short reason on failure.</param>
+    /// <returns>Whether <paramref name="identifier"/> is exactly one valid component identifier.</returns>
+    public static bool TryParse(string identifier, out SignatureComponent component, out string? error)
+    {
+        ArgumentNullException.ThrowIfNull(identifier);
+        component = default;
+        var input = string.Concat("c=(", identifier, ")");
+        var limits = new SignatureInputLimits(1, 1, 0, int.MaxValue);
+        if (!SignatureInputParser.TryParse(input, limits, 0, static (_, _) => true, out var view, out _, out _, out _, out error))
+        {
+            return false;
+        }
+        if (view.ComponentCount != 1)
+        {
+            error = "Expected exactly one component identifier.";
+            return false;
+        }
+        Span<SignatureComponent> one = [default];
+        view.CopyComponentsTo(one);
+        component = one[0];
+        return true;
+    }
+
     /// <summary>This component with the <c>sf</c> parameter added.</summary>
     public SignatureComponent WithStructuredField() => With(ComponentParameter.Sf);
 

@@ -322,7 +322,7 @@ internal static class SignatureInputParser
             }
             if (isString)
             {
-                if (parameters.HasFlag(ComponentParameter.Key) || parameters.HasFlag(ComponentParameter.Name))
+                if ((parameters & (ComponentParameter.Key | ComponentParameter.Name)) != 0)
                 {
                     componentError = ComponentError.InvalidParameter;
                     reason = "key and name cannot be combined.";

@@ -1,4 +1,6 @@
+using System.Buffers.Text;
 using System.Diagnostics;
+using System.Security.Cryptography;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -12,11 +14,20 @@ namespace AgentAuth.AspNetCore.Tests.Interop;
 
 /// <summary>
 /// Requests signed by http-message-signatures 1.0.6 (an independent RFC 9421 implementation, through
-/// <c>tests/interop/handler-sign.mjs</c>) sent to the handler on real Kestrel (127.0.0.1, so the raw request target is used).
+/// <c>tests/interop/sign-request.mjs</c>) sent to the handler on real Kestrel (127.0.0.1, so the raw request target is used).
 /// Skips with a message when Node.js or <c>node_modules</c> is missing outside CI; runs (and fails) under <c>CI=true</c>.
 /// </summary>
 public sealed class HttpSignatureInteropTests
 {
+    // RFC 9421 B.1.4 test-key-ed25519, so Node.js imports a key whose public half the app trusts from startup.
+    private static readonly JsonObject s_ed25519 = new()
+    {
+        ["kty"] = "OKP",
+        ["crv"] = "Ed25519",
+        ["x"] = "JrQLj5P_89iXES9-vFgrIy29clF9CC_oPPsw3c5D0bs",
+        ["d"] = "n4Ni-HpISpVObnQMW0wOhCKROaIKqKtW_2ZYb2p9KcU",
+    };
+
     [NodeInteropTheory]
     [InlineData("ed25519", "GET", "/protected", null)]
     [InlineData("ed25519", "POST", "/protected?view=full&x=%20y", "{\"order\":1}")]
@@ -24,28 +35,50 @@ public sealed class HttpSignatureInteropTests
     [InlineData("ecdsa-p256-sha256", "PUT", "/protected", "{\"order\":2}")]
     public async Task Independent_signatures_are_accepted_and_tampered_ones_rejected(string alg, string method, string target, string? body)
     {
-        var key = await RunAsync(new JsonObject { ["op"] = "keygen", ["alg"] = alg });
-        var jwk = key["jwk"]!.AsObject();
-        jwk["kid"] = "node-" + alg;
+        var privateJwk = alg == "ed25519" ? (JsonObject)s_ed25519.DeepClone() : NewP256Jwk();
+        var publicJwk = (JsonObject)privateJwk.DeepClone();
+        publicJwk.Remove("d");
+        publicJwk["kid"] = "node-" + alg;
         var time = new ManualTimeProvider(TestTokens.Now);
-        await using var host = await HandlerHost.StartAsync(o => o.AgentKeys.JsonWebKeySet = TestTokens.Jwks(jwk), kestrel: true, time: time);
+        await using var host = await HandlerHost.StartAsync(o => o.AgentKeys.JsonWebKeySet = TestTokens.Jwks(publicJwk), kestrel: true, time: time);
 
         async Task<HttpRequestMessage> SignedAsync(string? nonce)
         {
             var url = host.Url(target).ToString();
-            var signed = await RunAsync(new JsonObject
+            var fields = new JsonArray("@method", "@authority", "@path");
+            if (target.Contains('?'))
             {
-                ["op"] = "sign",
-                ["alg"] = alg,
-                ["privateKeyPem"] = key["privateKeyPem"]!.GetValue<string>(),
-                ["keyid"] = "node-" + alg,
+                fields.Add("@query");
+            }
+            if (body is not null)
+            {
+                fields.Add("content-digest");
+            }
+            var parameters = new JsonArray("created", "keyid", "alg");
+            if (nonce is not null)
+            {
+                parameters.Add("nonce");
+            }
+            var job = new JsonObject
+            {
                 ["method"] = method,
                 ["url"] = url,
-                ["body"] = body,
-                ["digest"] = body is not null,
+                ["headers"] = new JsonObject { ["content-type"] = "application/json" },
+                ["body"] = body ?? string.Empty,
+                ["alg"] = alg,
+                ["privateJwk"] = privateJwk.DeepClone(),
+                ["keyId"] = "node-" + alg,
+                ["label"] = "sig1",
+                ["fields"] = fields,
+                ["contentDigest"] = body is null ? null : "sha-256",
+                ["params"] = parameters,
                 ["created"] = TestTokens.NowSeconds,
-                ["nonce"] = nonce,
-            });
+            };
+            if (nonce is not null)
+            {
+                job["nonce"] = nonce;
+            }
+            var signed = await RunAsync(job);
             var request = new HttpRequestMessage(new HttpMethod(method), url);
             if (body is not null)
             {
@@ -53,7 +86,10 @@ public sealed class HttpSignatureInteropTests
             }
             foreach (var (name, value) in signed["headers"]!.AsObject())
             {
-                request.Headers.TryAddWithoutValidation(name, value!.GetValue<string>());
+                if (name is "signature" or "signature-input" or "content-digest")
+                {
+                    request.Headers.TryAddWithoutValidation(name, value!.GetValue<string>());
+                }
             }
             return request;
         }
@@ -83,9 +119,23 @@ public sealed class HttpSignatureInteropTests
         }
     }
 
+    private static JsonObject NewP256Jwk()
+    {
+        using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var p = ecdsa.ExportParameters(includePrivateParameters: true);
+        return new JsonObject
+        {
+            ["kty"] = "EC",
+            ["crv"] = "P-256",
+            ["x"] = Base64Url.EncodeToString(p.Q.X),
+            ["y"] = Base64Url.EncodeToString(p.Q.Y),
+            ["d"] = Base64Url.EncodeToString(p.D),
+        };
+    }
+
     private static async Task<JsonObject> RunAsync(JsonObject job)
     {
-        var start = new ProcessStartInfo("node", "handler-sign.mjs")
+        var start = new ProcessStartInfo("node", "sign-request.mjs")
         {
             WorkingDirectory = DPoPNodeInterop.InteropDirectory,
             RedirectStandardInput = true,
@@ -100,7 +150,7 @@ public sealed class HttpSignatureInteropTests
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await process.WaitForExitAsync(timeout.Token);
-        Assert.True(process.ExitCode == 0, "handler-sign.mjs failed: " + await stderr);
+        Assert.True(process.ExitCode == 0, "sign-request.mjs failed: " + await stderr);
         return JsonNode.Parse(await stdout)!.AsObject();
     }
 }

@@ -250,6 +250,42 @@ public sealed class Ed25519BackendTests
         Assert.False(Ed25519Encoding.IsCanonicalScalar(Hex(GroupOrder)));
     }
 
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public void Rfc9421_test_key_verifies_and_reproduces_its_vectors(Ed25519BackendKind kind)
+    {
+        var backend = Ed25519Backend.Get(kind);
+        Assert.True(AgentAuth.HttpSignatures.Keys.Jwk.TryParse(
+            AgentAuth.Testing.ConformanceFiles.ReadText("rfc9421/keys/test-key-ed25519.jwk.json"), out var jwk, out _));
+        using var fromJwk = AgentAuth.HttpSignatures.Keys.JwkKeyReader.Create(jwk!, null, backend, out var error);
+        Assert.NotNull(fromJwk);
+        using var fromPem = PemKeyReader.Import(AgentAuth.Testing.ConformanceFiles.ReadText("rfc9421/keys/test-key-ed25519.priv.pem"), null, null, backend);
+        using var fromPublicPem = PemKeyReader.Import(AgentAuth.Testing.ConformanceFiles.ReadText("rfc9421/keys/test-key-ed25519.pub.pem"), null, null, backend);
+
+        using var vectors = AgentAuth.Testing.ConformanceFiles.ReadJson("rfc9421/vectors.json");
+        var count = 0;
+        foreach (var vector in vectors.RootElement.EnumerateArray())
+        {
+            if (vector.GetProperty("alg").GetString() != "ed25519" || !vector.GetProperty("expect_valid").GetBoolean())
+            {
+                continue;
+            }
+            var field = vector.GetProperty("signature").GetString()!;
+            var signature = Convert.FromBase64String(field[(field.IndexOf('=') + 2)..field.LastIndexOf(':')]);
+            var data = System.Text.Encoding.UTF8.GetBytes(vector.GetProperty("expected_signature_base").GetString()!);
+            Assert.True(fromJwk.Verify(data, signature));
+            Assert.True(fromPublicPem.Verify(data, signature));
+            var again = new byte[64];
+            Assert.True(fromPem.TrySign(data, again, out _));
+            Assert.Equal(signature, again);
+            AssertBothBackends(((Ed25519SignatureKey)fromJwk).PublicKey.ToArray(), data, signature, expected: true);
+            data[0] ^= 1;
+            AssertBothBackends(((Ed25519SignatureKey)fromJwk).PublicKey.ToArray(), data, signature, expected: false);
+            count++;
+        }
+        Assert.True(count >= 5, "expected B.2.6 and the B.4 ed25519 vectors");
+    }
+
     private static void AssertBothBackends(byte[] publicKey, byte[] message, byte[] signature, bool expected)
     {
         var libsodium = LibsodiumEd25519Backend.Instance.Verify(publicKey, message, signature);

@@ -210,6 +210,18 @@ public sealed class SignatureKeyTests
         Assert.Equal(HttpSignatureAlgorithms.RsaPssSha512, ps256!.Algorithm);
         Assert.True(ps256.SupportsJoseAlgorithm("PS256"));
         Assert.False(ps256.SupportsJoseAlgorithm("PS512"));
+        // Restricted to PS256 (SHA-256), it is not an rsa-pss-sha512 key for RFC 9421.
+        Assert.False(ps256.AllowsHttpSignatures);
+        Assert.False(ps256.IsCompatibleWith(HttpSignatureAlgorithms.RsaPssSha512));
+        using var vectors = ConformanceFiles.ReadJson("rfc9421/vectors.json");
+        var b21 = vectors.RootElement.EnumerateArray().First(v => v.GetProperty("id").GetString() == "rfc9421-B.2.1");
+        var field = b21.GetProperty("signature").GetString()!;
+        var signature = Convert.FromBase64String(field[(field.IndexOf('=') + 2)..field.LastIndexOf(':')]);
+        var data = Encoding.UTF8.GetBytes(b21.GetProperty("expected_signature_base").GetString()!);
+        Assert.False(ps256.Verify(data, signature));
+        Assert.True(SignatureKey.TryCreate(rsaJwk, "PS512", out var ps512, out _));
+        Assert.True(ps512!.AllowsHttpSignatures);
+        Assert.True(ps512.Verify(data, signature));
         Assert.True(SignatureKey.TryCreate(rsaJwk, "RS256", out var rs256, out _));
         Assert.Equal(HttpSignatureAlgorithms.RsaV15Sha256, rs256!.Algorithm);
     }
