@@ -334,6 +334,21 @@ public sealed class SignatureOnlyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Unreachable_agent_key_directory_is_unknown_key_and_logged_for_operators()
+    {
+        _host = await HandlerHost.StartAsync(o =>
+        {
+            o.AgentKeys.JwksUri = "https://keys.example/jwks";
+            o.BackchannelHttpHandler = new UnreachableHandler();
+        }, time: _time);
+
+        var response = await _host.SendAsync(_agent.Sign(Get()));
+
+        Challenge(response, HttpStatusCode.Unauthorized, SignatureChallenge, "error=unknown_key");
+        Assert.Contains(_host.Logs.Lines, l => l.EventId.Name == "KeysUnavailable" && l.Level == Microsoft.Extensions.Logging.LogLevel.Warning);
+    }
+
+    [Fact]
     public async Task Known_keyid_with_a_signature_from_another_key_is_invalid_signature()
     {
         var host = await Host();
@@ -432,6 +447,12 @@ public sealed class SignatureOnlyTests : IAsyncLifetime
     {
         public ValueTask<bool> TryAddAsync(string key, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
             throw new ReplayCacheUnavailableException("store down");
+    }
+
+    private sealed class UnreachableHandler : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            throw new HttpRequestException("keys.example is unreachable");
     }
 
     /// <summary>A read-only stream without a length, so HttpClient sends the content chunked.</summary>
