@@ -205,6 +205,11 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
             {
                 Logger.KeysUnavailable(resolver.KeysUnavailableReason);
             }
+            if (token is not null && resolver.KeyResolved && verification.Error == SignatureError.InvalidSignature && verification.ComponentError is null)
+            {
+                // Mode b2 (protocols.md §9.2 step 10): the proof of possession failed, so the token is refused, as LumoAuth verifiers do.
+                return await FailAsync(TokenFailure("The signature does not verify with the key the token is bound to."));
+            }
             return await FailAsync(FromSignatureError(verification));
         }
 
@@ -227,7 +232,10 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
             var digestFailure = await CheckContentDigestAsync();
             if (digestFailure is not null)
             {
-                return await FailAsync(digestFailure);
+                // Mode b2 (protocols.md §9.2 step 12): a body that does not match what was signed invalidates the bound token's proof.
+                return await FailAsync(token is not null && digestFailure.Error == AgentAuthErrors.InvalidSignature
+                    ? TokenFailure(digestFailure.Description)
+                    : digestFailure);
             }
         }
 

@@ -132,7 +132,9 @@ internal sealed class AgentAuthPostConfigureOptions : IPostConfigureOptions<Agen
             RequireCreated = policy.RequireCreated,
             MaxAge = policy.MaxAge,
             ClockSkew = options.ClockSkew,
-            RequireNonce = policy.RequireNonce,
+            // A signature that carries a token must be single use (protocols.md §9.2 step 5, mode b2: created + nonce), or a
+            // captured request would replay the token's authority for the whole signature window.
+            RequireNonce = policy.RequireNonce || requireAuthorization,
             AllowHmac = policy.AllowedAlgorithms.Contains(HttpSignatureAlgorithms.HmacSha256),
         };
         foreach (var component in policy.RequiredComponents)

@@ -29,6 +29,6 @@ internal static partial class LoggingExtensions
     [LoggerMessage(7, LogLevel.Debug, "The response had already started; the challenge could not be written.", EventName = "ChallengeResponseHasStarted")]
     public static partial void ChallengeResponseHasStarted(this ILogger logger);
 
-    [LoggerMessage(8, LogLevel.Error, "Unexpected error while authenticating an AgentAuth request; answered as a 401 invalid_request.", EventName = "UnexpectedError")]
+    [LoggerMessage(8, LogLevel.Error, "Unexpected error while authenticating an AgentAuth request; answered as a 400 invalid_request.", EventName = "UnexpectedError")]
     public static partial void UnexpectedError(this ILogger logger, Exception exception);
 }

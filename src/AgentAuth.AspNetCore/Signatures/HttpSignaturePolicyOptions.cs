@@ -30,7 +30,10 @@ public sealed class HttpSignaturePolicyOptions
     /// <summary>How old <c>created</c> may be. Default 5 minutes.</summary>
     public TimeSpan MaxAge { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Require a <c>nonce</c> parameter (single use, checked against the replay cache). A nonce that is present is always checked. Default <see langword="false"/>.</summary>
+    /// <summary>
+    /// Require a <c>nonce</c> parameter (single use, checked against the replay cache) on signatures without a token. A nonce that is
+    /// present is always checked, and a signature that carries a key-bound token always needs one. Default <see langword="false"/>.
+    /// </summary>
     public bool RequireNonce { get; set; }
 
     /// <summary>

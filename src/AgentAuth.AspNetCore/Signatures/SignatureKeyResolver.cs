@@ -21,10 +21,14 @@ internal sealed class SignatureKeyResolver : ISignatureKeyResolver
     /// <summary>Set when the key sources could not be reached (nothing cached); the handler logs it for operators.</summary>
     public string? KeysUnavailableReason { get; private set; }
 
+    /// <summary>Whether a key was handed to the verifier, so a later <c>invalid_signature</c> means the signature did not verify with it.</summary>
+    public bool KeyResolved { get; private set; }
+
     public async ValueTask<SignatureKeyResolution> ResolveAsync(string? keyId, SignatureParametersView parameters, CancellationToken cancellationToken)
     {
         if (_confirmation?.Key is { } boundKey)
         {
+            KeyResolved = true;
             return SignatureKeyResolution.Resolved(boundKey);
         }
         if (string.IsNullOrEmpty(keyId))
@@ -36,6 +40,7 @@ internal sealed class SignatureKeyResolver : ISignatureKeyResolver
         switch (lookup.Status)
         {
             case KeyLookupStatus.Found:
+                KeyResolved = true;
                 return SignatureKeyResolution.Resolved(lookup.Key!);
             case KeyLookupStatus.Unavailable:
                 KeysUnavailableReason = lookup.Reason;
