@@ -17,7 +17,8 @@ internal sealed class DPoPProofWriter
     public DPoPProofWriter(SignatureKey key, string? algorithm)
     {
         _key = key;
-        _algorithm = algorithm ?? key.JoseAlgorithm ?? DefaultAlgorithm(key);
+        var jwk = key.ToPublicJwk();
+        _algorithm = algorithm ?? key.JoseAlgorithm ?? jwk.Algorithm ?? DefaultAlgorithm(key);
         if (!key.SupportsJoseAlgorithm(_algorithm))
         {
             throw new InvalidOperationException("AgentAuthSigningOptions.DPoPAlgorithm '" + _algorithm + "' does not fit the " + key.Algorithm + " key.");
@@ -30,8 +31,16 @@ internal sealed class DPoPProofWriter
             writer.WriteStartObject();
             writer.WriteString("typ", "dpop+jwt");
             writer.WriteString("alg", _algorithm);
+            // Only the key members: an 'alg' member would restrict the key and could contradict the proof's own alg.
             writer.WritePropertyName("jwk");
-            key.ToPublicJwk().WriteTo(writer);
+            writer.WriteStartObject();
+            writer.WriteString("kty", jwk.KeyType);
+            WriteIfSet(writer, "crv", jwk.Curve);
+            WriteIfSet(writer, "x", jwk.X);
+            WriteIfSet(writer, "y", jwk.Y);
+            WriteIfSet(writer, "n", jwk.N);
+            WriteIfSet(writer, "e", jwk.E);
+            writer.WriteEndObject();
             writer.WriteEndObject();
         }
         _encodedHeader = Base64UrlBytes(header.WrittenSpan);
@@ -78,6 +87,14 @@ internal sealed class DPoPProofWriter
             throw new InvalidOperationException("The key failed to sign the DPoP proof.");
         }
         return string.Concat(Encoding.ASCII.GetString(signingInput), ".", Base64Url.EncodeToString(signature[..written]));
+    }
+
+    private static void WriteIfSet(Utf8JsonWriter writer, string name, string? value)
+    {
+        if (value is not null)
+        {
+            writer.WriteString(name, value);
+        }
     }
 
     private static byte[] Base64UrlBytes(ReadOnlySpan<byte> data)
