@@ -18,7 +18,7 @@ internal sealed class DPoPProofWriter
     {
         _key = key;
         var jwk = key.ToPublicJwk();
-        _algorithm = algorithm ?? key.JoseAlgorithm ?? jwk.Algorithm ?? DefaultAlgorithm(key);
+        _algorithm = algorithm ?? key.JoseAlgorithm ?? DefaultAlgorithm(key);
         if (!key.SupportsJoseAlgorithm(_algorithm))
         {
             throw new InvalidOperationException("AgentAuthSigningOptions.DPoPAlgorithm '" + _algorithm + "' does not fit the " + key.Algorithm + " key.");
