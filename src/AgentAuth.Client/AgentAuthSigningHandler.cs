@@ -223,6 +223,17 @@ public sealed class AgentAuthSigningHandler : DelegatingHandler
                 AddIfPresent(selected, message, component);
             }
         }
+        // The token and the body are always bound to the signature, whatever the list says: an uncovered token or digest protects nothing.
+        var authorization = SignatureComponent.Field("authorization");
+        if (!selected.Contains(authorization))
+        {
+            AddIfPresent(selected, message, authorization);
+        }
+        var digest = SignatureComponent.Field("content-digest");
+        if (!selected.Contains(digest))
+        {
+            AddIfPresent(selected, message, digest);
+        }
         return selected;
     }
 

@@ -186,7 +186,7 @@ public sealed class SigningHandlerEndToEndTests
         using var response = await client.PostAsync(new Uri("/echo", UriKind.Relative), new StringContent("{}", Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.StartsWith("agent=(\"@method\" \"@authority\" \"@path\" \"content-type\");created=", inner.LastSignatureInput);
+        Assert.StartsWith("agent=(\"@method\" \"@authority\" \"@path\" \"content-type\" \"content-digest\");created=", inner.LastSignatureInput);
         Assert.Contains(";tag=\"agent-auth\"", inner.LastSignatureInput);
         Assert.DoesNotContain(";expires=", inner.LastSignatureInput);
         Assert.StartsWith("agent=:", inner.LastSignature);
