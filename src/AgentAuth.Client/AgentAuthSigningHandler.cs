@@ -90,7 +90,9 @@ public sealed class AgentAuthSigningHandler : DelegatingHandler
 
         if (_dpop is not null)
         {
-            return await SendWithDPoPAsync(request, token!, cancellationToken).ConfigureAwait(false);
+            // A DPoP proof without its token would only earn a 401; say why here instead.
+            return await SendWithDPoPAsync(request, token ?? throw new InvalidOperationException(
+                "AgentAuthSigningOptions.UseDPoP is set but AccessTokenProvider returned no token."), cancellationToken).ConfigureAwait(false);
         }
 
         await SignAsync(request, token, cancellationToken).ConfigureAwait(false);
