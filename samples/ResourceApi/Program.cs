@@ -1,7 +1,5 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-app.MapGet("/health", () => Results.Ok(new { status = "ok" }));
-app.Run();
+// The sample resource API. Everything it trusts comes from configuration: see appsettings.json and docs/configuration.md.
+ResourceApi.ResourceApiApp.Build(args).Run();
 
 /// <summary>Entry point, visible to integration tests.</summary>
 public partial class Program;

@@ -243,7 +243,7 @@ public sealed class HttpMessageSignatureVerifier
         List<SignatureComponent>? missing = null;
         foreach (var component in _required)
         {
-            if (Array.IndexOf(covered, component) < 0)
+            if (Array.IndexOf(covered, component) < 0 && !CoveredByTarget(component, covered))
             {
                 (missing ??= []).Add(component);
             }
@@ -263,6 +263,23 @@ public sealed class HttpMessageSignatureVerifier
             required.Add(SignatureComponent.Query);
         }
         return SignatureVerificationResult.CoverageFailure(view, missing, required);
+    }
+
+    /// <summary>
+    /// <c>@target-uri</c> contains <c>@scheme</c>, <c>@authority</c>, <c>@path</c> and <c>@query</c>, and <c>@request-target</c>
+    /// contains <c>@path</c> and <c>@query</c>, so covering them satisfies a requirement for those parts.
+    /// </summary>
+    private static bool CoveredByTarget(SignatureComponent required, SignatureComponent[] covered)
+    {
+        if (required == SignatureComponent.Scheme || required == SignatureComponent.Authority)
+        {
+            return Array.IndexOf(covered, SignatureComponent.TargetUri) >= 0;
+        }
+        if (required == SignatureComponent.Path || required == SignatureComponent.Query)
+        {
+            return Array.IndexOf(covered, SignatureComponent.TargetUri) >= 0 || Array.IndexOf(covered, SignatureComponent.RequestTarget) >= 0;
+        }
+        return false;
     }
 
     private SignatureVerificationResult? CheckTime(SignatureParametersView view)

@@ -1,0 +1,230 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using AgentAuth.Client;
+using AgentAuth.HttpSignatures.Cryptography;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using ResourceApi;
+
+namespace AgentAuth.Demo;
+
+/// <summary>
+/// Starts a development token issuer, the sample resource API and an agent in one process (loopback, ports chosen at
+/// runtime), runs the scripted tour and prints one table row per scenario.
+/// </summary>
+public static class DemoTour
+{
+    /// <summary>The audience (<c>aud</c>) the resource API accepts.</summary>
+    public const string Audience = "urn:agentauth-demo:resource-api";
+
+    private const string AgentKeyId = "demo-agent";
+
+    /// <summary>Runs the tour; returns 0 when every outcome is the expected one, 1 otherwise.</summary>
+    /// <param name="output">Where the table goes.</param>
+    /// <param name="cancellationToken">Stops the tour.</param>
+    /// <returns>The process exit code.</returns>
+    public static async Task<int> RunAsync(TextWriter output, CancellationToken cancellationToken = default)
+    {
+        var results = await RunScenariosAsync(output, cancellationToken);
+        Print(output, results);
+        var failed = results.Count(r => !r.Matches);
+        output.WriteLine(failed == 0
+            ? $"All {results.Count} outcomes are the expected ones."
+            : $"{failed} of {results.Count} outcomes differ from the expected ones (marked with !).");
+        return failed == 0 ? 0 : 1;
+    }
+
+    /// <summary>Runs every scenario and returns the rows (without printing the table).</summary>
+    /// <param name="log">Where the setup lines go.</param>
+    /// <param name="cancellationToken">Stops the tour.</param>
+    /// <returns>One result per scenario.</returns>
+    public static async Task<IReadOnlyList<ScenarioResult>> RunScenariosAsync(TextWriter log, CancellationToken cancellationToken = default)
+    {
+        var time = TimeProvider.System;
+        await using var issuer = await DevTokenIssuer.StartAsync(time, cancellationToken);
+        await using var resource = ResourceApiApp.Build([], builder =>
+        {
+            // Only what the demo sets: no appsettings.json, no environment variables.
+            builder.Configuration.Sources.Clear();
+            builder.Configuration.AddInMemoryCollection(ResourceConfiguration(issuer));
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Logging.ClearProviders();
+            // DPoP nonces are protected with Data Protection; keep its keys in memory so the demo writes no files.
+            builder.Services.AddSingleton<IDataProtectionProvider>(new EphemeralDataProtectionProvider());
+        });
+        await resource.StartAsync(cancellationToken);
+        var resourceUrl = new Uri(resource.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+
+        using var agentKey = SignatureKey.GenerateEd25519(AgentKeyId);
+        using var strangerKey = SignatureKey.GenerateEd25519("another-agent");
+        using var plain = new HttpClient { BaseAddress = resourceUrl };
+
+        log.WriteLine("AgentAuth demo: one process, three parts on loopback.");
+        log.WriteLine($"  token issuer   {issuer.Url}  (JWKS {issuer.JwksUri}, Ed25519 key made at startup)");
+        log.WriteLine($"  resource API   {resourceUrl.ToString().TrimEnd('/')}  (samples/ResourceApi, aud {Audience})");
+        log.WriteLine($"  agent key      Ed25519, keyid {AgentKeyId}, thumbprint {agentKey.Thumbprint}");
+        log.WriteLine();
+
+        // The agent asks the issuer for tokens bound to its key: cnf.jwk (its public key) for signed requests,
+        // cnf.jkt (its thumbprint) for DPoP, where each proof carries the public key.
+        async Task<string> Token(string scope, string audience = Audience, string? actor = null, bool dpop = false)
+        {
+            var request = dpop
+                ? new TokenRequest("agent:report-writer", audience, scope, agentKey.Thumbprint, null, actor)
+                : new TokenRequest("agent:report-writer", audience, scope, null, agentKey.ExportPublicJwkJson(), actor);
+            using var response = await plain.PostAsJsonAsync(issuer.Url + "/token", request, DemoJsonContext.Default.TokenRequest, cancellationToken);
+            response.EnsureSuccessStatusCode();
+            return (await response.Content.ReadFromJsonAsync(DemoJsonContext.Default.TokenResponse, cancellationToken))!.AccessToken;
+        }
+
+        var readAll = await Token("read:data:*", actor: "user:alice");
+        var readTwo = await Token("read:data:2");
+        var readWrite = await Token("read:data:* write:data:*");
+        var otherAudience = await Token("read:data:*", audience: "urn:agentauth-demo:another-api");
+        var dpopToken = await Token("read:data:*", actor: "user:alice", dpop: true);
+
+        // The agent's HttpClients come from IHttpClientFactory, each signing with AddAgentAuthSigning.
+        var services = new ServiceCollection();
+        services.AddSingleton(time);
+        var recorder = new RecordingHandler();
+        var dpopCounter = new RecordingHandler();
+        void Client(string name, SignatureKey key, string token, bool dpop = false, DelegatingHandler? inner = null)
+        {
+            var builder = services.AddHttpClient(name, c => c.BaseAddress = resourceUrl)
+                .AddAgentAuthSigning(o =>
+                {
+                    o.Key = key;
+                    o.AccessToken = token;
+                    o.UseDPoP = dpop;
+                });
+            if (inner is not null)
+            {
+                // Pooled handlers are recreated by the factory; these are shared on purpose and outlive the tour's clients.
+                builder.AddHttpMessageHandler(() => inner);
+                builder.SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+            }
+        }
+        Client("reader", agentKey, readAll, inner: recorder);
+        Client("reader-of-2", agentKey, readTwo);
+        Client("writer", agentKey, readWrite, inner: new TamperingHandler());
+        Client("reader-no-write", agentKey, readAll);
+        Client("stranger", strangerKey, readAll);
+        Client("wrong-audience", agentKey, otherAudience);
+        Client("dpop", agentKey, dpopToken, dpop: true, inner: dpopCounter);
+        await using var provider = services.BuildServiceProvider();
+        var clients = provider.GetRequiredService<IHttpClientFactory>();
+
+        var results = new List<ScenarioResult>();
+        async Task Run(string scenario, HttpClient client, HttpRequestMessage request, HttpStatusCode expected, string? expectedError, Func<HttpResponseMessage, Task<string>>? explain = null, string? note = null)
+        {
+            using (request)
+            using (var response = await client.SendAsync(request, cancellationToken))
+            {
+                var status = (int)response.StatusCode;
+                var (error, text) = ServerReason.Read(response);
+                if (response.IsSuccessStatusCode && explain is not null)
+                {
+                    text = await explain(response);
+                }
+                if (!response.IsSuccessStatusCode && note is not null)
+                {
+                    text = text.Length == 0 ? note : text + " (" + note + ")";
+                }
+                var matches = response.StatusCode == expected && (expectedError is null || string.Equals(error, expectedError, StringComparison.Ordinal));
+                var target = request.RequestUri!.IsAbsoluteUri ? request.RequestUri.PathAndQuery : request.RequestUri.OriginalString;
+                results.Add(new ScenarioResult(scenario, request.Method.Method + " " + target,
+                    ((int)expected).ToString(System.Globalization.CultureInfo.InvariantCulture) + (expectedError is null ? string.Empty : " " + expectedError),
+                    status, text, matches));
+            }
+        }
+        static HttpRequestMessage Get(string path) => new(HttpMethod.Get, path);
+        static HttpRequestMessage Post(string path, string json) => new(HttpMethod.Post, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+
+        await Run("health check, no credentials", plain, Get("/health"), HttpStatusCode.OK, null, _ => Task.FromResult("anonymous endpoint"));
+        await Run("no credentials on a protected endpoint", plain, Get("/data"), HttpStatusCode.Unauthorized, null,
+            note: "challenges offer Signature, Bearer and DPoP");
+        await Run("signed request + bound token: who am I", clients.CreateClient("reader"), Get("/whoami"), HttpStatusCode.OK, null, WhoAmIText);
+        await Run("allowed read (read:data:*)", clients.CreateClient("reader"), Get("/data"), HttpStatusCode.OK, null, Count);
+        await Run("replayed request (same signature, same nonce)", plain, recorder.CreateReplay(), HttpStatusCode.Unauthorized, "invalid_signature",
+            note: "the signature's nonce was already used");
+        await Run("per-id read (read:data:2)", clients.CreateClient("reader-of-2"), Get("/data/2"), HttpStatusCode.OK, null, _ => Task.FromResult("read:data:2 covers read:data:{id} for id 2"));
+        await Run("per-id scope, another id", clients.CreateClient("reader-of-2"), Get("/data/1"), HttpStatusCode.Forbidden, "insufficient_scope");
+        await Run("same resource via MVC controller", clients.CreateClient("reader-of-2"), Get("/mvc/data/2"), HttpStatusCode.OK, null, _ => Task.FromResult("[RequireScope(\"read:data:{id}\")] on the controller"));
+        await Run("write without the scope", clients.CreateClient("reader-no-write"), Post("/data", "{\"name\":\"gamma\",\"value\":\"10\"}"), HttpStatusCode.Forbidden, "insufficient_scope");
+        await Run("write with write:data:* (body digest signed)", clients.CreateClient("writer"), Post("/data", "{\"name\":\"gamma\",\"value\":\"10\"}"), HttpStatusCode.Created, null,
+            _ => Task.FromResult("Content-Digest covered by the signature and checked"));
+        var tampered = Post("/data", "{\"name\":\"delta\",\"value\":\"10\"}");
+        tampered.Options.Set(DemoRequestOptions.Tamper, true);
+        await Run("tampered body (changed after signing)", clients.CreateClient("writer"), tampered, HttpStatusCode.Unauthorized, "invalid_signature",
+            note: "Content-Digest no longer matches the body");
+        var bearer = Get("/data");
+        bearer.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", readAll);
+        await Run("bound token used without its key", plain, bearer, HttpStatusCode.Unauthorized, "invalid_token");
+        await Run("bound token signed with another key", clients.CreateClient("stranger"), Get("/data"), HttpStatusCode.Unauthorized, "invalid_signature",
+            note: "the token's cnf.jwk did not make this signature");
+        await Run("wrong audience", clients.CreateClient("wrong-audience"), Get("/data"), HttpStatusCode.Unauthorized, "invalid_token");
+        await Run("DPoP-bound token (server nonce)", clients.CreateClient("dpop"), Get("/whoami"), HttpStatusCode.OK, null,
+            async response => await WhoAmIText(response) + $"; {dpopCounter.Sends} sends: use_dpop_nonce, then retried with the nonce");
+
+        await resource.StopAsync(cancellationToken);
+        return results;
+    }
+
+    private static Dictionary<string, string?> ResourceConfiguration(DevTokenIssuer issuer)
+    {
+        const string prefix = "Authentication:Schemes:AgentAuth:";
+        return new Dictionary<string, string?>
+        {
+            [prefix + "Issuers:0:Issuer"] = issuer.Url,
+            [prefix + "Issuers:0:JwksUri"] = issuer.JwksUri,
+            // Loopback HTTP is fine for a local demo; production issuers use HTTPS.
+            [prefix + "Issuers:0:RequireHttpsMetadata"] = "false",
+            [prefix + "Audiences:0"] = Audience,
+            // Bearer tokens are allowed here so the demo shows that a key-bound token is still refused without its key.
+            [prefix + "AllowBearerTokens"] = "true",
+            [prefix + "Signatures:RequireNonce"] = "true",
+            [prefix + "DPoP:RequireNonce"] = "true",
+        };
+    }
+
+    private static async Task<string> WhoAmIText(HttpResponseMessage response)
+    {
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var root = document.RootElement;
+        var actors = root.GetProperty("actorChain").EnumerateArray().Select(a => a.GetString()).ToArray();
+        return $"mode {root.GetProperty("authenticationMode").GetString()}, sub {root.GetProperty("subject").GetString()}"
+            + (actors.Length > 0 ? ", acting for " + string.Join(" > ", actors) : string.Empty);
+    }
+
+    private static async Task<string> Count(HttpResponseMessage response)
+    {
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return document.RootElement.GetArrayLength() + " records";
+    }
+
+    private static void Print(TextWriter output, IReadOnlyList<ScenarioResult> results)
+    {
+        string[] headers = ["#", "Scenario", "Request", "Expected", "Got", "Reason"];
+        var rows = results.Select((r, i) => new[]
+        {
+            (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            r.Scenario,
+            r.Request,
+            r.Expected,
+            r.Status.ToString(System.Globalization.CultureInfo.InvariantCulture) + (r.Matches ? "  ok" : "  !"),
+            r.Reason,
+        }).ToList();
+        var widths = headers.Select((h, c) => Math.Max(h.Length, rows.Count == 0 ? 0 : rows.Max(row => row[c].Length))).ToArray();
+        void Line(string[] cells) => output.WriteLine(string.Join(" | ", cells.Select((cell, c) => c == cells.Length - 1 ? cell : cell.PadRight(widths[c]))).TrimEnd());
+        Line(headers);
+        output.WriteLine(string.Join("-+-", widths.Select((w, c) => new string('-', c == widths.Length - 1 ? Math.Min(w, 40) : w))));
+        foreach (var row in rows)
+        {
+            Line(row);
+        }
+        output.WriteLine();
+    }
+}

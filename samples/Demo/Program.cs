@@ -1,2 +1,0 @@
-Console.WriteLine("AgentAuth demo: being built.");
-return 1;

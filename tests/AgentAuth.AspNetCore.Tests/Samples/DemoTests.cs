@@ -1,0 +1,55 @@
+using AgentAuth.Demo;
+
+namespace AgentAuth.AspNetCore.Tests.Samples;
+
+/// <summary>The README's first command, run in-process: every scenario has its expected outcome and the exit code is 0.</summary>
+public sealed class DemoTests
+{
+    private static readonly string[] s_scenarios =
+    [
+        "health check, no credentials",
+        "no credentials on a protected endpoint",
+        "signed request + bound token: who am I",
+        "allowed read (read:data:*)",
+        "replayed request (same signature, same nonce)",
+        "per-id read (read:data:2)",
+        "per-id scope, another id",
+        "same resource via MVC controller",
+        "write without the scope",
+        "write with write:data:* (body digest signed)",
+        "tampered body (changed after signing)",
+        "bound token used without its key",
+        "bound token signed with another key",
+        "wrong audience",
+        "DPoP-bound token (server nonce)",
+    ];
+
+    [Fact]
+    public async Task Demo_tour_prints_every_scenario_with_its_expected_outcome_and_exits_zero()
+    {
+        using var output = new StringWriter();
+        using var cancellation = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+
+        var exitCode = await DemoTour.RunAsync(output, cancellation.Token);
+
+        var text = output.ToString();
+        Assert.True(exitCode == 0, text);
+        var rows = text.Split('\n').Where(line => line.Contains(" | ", StringComparison.Ordinal)).Skip(1).ToArray();
+        Assert.Equal(s_scenarios.Length, rows.Length);
+        for (var i = 0; i < s_scenarios.Length; i++)
+        {
+            var cells = rows[i].Split(" | ").Select(c => c.Trim()).ToArray();
+            Assert.Equal((i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), cells[0]);
+            Assert.Equal(s_scenarios[i], cells[1]);
+            Assert.EndsWith("ok", cells[4]);
+            Assert.StartsWith(cells[3][..3], cells[4]);
+        }
+        Assert.Contains("403 insufficient_scope", rows[8]);
+        Assert.Contains("401 invalid_signature", rows[10]);
+        Assert.Contains("401 invalid_signature", rows[4]);
+        Assert.Contains("401 invalid_token", rows[11]);
+        Assert.Contains("401 invalid_token", rows[13]);
+        Assert.Contains("mode dpop", rows[14]);
+        Assert.Contains($"All {s_scenarios.Length} outcomes are the expected ones.", text);
+    }
+}
