@@ -158,12 +158,12 @@ public static class DemoTour
             _ => Task.FromResult("Content-Digest covered by the signature and checked"));
         var tampered = Post("/data", "{\"name\":\"delta\",\"value\":\"10\"}");
         tampered.Options.Set(DemoRequestOptions.Tamper, true);
-        await Run("tampered body (changed after signing)", clients.CreateClient("writer"), tampered, HttpStatusCode.Unauthorized, "invalid_signature",
+        await Run("tampered body (changed after signing)", clients.CreateClient("writer"), tampered, HttpStatusCode.Unauthorized, "invalid_token",
             note: "Content-Digest no longer matches the body");
         var bearer = Get("/data");
         bearer.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", readAll);
         await Run("bound token used without its key", plain, bearer, HttpStatusCode.Unauthorized, "invalid_token");
-        await Run("bound token signed with another key", clients.CreateClient("stranger"), Get("/data"), HttpStatusCode.Unauthorized, "invalid_signature",
+        await Run("bound token signed with another key", clients.CreateClient("stranger"), Get("/data"), HttpStatusCode.Unauthorized, "invalid_token",
             note: "the token's cnf.jwk did not make this signature");
         await Run("wrong audience", clients.CreateClient("wrong-audience"), Get("/data"), HttpStatusCode.Unauthorized, "invalid_token");
         await Run("DPoP-bound token (server nonce)", clients.CreateClient("dpop"), Get("/whoami"), HttpStatusCode.OK, null,

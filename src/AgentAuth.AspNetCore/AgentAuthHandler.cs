@@ -310,7 +310,7 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
             }
         }
 
-        var principal = AgentPrincipalFactory.CreatePrincipal(Scheme.Name, _mode!, claims, keyThumbprint, keyId, label);
+        var principal = AgentPrincipalFactory.CreatePrincipal(AgentAuthDefaults.AuthenticationScheme, _mode!, claims, keyThumbprint, keyId, label);
         var validated = new AgentAuthTokenValidatedContext(Context, Scheme, Options, _mode!) { Principal = principal };
         if (validation is not null)
         {

@@ -80,7 +80,7 @@ internal static class AgentPrincipalFactory
     }
 
     /// <summary>Creates the principal for one request.</summary>
-    /// <param name="authenticationType">The scheme name (the identity's authentication type).</param>
+    /// <param name="authenticationType">The identity's authentication type: always <c>AgentAuth</c>, whatever the scheme is called, so scope checks recognise it.</param>
     /// <param name="mode">One of <see cref="AgentAuthenticationModes"/>.</param>
     /// <param name="token">The token's mapped claims, when the request carried a token.</param>
     /// <param name="keyThumbprint">RFC 7638 thumbprint of the key that proved possession, if any.</param>

@@ -27,8 +27,8 @@ public sealed class HttpSignaturePolicyOptions
     /// <summary>Require the <c>created</c> parameter. Default <see langword="true"/>.</summary>
     public bool RequireCreated { get; set; } = true;
 
-    /// <summary>How old <c>created</c> may be. Default 5 minutes.</summary>
-    public TimeSpan MaxAge { get; set; } = TimeSpan.FromMinutes(5);
+    /// <summary>How old <c>created</c> may be (the signature window; protocols.md §9.2 step 6). Default 60 seconds.</summary>
+    public TimeSpan MaxAge { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
     /// Require a <c>nonce</c> parameter (single use, checked against the replay cache) on signatures without a token. A nonce that is
