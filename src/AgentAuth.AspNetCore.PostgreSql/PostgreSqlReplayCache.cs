@@ -65,8 +65,8 @@ internal sealed class PostgreSqlReplayCache : IReplayCache, IAsyncDisposable, ID
     public async ValueTask<bool> TryAddAsync(string key, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var digest = new byte[ReplayKeyHash.Size];
-        ReplayKeyHash.Compute(key, digest);
+        var digest = new byte[Sha256Key.Size];
+        Sha256Key.Compute(key, digest);
 
         if (!_schemaReady && _createSchemaOnFirstUse)
         {

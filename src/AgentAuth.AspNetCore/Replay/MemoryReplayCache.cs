@@ -21,7 +21,7 @@ internal sealed class MemoryReplayCache : IReplayCache, IDisposable
 {
     internal const string StoreName = "memory";
 
-    private readonly ConcurrentDictionary<ReplayKeyHash, Entry> _entries = new();
+    private readonly ConcurrentDictionary<Sha256Key, Entry> _entries = new();
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly ReplayCacheMetrics _metrics;
@@ -79,7 +79,7 @@ internal sealed class MemoryReplayCache : IReplayCache, IDisposable
             return ValueTask.FromCanceled<bool>(cancellationToken);
         }
 
-        switch (TryAdd(ReplayKeyHash.Compute(key), expiresAt.UtcTicks))
+        switch (TryAdd(Sha256Key.Compute(key), expiresAt.UtcTicks))
         {
             case AddResult.Added:
                 return new ValueTask<bool>(true);
@@ -104,7 +104,7 @@ internal sealed class MemoryReplayCache : IReplayCache, IDisposable
 
     public void Dispose() => _purgeTimer.Dispose();
 
-    private AddResult TryAdd(ReplayKeyHash key, long expiresAtTicks)
+    private AddResult TryAdd(Sha256Key key, long expiresAtTicks)
     {
         long now = _timeProvider.GetUtcNow().UtcTicks;
         // An entry born expired would let every concurrent caller take it over: keep it live at least until after now.

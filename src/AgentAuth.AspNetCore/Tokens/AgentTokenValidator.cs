@@ -57,7 +57,7 @@ internal sealed class AgentTokenValidator
         {
             return ValidateCoreAsync(token, default, cancellationToken);
         }
-        var hash = TokenHash.Compute(token);
+        var hash = Sha256Key.Compute(token);
         if (_cache.TryGet(hash, out var cached))
         {
             return new(cached);
@@ -65,7 +65,7 @@ internal sealed class AgentTokenValidator
         return ValidateCoreAsync(token, hash, cancellationToken);
     }
 
-    private async ValueTask<TokenValidationOutcome> ValidateCoreAsync(string token, TokenHash hash, CancellationToken cancellationToken)
+    private async ValueTask<TokenValidationOutcome> ValidateCoreAsync(string token, Sha256Key hash, CancellationToken cancellationToken)
     {
         if (!TryParse(token, out var jwt, out var error))
         {

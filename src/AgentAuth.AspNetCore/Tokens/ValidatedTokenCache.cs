@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace AgentAuth.AspNetCore;
 
 /// <summary>
-/// Successful token validations, keyed by <see cref="TokenHash"/>, so a token presented again skips signature
+/// Successful token validations, keyed by <see cref="Sha256Key"/>, so a token presented again skips signature
 /// verification. Rules:
 /// <list type="bullet">
 /// <item>an entry is served only while the clock is before the token's <c>exp</c> (no clock skew: a token inside the
@@ -18,7 +18,7 @@ internal sealed class ValidatedTokenCache
 {
     public static readonly TimeSpan MaxEntryLifetime = TimeSpan.FromMinutes(5);
 
-    private readonly ConcurrentDictionary<TokenHash, Entry> _entries = new();
+    private readonly ConcurrentDictionary<Sha256Key, Entry> _entries = new();
     private readonly TimeProvider _timeProvider;
     private readonly int _sizeLimit;
     private int _count;
@@ -33,7 +33,7 @@ internal sealed class ValidatedTokenCache
 
     public int Count => Volatile.Read(ref _count);
 
-    public bool TryGet(in TokenHash hash, out TokenValidationOutcome outcome)
+    public bool TryGet(in Sha256Key hash, out TokenValidationOutcome outcome)
     {
         if (_entries.TryGetValue(hash, out var entry))
         {
@@ -48,7 +48,7 @@ internal sealed class ValidatedTokenCache
         return false;
     }
 
-    public void Add(in TokenHash hash, TokenValidationOutcome outcome)
+    public void Add(in Sha256Key hash, TokenValidationOutcome outcome)
     {
         if (!outcome.Succeeded)
         {
@@ -75,9 +75,9 @@ internal sealed class ValidatedTokenCache
         }
     }
 
-    private void Remove(in TokenHash hash, Entry entry)
+    private void Remove(in Sha256Key hash, Entry entry)
     {
-        if (_entries.TryRemove(new KeyValuePair<TokenHash, Entry>(hash, entry)))
+        if (_entries.TryRemove(new KeyValuePair<Sha256Key, Entry>(hash, entry)))
         {
             Interlocked.Decrement(ref _count);
         }

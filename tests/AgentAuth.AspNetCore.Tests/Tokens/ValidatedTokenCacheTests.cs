@@ -16,16 +16,16 @@ public sealed class ValidatedTokenCacheTests
     [Fact]
     public void Equal_tokens_hash_equal_and_different_tokens_do_not()
     {
-        Assert.Equal(TokenHash.Compute("a.b.c"), TokenHash.Compute("a.b.c"));
-        Assert.NotEqual(TokenHash.Compute("a.b.c"), TokenHash.Compute("a.b.d"));
-        Assert.Equal(TokenHash.Compute(new string('x', 10_000)), TokenHash.Compute(new string('x', 10_000)));
+        Assert.Equal(Sha256Key.Compute("a.b.c"), Sha256Key.Compute("a.b.c"));
+        Assert.NotEqual(Sha256Key.Compute("a.b.c"), Sha256Key.Compute("a.b.d"));
+        Assert.Equal(Sha256Key.Compute(new string('x', 10_000)), Sha256Key.Compute(new string('x', 10_000)));
     }
 
     [Fact]
     public void Entry_is_served_until_exp_and_not_at_exp()
     {
         var cache = new ValidatedTokenCache(10, _time);
-        var hash = TokenHash.Compute("t1");
+        var hash = Sha256Key.Compute("t1");
         var outcome = Success(TimeSpan.FromSeconds(30));
         cache.Add(hash, outcome);
 
@@ -42,7 +42,7 @@ public sealed class ValidatedTokenCacheTests
     public void Entry_lifetime_is_capped_even_for_long_lived_tokens()
     {
         var cache = new ValidatedTokenCache(10, _time);
-        var hash = TokenHash.Compute("t1");
+        var hash = Sha256Key.Compute("t1");
         cache.Add(hash, Success(TimeSpan.FromHours(8)));
 
         _time.Advance(ValidatedTokenCache.MaxEntryLifetime);
@@ -54,8 +54,8 @@ public sealed class ValidatedTokenCacheTests
     public void Failures_and_already_expired_outcomes_are_not_stored()
     {
         var cache = new ValidatedTokenCache(10, _time);
-        cache.Add(TokenHash.Compute("bad"), TokenValidationOutcome.Invalid("nope"));
-        cache.Add(TokenHash.Compute("old"), Success(TimeSpan.FromSeconds(-1)));
+        cache.Add(Sha256Key.Compute("bad"), TokenValidationOutcome.Invalid("nope"));
+        cache.Add(Sha256Key.Compute("old"), Success(TimeSpan.FromSeconds(-1)));
 
         Assert.Equal(0, cache.Count);
     }
@@ -66,11 +66,11 @@ public sealed class ValidatedTokenCacheTests
         var cache = new ValidatedTokenCache(100, _time);
         for (var i = 0; i < 1000; i++)
         {
-            cache.Add(TokenHash.Compute("token-" + i), Success(TimeSpan.FromMinutes(1)));
+            cache.Add(Sha256Key.Compute("token-" + i), Success(TimeSpan.FromMinutes(1)));
         }
 
         Assert.InRange(cache.Count, 1, 100);
-        Assert.True(cache.TryGet(TokenHash.Compute("token-999"), out _));
+        Assert.True(cache.TryGet(Sha256Key.Compute("token-999"), out _));
     }
 
     [Fact]
@@ -79,15 +79,15 @@ public sealed class ValidatedTokenCacheTests
         var cache = new ValidatedTokenCache(10, _time);
         for (var i = 0; i < 9; i++)
         {
-            cache.Add(TokenHash.Compute("short-" + i), Success(TimeSpan.FromSeconds(5)));
+            cache.Add(Sha256Key.Compute("short-" + i), Success(TimeSpan.FromSeconds(5)));
         }
-        cache.Add(TokenHash.Compute("long"), Success(TimeSpan.FromMinutes(1)));
+        cache.Add(Sha256Key.Compute("long"), Success(TimeSpan.FromMinutes(1)));
         _time.Advance(TimeSpan.FromSeconds(10));
 
-        cache.Add(TokenHash.Compute("new"), Success(TimeSpan.FromMinutes(1)));
+        cache.Add(Sha256Key.Compute("new"), Success(TimeSpan.FromMinutes(1)));
 
         Assert.Equal(2, cache.Count);
-        Assert.True(cache.TryGet(TokenHash.Compute("long"), out _));
-        Assert.True(cache.TryGet(TokenHash.Compute("new"), out _));
+        Assert.True(cache.TryGet(Sha256Key.Compute("long"), out _));
+        Assert.True(cache.TryGet(Sha256Key.Compute("new"), out _));
     }
 }
