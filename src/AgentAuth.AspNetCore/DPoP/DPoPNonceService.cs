@@ -1,3 +1,4 @@
+using AgentAuth.HttpSignatures.Keys;
 using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Security.Cryptography;
@@ -52,13 +53,12 @@ internal sealed class DPoPNonceService
             return DPoPNonceStatus.Invalid;
         }
 
-        var decodedLength = StrictBase64Url.GetDecodedLength(nonce.Length);
-        if (decodedLength <= 0)
+        if (!Base64UrlStrict.TryGetDecodedLength(nonce, out var decodedLength))
         {
             return DPoPNonceStatus.Invalid;
         }
         var protectedBytes = new byte[decodedLength];
-        if (!StrictBase64Url.TryDecode(nonce, protectedBytes, out _))
+        if (!Base64UrlStrict.TryDecode(nonce, protectedBytes, out _))
         {
             return DPoPNonceStatus.Invalid;
         }

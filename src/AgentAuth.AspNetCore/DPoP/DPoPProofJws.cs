@@ -1,3 +1,4 @@
+using AgentAuth.HttpSignatures.Keys;
 using System.Buffers;
 using System.Text;
 using System.Text.Unicode;
@@ -62,10 +63,9 @@ internal sealed class DPoPProofJws : IDisposable
             return false; // a JWE (five parts) or trailing data
         }
 
-        var headerLength = StrictBase64Url.GetDecodedLength(header.Length);
-        var payloadLength = StrictBase64Url.GetDecodedLength(payload.Length);
-        var signatureLength = StrictBase64Url.GetDecodedLength(signature.Length);
-        if (headerLength <= 0 || payloadLength <= 0 || signatureLength <= 0)
+        if (!Base64UrlStrict.TryGetDecodedLength(header, out var headerLength)
+            || !Base64UrlStrict.TryGetDecodedLength(payload, out var payloadLength)
+            || !Base64UrlStrict.TryGetDecodedLength(signature, out var signatureLength))
         {
             return false;
         }
@@ -74,9 +74,9 @@ internal sealed class DPoPProofJws : IDisposable
         var buffer = ArrayPool<byte>.Shared.Rent(signingInputLength + headerLength + payloadLength + signatureLength);
         var span = buffer.AsSpan();
         var offset = signingInputLength;
-        if (!StrictBase64Url.TryDecode(header, span[offset..], out _)
-            || !StrictBase64Url.TryDecode(payload, span[(offset += headerLength)..], out _)
-            || !StrictBase64Url.TryDecode(signature, span[(offset += payloadLength)..], out _))
+        if (!Base64UrlStrict.TryDecode(header, span[offset..], out _)
+            || !Base64UrlStrict.TryDecode(payload, span[(offset += headerLength)..], out _)
+            || !Base64UrlStrict.TryDecode(signature, span[(offset += payloadLength)..], out _))
         {
             ArrayPool<byte>.Shared.Return(buffer);
             return false;
