@@ -100,11 +100,27 @@ public class AuthenticationBenchmarks
         await _harness.AssertSucceedsAsync(_bearerEs256);
         await _harness.AssertSucceedsAsync(_dpop);
         await _harness.AssertSucceedsAsync(_anonymous, expectNone: true);
+        await _harness.AssertSucceedsAsync(_anonymous, FloorHandler.SchemeName);
         var jwt = await _jwtHandler.ValidateTokenAsync(_es256Token, _jwtParameters);
         if (!jwt.IsValid)
         {
             throw new InvalidOperationException("The IdentityModel ES256 baseline does not validate: " + jwt.Exception?.Message);
         }
+    }
+
+    /// <summary>The allocation profile of each scenario (see <see cref="AllocationProfiler"/>).</summary>
+    public async Task<string> ProfileAllocationsAsync(int count)
+    {
+        using var profiler = new AllocationProfiler();
+        var text = new System.Text.StringBuilder();
+        text.Append(await profiler.ProfileAsync("3a signature only", () => SignatureOnly(), count));
+        text.Append(await profiler.ProfileAsync("3b signature + bound token", () => SignatureWithBoundToken(), count));
+        text.Append(await profiler.ProfileAsync("3c signature + bound token, cache off", () => SignatureWithBoundTokenNoCache(), count));
+        text.Append(await profiler.ProfileAsync("3d bearer ES256", () => BearerEs256(), count));
+        text.Append(await profiler.ProfileAsync("3e DPoP", () => DPoPBoundToken(), count));
+        text.Append(await profiler.ProfileAsync("no credentials", () => NoCredentials(), count));
+        text.Append(await profiler.ProfileAsync("framework floor", () => FrameworkFloor(), count));
+        return text.ToString();
     }
 
     [GlobalCleanup]
@@ -141,6 +157,10 @@ public class AuthenticationBenchmarks
     [Benchmark(Description = "No credentials (scope + context + AuthenticateAsync)")]
     [BenchmarkCategory(OverheadCategory)]
     public Task<AuthenticateResult> NoCredentials() => _harness.AuthenticateAsync(_anonymous);
+
+    [Benchmark(Description = "Framework floor: trivial scheme, 1-claim principal")]
+    [BenchmarkCategory(OverheadCategory)]
+    public Task<AuthenticateResult> FrameworkFloor() => _harness.AuthenticateAsync(_anonymous, FloorHandler.SchemeName);
 
     private static byte[] ExtractPublicKey(SignatureKey key)
     {

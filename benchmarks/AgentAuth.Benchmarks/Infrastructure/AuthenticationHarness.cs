@@ -49,7 +49,8 @@ public sealed class AuthenticationHarness : IAsyncDisposable
         services.AddLogging();
         services.AddAuthentication()
             .AddAgentAuth(Scheme, o => Configure(o, jwks.BaseAddress, tokenCache: true))
-            .AddAgentAuth(NoTokenCacheScheme, o => Configure(o, jwks.BaseAddress, tokenCache: false));
+            .AddAgentAuth(NoTokenCacheScheme, o => Configure(o, jwks.BaseAddress, tokenCache: false))
+            .AddScheme<AuthenticationSchemeOptions, FloorHandler>(FloorHandler.SchemeName, _ => { });
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
         return new AuthenticationHarness(provider, jwks, credentials);
     }

@@ -25,7 +25,7 @@ internal readonly struct TokenHash : IEquatable<TokenHash>
     }
 
     /// <summary>Hashes the token's UTF-8 bytes (a stack buffer for usual sizes, a pooled one beyond).</summary>
-    public static TokenHash Compute(string token)
+    public static TokenHash Compute(ReadOnlySpan<char> token)
     {
         const int StackLimit = 2048;
         var length = Encoding.UTF8.GetMaxByteCount(token.Length);

@@ -240,19 +240,31 @@ public sealed class HttpMessageSignatureVerifier
         {
             return null;
         }
-        var covered = view.GetComponents();
+        // A pooled copy of the covered components: the success path allocates nothing here.
+        var count = view.ComponentCount;
+        var covered = System.Buffers.ArrayPool<SignatureComponent>.Shared.Rent(Math.Max(count, 1));
         List<SignatureComponent>? missing = null;
-        foreach (var component in _required)
+        try
         {
-            if (Array.IndexOf(covered, component) < 0)
+            view.CopyComponentsTo(covered);
+            foreach (var component in _required)
             {
-                (missing ??= []).Add(component);
+                if (Array.IndexOf(covered, component, 0, count) < 0)
+                {
+                    (missing ??= []).Add(component);
+                }
+            }
+            if (requireQuery && Array.IndexOf(covered, SignatureComponent.Query, 0, count) < 0
+                && Array.IndexOf(covered, SignatureComponent.TargetUri, 0, count) < 0
+                && Array.IndexOf(covered, SignatureComponent.RequestTarget, 0, count) < 0)
+            {
+                (missing ??= []).Add(SignatureComponent.Query);
             }
         }
-        if (requireQuery && Array.IndexOf(covered, SignatureComponent.Query) < 0 && Array.IndexOf(covered, SignatureComponent.TargetUri) < 0
-            && Array.IndexOf(covered, SignatureComponent.RequestTarget) < 0)
+        finally
         {
-            (missing ??= []).Add(SignatureComponent.Query);
+            Array.Clear(covered, 0, count);
+            System.Buffers.ArrayPool<SignatureComponent>.Shared.Return(covered);
         }
         if (missing is null)
         {
