@@ -223,7 +223,7 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
             return signatureValidated.Result;
         }
 
-        if (Covers(verification.Components, "content-digest"))
+        if (verification.CoversPlainField("content-digest"))
         {
             var digestFailure = await CheckContentDigestAsync();
             if (digestFailure is not null)
@@ -460,18 +460,5 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
             builder.Append(components[i].ToString());
         }
         return builder.Append(')').ToString();
-    }
-
-    private static bool Covers(IReadOnlyList<SignatureComponent> components, string fieldName)
-    {
-        for (var i = 0; i < components.Count; i++)
-        {
-            var component = components[i];
-            if (!component.IsDerived && component.Key is null && string.Equals(component.Name, fieldName, StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
-        return false;
     }
 }

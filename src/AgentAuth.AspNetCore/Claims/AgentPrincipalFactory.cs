@@ -92,8 +92,13 @@ internal static class AgentPrincipalFactory
 
         if (token is not null)
         {
-            // Cached claims belong to no identity, so AddClaims gives this identity its own copies (Claim.Subject is per identity).
-            identity.AddClaims(token.Claims);
+            // Cached claims belong to no identity, so AddClaim gives this identity its own copies (Claim.Subject is per identity).
+            // A for loop: AddClaims would enumerate the array through an allocated IEnumerator.
+            var claims = token.Claims;
+            for (var i = 0; i < claims.Length; i++)
+            {
+                identity.AddClaim(claims[i]);
+            }
             if (token.Actor is not null)
             {
                 identity.Actor = CreateActorIdentity(token.Actor);

@@ -73,7 +73,7 @@ public sealed class HttpMessageSignatureVerifier
             return SignatureVerificationResult.Failure(SignatureError.InvalidSignature,
                 "Several signatures match; select one by label or tag.");
         }
-        return await VerifySelectedAsync(message, input, signature, view, resolver, cancellationToken).ConfigureAwait(false);
+        return await VerifySelectedAsync(message, input, signature, view, selection.Label, resolver, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Verifies every signature of the message (RFC 9421 §4.3), each against the same policy.</summary>
@@ -102,7 +102,7 @@ public sealed class HttpMessageSignatureVerifier
         var results = new SignatureVerificationResult[views.Count];
         for (var i = 0; i < views.Count; i++)
         {
-            results[i] = await VerifySelectedAsync(message, input, signature, views[i], resolver, cancellationToken).ConfigureAwait(false);
+            results[i] = await VerifySelectedAsync(message, input, signature, views[i], null, resolver, cancellationToken).ConfigureAwait(false);
         }
         return results;
     }
@@ -145,7 +145,7 @@ public sealed class HttpMessageSignatureVerifier
     }
 
     private async ValueTask<SignatureVerificationResult> VerifySelectedAsync(IHttpMessage message, string input, string signature,
-        SignatureParametersView view, ISignatureKeyResolver resolver, CancellationToken cancellationToken)
+        SignatureParametersView view, string? expectedLabel, ISignatureKeyResolver resolver, CancellationToken cancellationToken)
     {
         if (!SignatureValueParser.TryFind(signature, view.LabelSpan, _limits, out var signatureRange, out var reason))
         {
@@ -187,7 +187,7 @@ public sealed class HttpMessageSignatureVerifier
         {
             return SignatureVerificationResult.Failure(SignatureError.UnsupportedAlgorithm, "The alg parameter does not match the key.", view);
         }
-        return VerifyBase(message, signature, signatureRange, view, key);
+        return VerifyBase(message, signature, signatureRange, view, key, expectedLabel);
     }
 
     private bool IsAllowedAlgorithmParameter(SignatureParametersView view)
@@ -203,7 +203,7 @@ public sealed class HttpMessageSignatureVerifier
     }
 
     private SignatureVerificationResult VerifyBase(IHttpMessage message, string signature, StringRange signatureRange,
-        SignatureParametersView view, SignatureKey key)
+        SignatureParametersView view, SignatureKey key, string? expectedLabel)
     {
         var raw = signature.AsSpan(signatureRange.Start, signatureRange.Length);
         Span<byte> signatureBytes = stackalloc byte[MaxSignatureBytes];
@@ -229,7 +229,7 @@ public sealed class HttpMessageSignatureVerifier
         {
             writer.Dispose();
         }
-        return SignatureVerificationResult.Success(view, key);
+        return SignatureVerificationResult.Success(view, key, expectedLabel);
     }
 
     private SignatureVerificationResult? CheckCoverage(IHttpMessage message, SignatureParametersView view)
