@@ -24,6 +24,21 @@ if (args.Length > 0 && args[0] == "profile")
     return 0;
 }
 
+// "ratios" measures the target ratios by interleaving each scenario with its baseline (see PairedRatios).
+if (args.Length > 0 && args[0] == "ratios")
+{
+    var benchmarks = new AuthenticationBenchmarks();
+    await benchmarks.SetupAsync();
+    var table = await PairedRatios.ReportAsync(benchmarks);
+    await benchmarks.CleanupAsync();
+    Console.WriteLine(table);
+    if (args.Length > 1)
+    {
+        await File.WriteAllTextAsync(args[1], table);
+    }
+    return 0;
+}
+
 Ed25519Backend.Current = Ed25519BackendKind.Libsodium;
 
 // Default job: BenchmarkDotNet's short job, in-process (the generated project's build alone can exceed BenchmarkDotNet's

@@ -75,6 +75,29 @@ public sealed class BenchmarkSmokeTests
         }
     }
 
+    [Fact]
+    public void Signature_base_and_single_signature_parsing_allocate_nothing_once_warm()
+    {
+        var bases = new SignatureBaseBenchmarks();
+        bases.Setup();
+        var parsing = new SignatureParsingBenchmarks();
+        parsing.Setup();
+        for (var i = 0; i < 100; i++)
+        {
+            bases.B26Request_Base();
+            bases.TenComponents_Base();
+            parsing.OneSignatureParse();
+        }
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++)
+        {
+            bases.B26Request_Base();
+            bases.TenComponents_Base();
+            parsing.OneSignatureParse();
+        }
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
     internal static IEnumerable<Type> BenchmarkTypes() =>
         typeof(AuthenticationBenchmarks).Assembly.GetTypes().Where(t => t.IsPublic && !t.IsAbstract && BenchmarkMethods(t).Any());
 
