@@ -1,1 +1,65 @@
-BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+using AgentAuth.Benchmarks;
+using AgentAuth.Benchmarks.Load;
+using AgentAuth.Benchmarks.Reporting;
+using AgentAuth.HttpSignatures.Cryptography;
+using AgentAuth.Benchmarks.Infrastructure;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+
+// "load [options]" runs the end-to-end load generator; anything else goes to BenchmarkDotNet's switcher.
+if (args.Length > 0 && args[0] == "load")
+{
+    return await LoadTest.RunAsync(args[1..]);
+}
+
+// "profile [count]" prints a sampled allocation profile of each authentication scenario.
+if (args.Length > 0 && args[0] == "profile")
+{
+    var benchmarks = new AuthenticationBenchmarks();
+    await benchmarks.SetupAsync();
+    Console.WriteLine(await benchmarks.ProfileAllocationsAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200_000));
+    await benchmarks.CleanupAsync();
+    return 0;
+}
+
+// "ratios" measures the target ratios by interleaving each scenario with its baseline (see PairedRatios).
+if (args.Length > 0 && args[0] == "ratios")
+{
+    var benchmarks = new AuthenticationBenchmarks();
+    await benchmarks.SetupAsync();
+    var table = await PairedRatios.ReportAsync(benchmarks);
+    await benchmarks.CleanupAsync();
+    Console.WriteLine(table);
+    if (args.Length > 1)
+    {
+        await File.WriteAllTextAsync(args[1], table);
+    }
+    return 0;
+}
+
+Ed25519Backend.Current = Ed25519BackendKind.Libsodium;
+
+// Default job: BenchmarkDotNet's short job, in-process (the generated project's build alone can exceed BenchmarkDotNet's
+// 2-minute build timeout on a busy machine), timed by process CPU time so other tenants' load does not skew the ratios
+// between benchmarks that run one after another ("--wall-clock" restores wall time). A "--job" argument replaces it.
+var wallClock = args.Contains("--wall-clock");
+args = args.Where(a => a != "--wall-clock").ToArray();
+var config = DefaultConfig.Instance;
+if (!args.Contains("--job") && !args.Contains("-j"))
+{
+    var job = Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance);
+    config = config.AddJob(wallClock ? job : job.WithClock(ProcessCpuClock.Instance).WithId("ShortRun-CpuTime"));
+}
+var summaries = BenchmarkSwitcher.FromAssembly(typeof(AuthenticationBenchmarks).Assembly).Run(args, config).ToList();
+if (summaries.Count > 0)
+{
+    var report = TargetReport.Create(summaries);
+    var path = Path.Combine(summaries[0].ResultsDirectoryPath, "targets.md");
+    await File.WriteAllTextAsync(path, report);
+    Console.WriteLine();
+    Console.WriteLine(report);
+    Console.WriteLine("Target table written to " + path);
+}
+return 0;

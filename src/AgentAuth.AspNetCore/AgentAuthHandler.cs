@@ -93,7 +93,8 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
         return result;
     }
 
-    private async Task<AuthenticateResult> AuthenticateCoreAsync(AgentAuthRuntime runtime)
+    // The private steps return ValueTask: on the usual path (keys and tokens cached) they complete synchronously and allocate no Task.
+    private async ValueTask<AuthenticateResult> AuthenticateCoreAsync(AgentAuthRuntime runtime)
     {
         var headers = Request.Headers;
         var authorization = headers.Authorization;
@@ -139,7 +140,7 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
                 return AuthenticateResult.NoResult();
             }
             _mode = AgentAuthenticationModes.DPoP;
-            return await AuthenticateDPoPAsync(runtime, credential.Token!, dpop);
+            return await AuthenticateDPoPAsync(runtime, credential.Token.ToString(), dpop);
         }
 
         if (hasSignature)
@@ -149,14 +150,14 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
                 return AuthenticateResult.NoResult();
             }
             _mode = credential.Kind == CredentialKind.None ? AgentAuthenticationModes.HttpSignature : AgentAuthenticationModes.HttpSignatureWithToken;
-            return await AuthenticateSignedRequestAsync(runtime, credential.Kind == CredentialKind.None ? null : credential.Token);
+            return await AuthenticateSignedRequestAsync(runtime, credential.Kind == CredentialKind.None ? (ReadOnlyMemory<char>?)null : credential.Token);
         }
 
         _mode = AgentAuthenticationModes.Bearer;
-        return await AuthenticateBearerAsync(runtime, credential.Token!);
+        return await AuthenticateBearerAsync(runtime, credential.Token);
     }
 
-    private async Task<AuthenticateResult> AuthenticateBearerAsync(AgentAuthRuntime runtime, string token)
+    private async ValueTask<AuthenticateResult> AuthenticateBearerAsync(AgentAuthRuntime runtime, ReadOnlyMemory<char> token)
     {
         if (!Options.AllowBearerTokens)
         {
@@ -176,13 +177,13 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
         return await SucceedAsync(runtime, validation, keyThumbprint: null, keyId: null, label: null);
     }
 
-    private async Task<AuthenticateResult> AuthenticateSignedRequestAsync(AgentAuthRuntime runtime, string? token)
+    private async ValueTask<AuthenticateResult> AuthenticateSignedRequestAsync(AgentAuthRuntime runtime, ReadOnlyMemory<char>? token)
     {
         TokenValidationOutcome? validation = null;
         if (token is not null)
         {
             // The token names the key (cnf) and is checked before any signature work (protocols.md §9.2 step 7, mode b2).
-            validation = await runtime.Tokens.ValidateAsync(token, Context.RequestAborted);
+            validation = await runtime.Tokens.ValidateAsync(token.Value, Context.RequestAborted);
             if (!validation.Succeeded)
             {
                 return await FailTokenAsync(validation);
@@ -227,7 +228,7 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
             return signatureValidated.Result;
         }
 
-        if (Covers(verification.Components, "content-digest"))
+        if (verification.CoversPlainField("content-digest"))
         {
             var digestFailure = await CheckContentDigestAsync();
             if (digestFailure is not null)
@@ -252,7 +253,7 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
         return await SucceedAsync(runtime, validation, key.Thumbprint, verification.KeyId, verification.Label);
     }
 
-    private async Task<AuthenticateResult> AuthenticateDPoPAsync(AgentAuthRuntime runtime, string token, StringValues proofHeaders)
+    private async ValueTask<AuthenticateResult> AuthenticateDPoPAsync(AgentAuthRuntime runtime, string token, StringValues proofHeaders)
     {
         // The token is validated first so its cnf.jkt is known; the proof validator then checks the key binding before it
         // records the jti, keeping the replay check last (RFC 9449 §11.1: a rejected proof does not burn its jti).
@@ -291,7 +292,7 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
         return await SucceedAsync(runtime, validation, proof.Thumbprint, keyId: null, label: null);
     }
 
-    private async Task<AuthenticateResult> SucceedAsync(AgentAuthRuntime runtime, TokenValidationOutcome? validation, string? keyThumbprint, string? keyId, string? label)
+    private async ValueTask<AuthenticateResult> SucceedAsync(AgentAuthRuntime runtime, TokenValidationOutcome? validation, string? keyThumbprint, string? keyId, string? label)
     {
         TokenClaimSet? claims = null;
         if (validation is not null)
@@ -376,7 +377,7 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
         return Context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? false;
     }
 
-    private async Task<AuthenticateResult> FailTokenAsync(TokenValidationOutcome validation, AgentAuthChallengeKind kind = AgentAuthChallengeKind.Bearer)
+    private async ValueTask<AuthenticateResult> FailTokenAsync(TokenValidationOutcome validation, AgentAuthChallengeKind kind = AgentAuthChallengeKind.Bearer)
     {
         if (validation.Failure == TokenFailureKind.KeysUnavailable)
         {
@@ -386,7 +387,7 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
             validation.FailureDescription ?? "The token is invalid."));
     }
 
-    private async Task<AuthenticateResult> FailAsync(AgentAuthFailure failure)
+    private async ValueTask<AuthenticateResult> FailAsync(AgentAuthFailure failure)
     {
         _failure = failure;
         Logger.AuthenticationFailed(_mode ?? "none", failure.StatusCode, failure.Error, failure.Description);
@@ -467,18 +468,5 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
             builder.Append(components[i].ToString());
         }
         return builder.Append(')').ToString();
-    }
-
-    private static bool Covers(IReadOnlyList<SignatureComponent> components, string fieldName)
-    {
-        for (var i = 0; i < components.Count; i++)
-        {
-            var component = components[i];
-            if (!component.IsDerived && component.Key is null && string.Equals(component.Name, fieldName, StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
-        return false;
     }
 }

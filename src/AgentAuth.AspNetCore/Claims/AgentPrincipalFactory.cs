@@ -89,11 +89,16 @@ internal static class AgentPrincipalFactory
     public static ClaimsPrincipal CreatePrincipal(string authenticationType, string mode, TokenClaimSet? token, string? keyThumbprint, string? keyId, string? signatureLabel)
     {
         var identity = new ClaimsIdentity(authenticationType, AgentAuthClaimTypes.Subject, "roles");
-        const string localIssuer = ClaimsIdentity.DefaultIssuer;
 
         if (token is not null)
         {
-            identity.AddClaims(token.Claims);
+            // Cached claims belong to no identity, so AddClaim gives this identity its own copies (Claim.Subject is per identity).
+            // A for loop: AddClaims would enumerate the array through an allocated IEnumerator.
+            var claims = token.Claims;
+            for (var i = 0; i < claims.Length; i++)
+            {
+                identity.AddClaim(claims[i]);
+            }
             if (token.Actor is not null)
             {
                 identity.Actor = CreateActorIdentity(token.Actor);
@@ -105,25 +110,32 @@ internal static class AgentPrincipalFactory
             var subject = keyId ?? keyThumbprint;
             if (subject is not null)
             {
-                identity.AddClaim(new Claim(AgentAuthClaimTypes.Subject, subject, ClaimValueTypes.String, localIssuer));
+                AddLocal(identity, AgentAuthClaimTypes.Subject, subject);
             }
         }
 
         if (keyThumbprint is not null)
         {
-            identity.AddClaim(new Claim(AgentAuthClaimTypes.KeyThumbprint, keyThumbprint, ClaimValueTypes.String, localIssuer));
+            AddLocal(identity, AgentAuthClaimTypes.KeyThumbprint, keyThumbprint);
         }
         if (keyId is not null)
         {
-            identity.AddClaim(new Claim(AgentAuthClaimTypes.KeyId, keyId, ClaimValueTypes.String, localIssuer));
+            AddLocal(identity, AgentAuthClaimTypes.KeyId, keyId);
         }
         if (signatureLabel is not null)
         {
-            identity.AddClaim(new Claim(AgentAuthClaimTypes.SignatureLabel, signatureLabel, ClaimValueTypes.String, localIssuer));
+            AddLocal(identity, AgentAuthClaimTypes.SignatureLabel, signatureLabel);
         }
-        identity.AddClaim(new Claim(AgentAuthClaimTypes.AuthenticationMode, mode, ClaimValueTypes.String, localIssuer));
+        AddLocal(identity, AgentAuthClaimTypes.AuthenticationMode, mode);
         return new ClaimsPrincipal(identity);
     }
+
+    /// <summary>
+    /// Adds a claim issued by this server. Created with the identity as its subject so <see cref="ClaimsIdentity.AddClaim"/> keeps it
+    /// instead of cloning it (a claim whose subject is another identity, or none, is copied).
+    /// </summary>
+    private static void AddLocal(ClaimsIdentity identity, string type, string value) =>
+        identity.AddClaim(new Claim(type, value, ClaimValueTypes.String, ClaimsIdentity.DefaultIssuer, ClaimsIdentity.DefaultIssuer, identity));
 
     private static ClaimsIdentity CreateActorIdentity(TokenClaimSet.ActorNode node)
     {

@@ -1,11 +1,14 @@
 namespace AgentAuth.AspNetCore;
 
-/// <summary>The <c>Authorization</c> header split into scheme and token68 (RFC 9110 §11.4, RFC 6750 §2.1), without allocating for the scheme.</summary>
+/// <summary>
+/// The <c>Authorization</c> header split into scheme and token68 (RFC 9110 §11.4, RFC 6750 §2.1), without allocating: the token
+/// stays a slice of the header value, so a token served from the validated-token cache is never copied into a string.
+/// </summary>
 internal readonly struct AuthorizationCredential
 {
     public static AuthorizationCredential None => default;
 
-    private AuthorizationCredential(CredentialKind kind, string? token)
+    private AuthorizationCredential(CredentialKind kind, ReadOnlyMemory<char> token)
     {
         Kind = kind;
         Token = token;
@@ -13,8 +16,8 @@ internal readonly struct AuthorizationCredential
 
     public CredentialKind Kind { get; }
 
-    /// <summary>The token68, for <see cref="CredentialKind.Token"/> and <see cref="CredentialKind.DPoP"/>.</summary>
-    public string? Token { get; }
+    /// <summary>The token68, for <see cref="CredentialKind.Token"/> and <see cref="CredentialKind.DPoP"/>; empty otherwise.</summary>
+    public ReadOnlyMemory<char> Token { get; }
 
     /// <summary>
     /// Parses <paramref name="value"/>. A scheme this handler does not own yields <see cref="None"/> and <see langword="true"/> (another handler
@@ -55,7 +58,8 @@ internal readonly struct AuthorizationCredential
         {
             return false;
         }
-        credential = new AuthorizationCredential(kind, token.Length == span.Length - space - 1 ? value[(space + 1)..] : token.ToString());
+        value.AsSpan().Overlaps(token, out var start);
+        credential = new AuthorizationCredential(kind, value.AsMemory(start, token.Length));
         return true;
     }
 

@@ -31,7 +31,7 @@ internal readonly struct Sha256Key : IEquatable<Sha256Key>
     }
 
     /// <summary>Hashes the UTF-8 bytes of <paramref name="value"/>. Lone surrogates become U+FFFD, as <see cref="Encoding.UTF8"/> does.</summary>
-    public static Sha256Key Compute(string value)
+    public static Sha256Key Compute(ReadOnlySpan<char> value)
     {
         Span<byte> digest = stackalloc byte[Size];
         Compute(value, digest);
@@ -39,7 +39,7 @@ internal readonly struct Sha256Key : IEquatable<Sha256Key>
     }
 
     /// <summary>Writes the 32-byte digest of <paramref name="value"/> to <paramref name="destination"/>.</summary>
-    public static void Compute(string value, Span<byte> destination)
+    public static void Compute(ReadOnlySpan<char> value, Span<byte> destination)
     {
         var maxBytes = Encoding.UTF8.GetMaxByteCount(value.Length);
         byte[]? rented = null;

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -47,23 +48,33 @@ internal sealed class AgentTokenValidator
     /// <summary>Whether any issuer is configured (no issuers: tokens are never accepted).</summary>
     public bool HasIssuers => _issuers.Count > 0;
 
-    public ValueTask<TokenValidationOutcome> ValidateAsync(string token, CancellationToken cancellationToken)
+    public ValueTask<TokenValidationOutcome> ValidateAsync(string token, CancellationToken cancellationToken) =>
+        ValidateAsync(token.AsMemory(), cancellationToken);
+
+    /// <summary>Validates a token given as a slice (of the Authorization header): a cache hit hashes the slice and copies nothing.</summary>
+    public ValueTask<TokenValidationOutcome> ValidateAsync(ReadOnlyMemory<char> token, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrEmpty(token) || token.Length > MaxTokenLength)
+        if (token.IsEmpty || token.Length > MaxTokenLength)
         {
             return new(Reject("the token is empty or too long"));
         }
         if (_cache is null)
         {
-            return ValidateCoreAsync(token, default, cancellationToken);
+            return ValidateCoreAsync(AsString(token), default, cancellationToken);
         }
-        var hash = Sha256Key.Compute(token);
+        var hash = Sha256Key.Compute(token.Span);
         if (_cache.TryGet(hash, out var cached))
         {
             return new(cached);
         }
-        return ValidateCoreAsync(token, hash, cancellationToken);
+        return ValidateCoreAsync(AsString(token), hash, cancellationToken);
     }
+
+    /// <summary>The token as a string: the backing string itself when the slice is all of it, else a copy (cache misses only).</summary>
+    private static string AsString(ReadOnlyMemory<char> token) =>
+        MemoryMarshal.TryGetString(token, out var text, out var start, out var length) && start == 0 && length == text.Length
+            ? text
+            : token.ToString();
 
     private async ValueTask<TokenValidationOutcome> ValidateCoreAsync(string token, Sha256Key hash, CancellationToken cancellationToken)
     {

@@ -72,7 +72,7 @@ public sealed class HttpMessageSignatureVerifier
             return SignatureVerificationResult.Failure(SignatureError.InvalidSignature,
                 "Several signatures match; select one by label or tag.");
         }
-        return await VerifySelectedAsync(message, input, signature, view, resolver, cancellationToken).ConfigureAwait(false);
+        return await VerifySelectedAsync(message, input, signature, view, selection.Label, resolver, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Verifies every signature of the message (RFC 9421 §4.3), each against the same policy.</summary>
@@ -101,7 +101,7 @@ public sealed class HttpMessageSignatureVerifier
         var results = new SignatureVerificationResult[views.Count];
         for (var i = 0; i < views.Count; i++)
         {
-            results[i] = await VerifySelectedAsync(message, input, signature, views[i], resolver, cancellationToken).ConfigureAwait(false);
+            results[i] = await VerifySelectedAsync(message, input, signature, views[i], null, resolver, cancellationToken).ConfigureAwait(false);
         }
         return results;
     }
@@ -144,7 +144,7 @@ public sealed class HttpMessageSignatureVerifier
     }
 
     private async ValueTask<SignatureVerificationResult> VerifySelectedAsync(IHttpMessage message, string input, string signature,
-        SignatureParametersView view, ISignatureKeyResolver resolver, CancellationToken cancellationToken)
+        SignatureParametersView view, string? expectedLabel, ISignatureKeyResolver resolver, CancellationToken cancellationToken)
     {
         if (!SignatureValueParser.TryFind(signature, view.LabelSpan, _limits, out var signatureRange, out var reason))
         {
@@ -186,7 +186,7 @@ public sealed class HttpMessageSignatureVerifier
         {
             return SignatureVerificationResult.Failure(SignatureError.UnsupportedAlgorithm, "The alg parameter does not match the key.", view);
         }
-        return VerifyBase(message, signature, signatureRange, view, key);
+        return VerifyBase(message, signature, signatureRange, view, key, expectedLabel);
     }
 
     private bool IsAllowedAlgorithmParameter(SignatureParametersView view)
@@ -202,7 +202,7 @@ public sealed class HttpMessageSignatureVerifier
     }
 
     private SignatureVerificationResult VerifyBase(IHttpMessage message, string signature, StringRange signatureRange,
-        SignatureParametersView view, SignatureKey key)
+        SignatureParametersView view, SignatureKey key, string? expectedLabel)
     {
         var raw = signature.AsSpan(signatureRange.Start, signatureRange.Length);
         Span<byte> signatureBytes = stackalloc byte[MaxSignatureBytes];
@@ -228,7 +228,7 @@ public sealed class HttpMessageSignatureVerifier
         {
             writer.Dispose();
         }
-        return SignatureVerificationResult.Success(view, key);
+        return SignatureVerificationResult.Success(view, key, expectedLabel);
     }
 
     private SignatureVerificationResult? CheckCoverage(IHttpMessage message, SignatureParametersView view)
@@ -239,19 +239,31 @@ public sealed class HttpMessageSignatureVerifier
         {
             return null;
         }
-        var covered = view.GetComponents();
+        // A pooled copy of the covered components: the success path allocates nothing here.
+        var count = view.ComponentCount;
+        var covered = System.Buffers.ArrayPool<SignatureComponent>.Shared.Rent(Math.Max(count, 1));
         List<SignatureComponent>? missing = null;
-        foreach (var component in _required)
+        try
         {
-            if (Array.IndexOf(covered, component) < 0 && !CoveredByTarget(component, covered))
+            view.CopyComponentsTo(covered);
+            foreach (var component in _required)
             {
-                (missing ??= []).Add(component);
+                if (Array.IndexOf(covered, component, 0, count) < 0 && !CoveredByTarget(component, covered.AsSpan(0, count)))
+                {
+                    (missing ??= []).Add(component);
+                }
+            }
+            if (requireQuery && Array.IndexOf(covered, SignatureComponent.Query, 0, count) < 0
+                && Array.IndexOf(covered, SignatureComponent.TargetUri, 0, count) < 0
+                && Array.IndexOf(covered, SignatureComponent.RequestTarget, 0, count) < 0)
+            {
+                (missing ??= []).Add(SignatureComponent.Query);
             }
         }
-        if (requireQuery && Array.IndexOf(covered, SignatureComponent.Query) < 0 && Array.IndexOf(covered, SignatureComponent.TargetUri) < 0
-            && Array.IndexOf(covered, SignatureComponent.RequestTarget) < 0)
+        finally
         {
-            (missing ??= []).Add(SignatureComponent.Query);
+            Array.Clear(covered, 0, count);
+            System.Buffers.ArrayPool<SignatureComponent>.Shared.Return(covered);
         }
         if (missing is null)
         {
@@ -269,15 +281,16 @@ public sealed class HttpMessageSignatureVerifier
     /// <c>@target-uri</c> contains <c>@scheme</c>, <c>@authority</c>, <c>@path</c> and <c>@query</c>, and <c>@request-target</c>
     /// contains <c>@path</c> and <c>@query</c>, so covering them satisfies a requirement for those parts.
     /// </summary>
-    private static bool CoveredByTarget(SignatureComponent required, SignatureComponent[] covered)
+    // The covered span is a slice of a pooled array: search only it, never the rest of the rented buffer.
+    private static bool CoveredByTarget(SignatureComponent required, ReadOnlySpan<SignatureComponent> covered)
     {
         if (required == SignatureComponent.Scheme || required == SignatureComponent.Authority)
         {
-            return Array.IndexOf(covered, SignatureComponent.TargetUri) >= 0;
+            return covered.IndexOf(SignatureComponent.TargetUri) >= 0;
         }
         if (required == SignatureComponent.Path || required == SignatureComponent.Query)
         {
-            return Array.IndexOf(covered, SignatureComponent.TargetUri) >= 0 || Array.IndexOf(covered, SignatureComponent.RequestTarget) >= 0;
+            return covered.IndexOf(SignatureComponent.TargetUri) >= 0 || covered.IndexOf(SignatureComponent.RequestTarget) >= 0;
         }
         return false;
     }

@@ -85,6 +85,40 @@ public readonly struct SignatureParametersView
     /// <param name="algorithm">The expected algorithm name.</param>
     public bool AlgorithmEquals(ReadOnlySpan<char> algorithm) => _alg.IsPresent && _alg.Equals(_input, algorithm);
 
+    /// <summary>Compares the <c>keyid</c> parameter with <paramref name="keyId"/> without allocating.</summary>
+    internal bool KeyIdEquals(ReadOnlySpan<char> keyId) => _keyId.IsPresent && _keyId.Equals(_input, keyId);
+
+    /// <summary>Compares the label with <paramref name="label"/> without allocating.</summary>
+    internal bool LabelEquals(ReadOnlySpan<char> label) => _input is not null && LabelSpan.SequenceEqual(label);
+
+    /// <summary>Whether a covered component is the plain field <paramref name="fieldName"/> (no parameters), without allocating.</summary>
+    internal bool CoversPlainField(string fieldName)
+    {
+        if (_input is null)
+        {
+            return false;
+        }
+        var components = ArrayPool<SignatureComponent>.Shared.Rent(Math.Max(ComponentCount, 1));
+        try
+        {
+            CopyComponentsTo(components);
+            for (var i = 0; i < ComponentCount; i++)
+            {
+                var component = components[i];
+                if (!component.IsDerived && component.Key is null && string.Equals(component.Name, fieldName, StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
+        finally
+        {
+            Array.Clear(components, 0, ComponentCount);
+            ArrayPool<SignatureComponent>.Shared.Return(components);
+        }
+    }
+
     /// <summary>Whether the view was produced by parsing (a default instance is empty).</summary>
     public bool IsEmpty => _input is null;
 

@@ -25,8 +25,33 @@ public sealed class SignatureVerificationResult
     /// <summary>The label of the signature (when one was selected).</summary>
     public string? Label { get; private init; }
 
-    /// <summary>The covered components, in signature order.</summary>
-    public IReadOnlyList<SignatureComponent> Components { get; private init; } = [];
+    private SignatureParametersView View { get; init; }
+    private IReadOnlyList<SignatureComponent>? _components;
+
+    /// <summary>The covered components, in signature order (on success, read from the header when first asked for).</summary>
+    public IReadOnlyList<SignatureComponent> Components
+    {
+        // A benign race: concurrent first reads build equal arrays.
+        get => _components ??= Succeeded && !View.IsEmpty ? View.GetComponents() : [];
+        private init => _components = value;
+    }
+
+    /// <summary>Whether the plain field <paramref name="fieldName"/> is covered, without materializing <see cref="Components"/>.</summary>
+    internal bool CoversPlainField(string fieldName)
+    {
+        if (_components is null)
+        {
+            return View.CoversPlainField(fieldName);
+        }
+        foreach (var component in _components)
+        {
+            if (!component.IsDerived && component.Key is null && string.Equals(component.Name, fieldName, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
 
     /// <summary>For <see cref="SignatureError.InvalidInput"/>: the required components that were not covered.</summary>
     public IReadOnlyList<SignatureComponent> MissingComponents { get; private init; } = [];
@@ -37,17 +62,21 @@ public sealed class SignatureVerificationResult
     /// <summary>The <c>keyid</c> parameter.</summary>
     public string? KeyId { get; private init; }
 
+    // Read from the parsed member when asked for, so a result carries no copies of them.
+
     /// <summary>The <c>created</c> parameter.</summary>
-    public DateTimeOffset? Created { get; private init; }
+    public DateTimeOffset? Created => View.IsEmpty ? null : ToTime(View.Created);
 
     /// <summary>The <c>expires</c> parameter.</summary>
-    public DateTimeOffset? Expires { get; private init; }
+    public DateTimeOffset? Expires => View.IsEmpty ? null : ToTime(View.Expires);
 
-    /// <summary>The <c>nonce</c> parameter.</summary>
-    public string? Nonce { get; private init; }
+    /// <summary>The <c>nonce</c> parameter (on success).</summary>
+    public string? Nonce => IncludesNonce && !View.IsEmpty ? View.Nonce : null;
 
     /// <summary>The <c>tag</c> parameter.</summary>
-    public string? Tag { get; private init; }
+    public string? Tag => View.IsEmpty ? null : View.Tag;
+
+    private bool IncludesNonce { get; init; }
 
     /// <summary>The algorithm that verified (the key's), on success.</summary>
     public string? Algorithm { get; private init; }
@@ -55,15 +84,16 @@ public sealed class SignatureVerificationResult
     /// <summary>The key that verified, on success.</summary>
     public SignatureKey? Key { get; private init; }
 
-    internal static SignatureVerificationResult Success(SignatureParametersView view, SignatureKey key) => new()
+    /// <summary>
+    /// A success. Strings the caller already holds are reused rather than copied from the header: the label when it is
+    /// <paramref name="expectedLabel"/>, the keyid when it is the key's own id.
+    /// </summary>
+    internal static SignatureVerificationResult Success(SignatureParametersView view, SignatureKey key, string? expectedLabel = null) => new()
     {
-        Label = view.Label,
-        Components = view.GetComponents(),
-        KeyId = view.KeyId,
-        Created = ToTime(view.Created),
-        Expires = ToTime(view.Expires),
-        Nonce = view.Nonce,
-        Tag = view.Tag,
+        View = view,
+        Label = expectedLabel is not null && view.LabelEquals(expectedLabel) ? expectedLabel : view.Label,
+        KeyId = key.KeyId is { } keyId && view.KeyIdEquals(keyId) ? keyId : view.KeyId,
+        IncludesNonce = true,
         Algorithm = key.Algorithm,
         Key = key,
     };
@@ -74,11 +104,9 @@ public sealed class SignatureVerificationResult
         Error = error,
         Reason = reason,
         ComponentError = componentError,
+        View = view,
         Label = view.IsEmpty ? null : view.Label,
         KeyId = view.IsEmpty ? null : view.KeyId,
-        Created = view.IsEmpty ? null : ToTime(view.Created),
-        Expires = view.IsEmpty ? null : ToTime(view.Expires),
-        Tag = view.IsEmpty ? null : view.Tag,
     };
 
     internal static SignatureVerificationResult CoverageFailure(SignatureParametersView view, IReadOnlyList<SignatureComponent> missing,

@@ -1,0 +1,196 @@
+using AgentAuth.Benchmarks.Infrastructure;
+using AgentAuth.HttpSignatures;
+using AgentAuth.HttpSignatures.Cryptography;
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace AgentAuth.Benchmarks;
+
+/// <summary>
+/// Whole authentications through the real <c>AgentAuthHandler</c> (issue item 3), each next to the baseline it is judged
+/// against (item 4): category <c>Ed25519</c> is relative to a bare libsodium verify of the same signature base, category
+/// <c>ES256</c> to <c>JsonWebTokenHandler.ValidateTokenAsync</c> of the same token with a static key.
+/// Every operation creates a DI scope and a <c>DefaultHttpContext</c> and calls <c>AuthenticateAsync</c>.
+/// </summary>
+[MemoryDiagnoser]
+[GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
+[CategoriesColumn]
+public class AuthenticationBenchmarks
+{
+    public const string Ed25519Category = "Ed25519";
+    public const string Es256Category = "ES256";
+    public const string OverheadCategory = "Overhead";
+
+    private AuthenticationHarness _harness = null!;
+    private RequestTemplate _signatureOnly = null!;
+    private RequestTemplate _signatureWithToken = null!;
+    private RequestTemplate _bearerEs256 = null!;
+    private RequestTemplate _dpop = null!;
+    private RequestTemplate _anonymous = null!;
+
+    private byte[] _publicKey = null!;
+    private byte[] _signatureBase = null!;
+    private byte[] _signature = null!;
+
+    private string _es256Token = null!;
+    private JsonWebTokenHandler _jwtHandler = null!;
+    private TokenValidationParameters _jwtParameters = null!;
+
+    [GlobalSetup]
+    public async Task SetupAsync()
+    {
+        _harness = await AuthenticationHarness.CreateAsync();
+        var credentials = _harness.Credentials;
+        var components = new[] { SignatureComponent.Method, SignatureComponent.Authority, SignatureComponent.Path, SignatureComponent.Query };
+        var withAuthorization = new[] { SignatureComponent.Method, SignatureComponent.Authority, SignatureComponent.Path, SignatureComponent.Query, SignatureComponent.Field("authorization") };
+
+        // 3a: signature only; no nonce, so the same request can be authenticated again and again.
+        _signatureOnly = RequestTemplate.Create("GET", "https", "api.bench.example", "/orders/42?view=full")
+            .Sign(credentials.AgentKey, "sig1", components, new SignatureParameters());
+
+        // 3b / 3c: signature + cnf.jkt-bound EdDSA token, the Authorization field covered.
+        var boundToken = credentials.MintBoundEdDsaToken();
+        _signatureWithToken = RequestTemplate.Create("GET", "https", "api.bench.example", "/orders/42?view=full", ("Authorization", "Bearer " + boundToken))
+            .Sign(credentials.AgentKey, "sig1", withAuthorization, new SignatureParameters());
+
+        // 3d: bearer-only ES256.
+        _es256Token = credentials.MintBearerEs256Token();
+        _bearerEs256 = RequestTemplate.Create("GET", "https", "api.bench.example", "/orders/42?view=full", ("Authorization", "Bearer " + _es256Token));
+
+        // 3e: DPoP-bound token with one proof (replay detection off for this scheme, see the harness).
+        var dpopToken = credentials.MintDPoPBoundToken();
+        _dpop = RequestTemplate.Create("GET", "https", "api.bench.example", "/orders/42?view=full",
+            ("Authorization", "DPoP " + dpopToken),
+            ("DPoP", credentials.MintDPoPProof("GET", "https://api.bench.example/orders/42", dpopToken)));
+
+        _anonymous = RequestTemplate.Create("GET", "https", "api.bench.example", "/orders/42?view=full");
+
+        // Baseline: the exact base and signature the handler verifies in 3a.
+        _publicKey = ExtractPublicKey(credentials.AgentKey);
+        (_signatureBase, _signature) = BuildBase(_signatureOnly);
+        if (!LibsodiumEd25519Backend.Instance.Verify(_publicKey, _signatureBase, _signature))
+        {
+            throw new InvalidOperationException("The bare Ed25519 baseline does not verify.");
+        }
+
+        // Baseline: JwtBearer's per-request work, IdentityModel validating the same ES256 token with a static key.
+        _jwtHandler = new JsonWebTokenHandler { MapInboundClaims = false };
+        _jwtParameters = new TokenValidationParameters
+        {
+            ValidIssuer = BenchmarkCredentials.Issuer,
+            ValidAudience = BenchmarkCredentials.Audience,
+            IssuerSigningKey = new ECDsaSecurityKey(credentials.IssuerEcdsa) { KeyId = BenchmarkCredentials.IssuerEcKeyId },
+            ValidAlgorithms = ["ES256"],
+            ValidTypes = ["at+jwt"],
+        };
+
+        // Each scenario must succeed before it is timed; this also warms the JWKS and token caches.
+        await AssertScenariosAsync();
+    }
+
+    /// <summary>Throws unless every scenario authenticates (and the anonymous one yields no result).</summary>
+    public async Task AssertScenariosAsync()
+    {
+        await _harness.AssertSucceedsAsync(_signatureOnly);
+        await _harness.AssertSucceedsAsync(_signatureWithToken);
+        await _harness.AssertSucceedsAsync(_signatureWithToken, AuthenticationHarness.NoTokenCacheScheme);
+        await _harness.AssertSucceedsAsync(_bearerEs256);
+        await _harness.AssertSucceedsAsync(_dpop);
+        await _harness.AssertSucceedsAsync(_anonymous, expectNone: true);
+        await _harness.AssertSucceedsAsync(_anonymous, FloorHandler.SchemeName);
+        var jwt = await _jwtHandler.ValidateTokenAsync(_es256Token, _jwtParameters);
+        if (!jwt.IsValid)
+        {
+            throw new InvalidOperationException("The IdentityModel ES256 baseline does not validate: " + jwt.Exception?.Message);
+        }
+    }
+
+    /// <summary>The allocation profile of each scenario (see <see cref="AllocationProfiler"/>).</summary>
+    public async Task<string> ProfileAllocationsAsync(int count)
+    {
+        using var profiler = new AllocationProfiler();
+        var text = new System.Text.StringBuilder();
+        text.Append(await profiler.ProfileAsync("3a signature only", () => SignatureOnly(), count));
+        text.Append(await profiler.ProfileAsync("3b signature + bound token", () => SignatureWithBoundToken(), count));
+        text.Append(await profiler.ProfileAsync("3c signature + bound token, cache off", () => SignatureWithBoundTokenNoCache(), count));
+        text.Append(await profiler.ProfileAsync("3d bearer ES256", () => BearerEs256(), count));
+        text.Append(await profiler.ProfileAsync("3e DPoP", () => DPoPBoundToken(), count));
+        text.Append(await profiler.ProfileAsync("no credentials", () => NoCredentials(), count));
+        text.Append(await profiler.ProfileAsync("framework floor", () => FrameworkFloor(), count));
+        return text.ToString();
+    }
+
+    [GlobalCleanup]
+    public async Task CleanupAsync() => await _harness.DisposeAsync();
+
+    [Benchmark(Baseline = true, Description = "Bare libsodium Ed25519 verify")]
+    [BenchmarkCategory(Ed25519Category)]
+    public bool BareEd25519Verify() => LibsodiumEd25519Backend.Instance.Verify(_publicKey, _signatureBase, _signature);
+
+    [Benchmark(Description = "3a signature only (JWKS cache)")]
+    [BenchmarkCategory(Ed25519Category)]
+    public Task<AuthenticateResult> SignatureOnly() => _harness.AuthenticateAsync(_signatureOnly);
+
+    [Benchmark(Description = "3b signature + cnf EdDSA token, cache warm")]
+    [BenchmarkCategory(Ed25519Category)]
+    public Task<AuthenticateResult> SignatureWithBoundToken() => _harness.AuthenticateAsync(_signatureWithToken);
+
+    [Benchmark(Description = "3c signature + cnf EdDSA token, cache off")]
+    [BenchmarkCategory(Ed25519Category)]
+    public Task<AuthenticateResult> SignatureWithBoundTokenNoCache() => _harness.AuthenticateAsync(_signatureWithToken, AuthenticationHarness.NoTokenCacheScheme);
+
+    [Benchmark(Description = "3e DPoP-bound EdDSA token, cache warm")]
+    [BenchmarkCategory(Ed25519Category)]
+    public Task<AuthenticateResult> DPoPBoundToken() => _harness.AuthenticateAsync(_dpop);
+
+    [Benchmark(Baseline = true, Description = "JsonWebTokenHandler.ValidateTokenAsync ES256")]
+    [BenchmarkCategory(Es256Category)]
+    public Task<TokenValidationResult> JwtHandlerValidateEs256() => _jwtHandler.ValidateTokenAsync(_es256Token, _jwtParameters);
+
+    [Benchmark(Description = "3d bearer ES256 token, cache warm")]
+    [BenchmarkCategory(Es256Category)]
+    public Task<AuthenticateResult> BearerEs256() => _harness.AuthenticateAsync(_bearerEs256);
+
+    [Benchmark(Description = "No credentials (scope + context + AuthenticateAsync)")]
+    [BenchmarkCategory(OverheadCategory)]
+    public Task<AuthenticateResult> NoCredentials() => _harness.AuthenticateAsync(_anonymous);
+
+    [Benchmark(Description = "Framework floor: trivial scheme, 1-claim principal")]
+    [BenchmarkCategory(OverheadCategory)]
+    public Task<AuthenticateResult> FrameworkFloor() => _harness.AuthenticateAsync(_anonymous, FloorHandler.SchemeName);
+
+    private static byte[] ExtractPublicKey(SignatureKey key)
+    {
+        var jwk = System.Text.Json.JsonDocument.Parse(key.ExportPublicJwkJson());
+        return Base64UrlEncoder.DecodeBytes(jwk.RootElement.GetProperty("x").GetString()!);
+    }
+
+    private static (byte[] Base, byte[] Signature) BuildBase(RequestTemplate request)
+    {
+        var input = request.Feature.Headers["Signature-Input"].ToString();
+        var signature = request.Feature.Headers["Signature"].ToString();
+        var limits = new SignatureInputLimits(8, 32, 8, 8192);
+        if (!SignatureInputParser.TryParse(input, limits, 0, static (_, _) => true, out var view, out _, out _, out _, out var reason))
+        {
+            throw new InvalidOperationException(reason);
+        }
+        var writer = new SignatureBaseWriter(1024, SignatureBaseBuilder.DefaultMaxLength);
+        try
+        {
+            if (!SignatureBaseBuilder.TryBuild(ref writer, request.AsMessage(), view, StructuredFieldTypes.Default, out var error, out _))
+            {
+                throw new InvalidOperationException(error.ToString());
+            }
+            var colon = signature.IndexOf(':', StringComparison.Ordinal);
+            var bytes = Convert.FromBase64String(signature[(colon + 1)..^1]);
+            return (writer.Written.ToArray(), bytes);
+        }
+        finally
+        {
+            writer.Dispose();
+        }
+    }
+}

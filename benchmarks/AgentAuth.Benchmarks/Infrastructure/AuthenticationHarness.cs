@@ -1,0 +1,105 @@
+using AgentAuth.AspNetCore;
+using AgentAuth.HttpSignatures.Cryptography;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace AgentAuth.Benchmarks.Infrastructure;
+
+/// <summary>
+/// The scheme as an application registers it: a real DI container where <c>AddAuthentication().AddAgentAuth(...)</c> was
+/// called, the agent key directory and the issuer's JWKS served over loopback HTTP, and one call per request to
+/// <c>HttpContext.AuthenticateAsync(scheme)</c> (what <c>AuthenticationMiddleware</c> does) inside a fresh request scope.
+/// </summary>
+public sealed class AuthenticationHarness : IAsyncDisposable
+{
+    /// <summary>Token cache on, bearer tokens allowed, DPoP replay detection off (see docs/performance.md).</summary>
+    public const string Scheme = "AgentAuth";
+
+    /// <summary>The same configuration with the validated-token cache off.</summary>
+    public const string NoTokenCacheScheme = "AgentAuthNoTokenCache";
+
+    private readonly ServiceProvider _services;
+    private readonly IServiceScopeFactory _scopes;
+    private readonly JwksServer _jwks;
+
+    private AuthenticationHarness(ServiceProvider services, JwksServer jwks, BenchmarkCredentials credentials)
+    {
+        _services = services;
+        _scopes = services.GetRequiredService<IServiceScopeFactory>();
+        _jwks = jwks;
+        Credentials = credentials;
+    }
+
+    public BenchmarkCredentials Credentials { get; }
+
+    /// <summary>Selects the libsodium backend, creates the keys, starts the JWKS server and builds the container.</summary>
+    public static async Task<AuthenticationHarness> CreateAsync()
+    {
+        Ed25519Backend.Current = Ed25519BackendKind.Libsodium;
+        var credentials = new BenchmarkCredentials();
+        var jwks = await JwksServer.StartAsync(new Dictionary<string, string>
+        {
+            ["/agents/jwks.json"] = credentials.AgentJwks,
+            ["/issuer/jwks.json"] = credentials.IssuerJwks,
+        });
+
+        var services = new ServiceCollection();
+        // No logging providers: the handler's log calls still run (and check IsEnabled), nothing is written.
+        services.AddLogging();
+        services.AddAuthentication()
+            .AddAgentAuth(Scheme, o => Configure(o, jwks.BaseAddress, tokenCache: true))
+            .AddAgentAuth(NoTokenCacheScheme, o => Configure(o, jwks.BaseAddress, tokenCache: false))
+            .AddScheme<AuthenticationSchemeOptions, FloorHandler>(FloorHandler.SchemeName, _ => { });
+        var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
+        return new AuthenticationHarness(provider, jwks, credentials);
+    }
+
+    private static void Configure(AgentAuthOptions options, string jwksBase, bool tokenCache)
+    {
+        options.AgentKeys.JwksUri = jwksBase + "/agents/jwks.json";
+        options.AgentKeys.RequireHttpsMetadata = false;
+        var issuer = new TokenIssuerOptions { Issuer = BenchmarkCredentials.Issuer, JwksUri = jwksBase + "/issuer/jwks.json", RequireHttpsMetadata = false };
+        options.Issuers.Add(issuer);
+        options.Audiences.Add(BenchmarkCredentials.Audience);
+        options.AllowBearerTokens = true;
+        options.EnableTokenCache = tokenCache;
+        // Every measured DPoP request reuses one proof; its jti would be a replay from the second request on.
+        options.DPoP.EnableReplayDetection = false;
+    }
+
+    /// <summary>One request through the production path: new scope, new context, <c>AuthenticateAsync</c>.</summary>
+    public async Task<AuthenticateResult> AuthenticateAsync(RequestTemplate request, string scheme = Scheme)
+    {
+        var scope = _scopes.CreateAsyncScope();
+        try
+        {
+            var context = request.CreateContext(scope.ServiceProvider);
+            return await context.AuthenticateAsync(scheme);
+        }
+        finally
+        {
+            await scope.DisposeAsync();
+        }
+    }
+
+    /// <summary>Runs one request and throws unless it authenticated (or, with <paramref name="expectNone"/>, found no credentials).</summary>
+    public async Task AssertSucceedsAsync(RequestTemplate request, string scheme = Scheme, bool expectNone = false)
+    {
+        var result = await AuthenticateAsync(request, scheme);
+        var ok = expectNone ? result.None : result.Succeeded && result.Principal?.Identity?.IsAuthenticated == true;
+        if (!ok)
+        {
+            throw new InvalidOperationException("The benchmark scenario does not " + (expectNone ? "yield no result" : "authenticate")
+                + ": " + (result.Failure?.Message ?? (result.None ? "no result" : "unknown")));
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        await _jwks.DisposeAsync();
+        Credentials.Dispose();
+    }
+}

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs the whole performance suite in one short job (well under ten minutes on a 2-core machine):
+#   1. BenchmarkDotNet in-process, timed by process CPU time (see Program.cs; the generated-project build alone can exceed its 2-minute timeout on a
+#      busy 2-core machine), short job: 1 launch, 3 warm-up and 3 measured iterations per benchmark, [MemoryDiagnoser]) over
+#      every benchmark class, then the target table (ratios within this run, allocated bytes per operation);
+#   2. the same target ratios measured by interleaving each scenario with its baseline (robust to other tenants' load);
+#   3. the loopback load test (anonymous vs AgentAuth endpoint on Kestrel, bounded in time and request count).
+# Tables are written to BenchmarkDotNet.Artifacts/results/ (BenchmarkDotNet's *-report-github.md, targets.md, ratios.md, load.md).
+# Extra arguments go to BenchmarkDotNet, e.g. benchmarks/run.sh --filter '*SignatureBase*'.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+artifacts=BenchmarkDotNet.Artifacts
+dotnet build benchmarks/AgentAuth.Benchmarks -c Release --nologo -v quiet
+exe=benchmarks/AgentAuth.Benchmarks/bin/Release/net10.0/AgentAuth.Benchmarks.dll
+filter=("--filter" "*")
+for arg in "$@"; do
+  if [ "$arg" = "--filter" ]; then filter=(); fi
+done
+# No --job: Program.cs adds the short job, in-process, timed by process CPU time (pass --job ... or --wall-clock to change it).
+dotnet "$exe" "${filter[@]}" --artifacts "$artifacts" "$@"
+dotnet "$exe" ratios "$artifacts/results/ratios.md"
+dotnet "$exe" load --duration "${LOAD_DURATION:-15}" --requests "${LOAD_REQUESTS:-30000}" --concurrency "${LOAD_CONCURRENCY:-32}" --out "$artifacts/results/load.md"
+echo "Tables: $artifacts/results/targets.md, $artifacts/results/ratios.md, $artifacts/results/load.md and $artifacts/results/*-report-github.md"
