@@ -16,17 +16,22 @@ public sealed partial class ErrorsDocumentationTests
 
     public static TheoryData<string> DefinedCodes()
     {
+        var data = new TheoryData<string>();
+        foreach (var code in Codes())
+        {
+            data.Add(code);
+        }
+        return data;
+    }
+
+    private static SortedSet<string> Codes()
+    {
         var codes = new SortedSet<string>(StringComparer.Ordinal);
         AddCodes(typeof(AgentAuthErrors), codes);
         AddCodes(typeof(SignatureErrorCodes), codes);
         AddCodes(typeof(DPoPErrors), codes);
         codes.Add(InsufficientScopeResultHandler.Error);
-        var data = new TheoryData<string>();
-        foreach (var code in codes)
-        {
-            data.Add(code);
-        }
-        return data;
+        return codes;
     }
 
     [Theory]
@@ -41,7 +46,7 @@ public sealed partial class ErrorsDocumentationTests
     [Fact]
     public void Errors_md_documents_no_code_the_code_does_not_define()
     {
-        var defined = DefinedCodes().Select(row => (string)row[0]).ToHashSet(StringComparer.Ordinal);
+        var defined = Codes();
         var documented = CodeHeading().Matches(SampleFiles.Read("docs/errors.md")).Select(m => m.Groups[1].Value).ToList();
 
         Assert.NotEmpty(documented);
@@ -53,7 +58,7 @@ public sealed partial class ErrorsDocumentationTests
     public void The_code_sets_are_read_from_the_constants()
     {
         // Guards the reflection above: the known codes of each class are found, and descriptions are not taken for codes.
-        var codes = DefinedCodes().Select(row => (string)row[0]).ToHashSet(StringComparer.Ordinal);
+        var codes = Codes();
 
         Assert.Contains(AgentAuthErrors.BodyTooLarge, codes);
         Assert.Contains(SignatureErrorCodes.ClockSkew, codes);
