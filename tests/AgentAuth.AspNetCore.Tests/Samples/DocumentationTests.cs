@@ -14,7 +14,7 @@ namespace AgentAuth.AspNetCore.Tests.Samples;
 
 /// <summary>
 /// docs/configuration.md, samples/ResourceApi/appsettings.json and the option classes name the same keys; the snippets of
-/// docs/getting-started.md are the compiled code of samples/Demo/QuickStart.cs, and that code works.
+/// docs/getting-started.md and README.md are the compiled code of samples/Demo/QuickStart.cs, and that code works.
 /// </summary>
 public sealed partial class DocumentationTests
 {
@@ -78,6 +78,17 @@ public sealed partial class DocumentationTests
         var doc = SampleFiles.Read("docs/getting-started.md").ReplaceLineEndings("\n");
 
         Assert.Contains("```csharp\n" + code + "\n```", doc);
+    }
+
+    [Theory]
+    [InlineData("protect-api")]
+    [InlineData("call-api")]
+    public void Readme_quick_start_snippets_are_the_compiled_quick_start_code(string snippet)
+    {
+        var code = Region(SampleFiles.Read("samples/Demo/QuickStart.cs"), snippet);
+        var readme = SampleFiles.Read("README.md").ReplaceLineEndings("\n");
+
+        Assert.Contains("```csharp\n" + code + "\n```", readme);
     }
 
     [Fact]
