@@ -17,8 +17,12 @@ internal static class AgentAuthChallengeWriter
     public const string AcceptSignatureAlgHeader = "Accept-Signature-Alg";
     public const string DPoPNonceHeader = "DPoP-Nonce";
 
-    /// <summary>Writes the status and headers of a challenge. <paramref name="failure"/> is null when the request carried no credentials.</summary>
-    public static void Write(HttpResponse response, ChallengeTemplates templates, AgentAuthFailure? failure, string? resourceMetadata, bool includeErrorDetails)
+    /// <summary>
+    /// Writes the status and headers of a challenge. <paramref name="failure"/> is null when the request carried no credentials;
+    /// <paramref name="requiredScopes"/>, when the endpoint requires scopes, goes into the token challenges as <c>scope="…"</c>
+    /// (RFC 6750 §3, and MCP's "the scopes required now").
+    /// </summary>
+    public static void Write(HttpResponse response, ChallengeTemplates templates, AgentAuthFailure? failure, string? resourceMetadata, string? requiredScopes, bool includeErrorDetails)
     {
         var headers = response.Headers;
         response.StatusCode = failure?.StatusCode ?? StatusCodes.Status401Unauthorized;
@@ -40,19 +44,19 @@ internal static class AgentAuthChallengeWriter
 
         if (templates.SignatureEnabled || errorKind == AgentAuthChallengeKind.Signature)
         {
-            challenges.Add(Format(ChallengeTemplates.SignatureScheme, templates.Realm, null, null, null, null));
+            challenges.Add(Format(ChallengeTemplates.SignatureScheme, templates.Realm, null, null, null, null, null));
         }
         if (templates.BearerEnabled || errorKind == AgentAuthChallengeKind.Bearer)
         {
             var bearerFailure = errorKind == AgentAuthChallengeKind.Bearer ? failure : null;
             challenges.Insert(bearerFailure is null ? challenges.Count : 0,
-                Format(ChallengeTemplates.BearerScheme, templates.Realm, bearerFailure, includeErrorDetails, resourceMetadata, null));
+                Format(ChallengeTemplates.BearerScheme, templates.Realm, bearerFailure, includeErrorDetails, resourceMetadata, null, requiredScopes));
         }
         if (templates.DPoPAlgorithms is not null || errorKind == AgentAuthChallengeKind.DPoP)
         {
             var dpopFailure = errorKind == AgentAuthChallengeKind.DPoP ? failure : null;
             challenges.Insert(dpopFailure is null ? challenges.Count : 0,
-                Format(ChallengeTemplates.DPoPScheme, templates.Realm, dpopFailure, includeErrorDetails, resourceMetadata, templates.DPoPAlgorithms));
+                Format(ChallengeTemplates.DPoPScheme, templates.Realm, dpopFailure, includeErrorDetails, resourceMetadata, templates.DPoPAlgorithms, requiredScopes));
         }
         headers.Append(HeaderNames.WWWAuthenticate, challenges.ToArray());
 
@@ -85,7 +89,7 @@ internal static class AgentAuthChallengeWriter
         }
     }
 
-    private static string Format(string scheme, string? realm, AgentAuthFailure? failure, bool? includeErrorDetails, string? resourceMetadata, string? algs)
+    private static string Format(string scheme, string? realm, AgentAuthFailure? failure, bool? includeErrorDetails, string? resourceMetadata, string? algs, string? scope)
     {
         var builder = new StringBuilder(128);
         builder.Append(scheme);
@@ -104,6 +108,11 @@ internal static class AgentAuthChallengeWriter
                 HeaderValue.AppendSeparator(builder, ref first);
                 HeaderValue.AppendQuotedParameter(builder, "error_description", failure.Description);
             }
+        }
+        if (scope is not null)
+        {
+            HeaderValue.AppendSeparator(builder, ref first);
+            HeaderValue.AppendQuotedParameter(builder, "scope", scope);
         }
         if (algs is not null)
         {

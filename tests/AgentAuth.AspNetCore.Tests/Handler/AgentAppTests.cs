@@ -116,7 +116,9 @@ public sealed class AgentAppTests : IAsyncLifetime
         Assert.Empty(Header(other, "Signature-Error"));
         Assert.Empty(Header(other, "Accept-Signature"));
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
-        Assert.Equal(["Signature", "Bearer", DPoPAlgsChallenge], Header(anonymous, "WWW-Authenticate"));
+        // The 401 names the scopes the endpoint requires (RFC 6750 §3; MCP: "the scopes required now"), placeholders resolved.
+        Assert.Equal(["Signature", "Bearer scope=\"read:data:7\"", "DPoP scope=\"read:data:7\", algs=\"EdDSA Ed25519 ES256 ES384 PS256 RS256\""],
+            Header(anonymous, "WWW-Authenticate"));
     }
 
     [Fact]
