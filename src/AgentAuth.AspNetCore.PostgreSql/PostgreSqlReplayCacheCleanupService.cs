@@ -10,8 +10,9 @@ namespace AgentAuth.AspNetCore.PostgreSql;
 internal sealed class PostgreSqlReplayCacheCleanupService : BackgroundService
 {
     private readonly PostgreSqlReplayCache _cache;
-    private readonly TimeProvider _timeProvider;
-    private readonly TimeSpan _interval;
+    // Created with the service, not in ExecuteAsync (which the host may start later on another thread), so the
+    // first interval counts from construction on the injected clock.
+    private readonly PeriodicTimer _timer;
 
     public PostgreSqlReplayCacheCleanupService(
         PostgreSqlReplayCache cache,
@@ -22,16 +23,20 @@ internal sealed class PostgreSqlReplayCacheCleanupService : BackgroundService
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
         _cache = cache;
-        _timeProvider = timeProvider;
-        _interval = options.Value.CleanupInterval;
+        _timer = new PeriodicTimer(options.Value.CleanupInterval, timeProvider);
+    }
+
+    public override void Dispose()
+    {
+        _timer.Dispose();
+        base.Dispose();
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(_interval, _timeProvider);
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            while (await _timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
                 try
                 {

@@ -126,18 +126,18 @@ public sealed class PostgreSqlReplayCacheTests : IAsyncLifetime
             instances[i] = NewInstance(table, o => o.SchemaName = schema, maxPoolSize: 4);
         }
 
-        using var gate = new ManualResetEventSlim();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var tasks = new Task[instances.Length];
         for (int i = 0; i < instances.Length; i++)
         {
             var services = instances[i].Services;
             tasks[i] = Task.Run(async () =>
             {
-                gate.Wait();
+                await gate.Task;
                 await services.EnsurePostgreSqlReplayCacheSchemaAsync();
             });
         }
-        gate.Set();
+        gate.SetResult();
         await Task.WhenAll(tasks);
 
         Assert.Equal(1L, await _server.ExecuteScalarAsync(
@@ -261,22 +261,24 @@ public sealed class PostgreSqlReplayCacheTests : IAsyncLifetime
 
     private static async Task<int> RaceAsync(IReplayCache[] caches, string key, DateTimeOffset expiresAt, int callers)
     {
+        // Every caller waits on one gate without holding a thread, so releasing it puts all 64 statements in flight
+        // together on the two instances' pools.
         int accepted = 0;
-        using var gate = new ManualResetEventSlim();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var tasks = new Task[callers];
         for (int i = 0; i < callers; i++)
         {
             var cache = caches[i % caches.Length];
             tasks[i] = Task.Run(async () =>
             {
-                gate.Wait();
+                await gate.Task;
                 if (await cache.TryAddAsync(key, expiresAt))
                 {
                     Interlocked.Increment(ref accepted);
                 }
             });
         }
-        gate.Set();
+        gate.SetResult();
         await Task.WhenAll(tasks);
         return accepted;
     }

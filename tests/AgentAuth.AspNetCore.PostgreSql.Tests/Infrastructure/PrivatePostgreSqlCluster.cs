@@ -40,8 +40,11 @@ internal sealed class PrivatePostgreSqlCluster : IAsyncDisposable
 
     public static async Task<PrivatePostgreSqlCluster> StartAsync(string binDirectory)
     {
-        var root = Path.Combine(Path.GetTempPath(), "agentauth-pg-" + Guid.NewGuid().ToString("N")[..12]);
-        var cluster = new PrivatePostgreSqlCluster(binDirectory, root, GetEffectiveUserId() == 0);
+        bool runAsSystemUser = GetEffectiveUserId() == 0;
+        // The server user must be able to reach the folder: root's TMPDIR may be private, /tmp never is.
+        var tempRoot = runAsSystemUser && Directory.Exists("/tmp") ? "/tmp" : Path.GetTempPath();
+        var root = Path.Combine(tempRoot, "agentauth-pg-" + Guid.NewGuid().ToString("N")[..12]);
+        var cluster = new PrivatePostgreSqlCluster(binDirectory, root, runAsSystemUser);
         try
         {
             await cluster.InitializeAsync();

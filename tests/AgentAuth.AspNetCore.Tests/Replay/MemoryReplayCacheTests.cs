@@ -66,31 +66,29 @@ public sealed class MemoryReplayCacheTests : IDisposable
     }
 
     [Fact]
-    public async Task Concurrent_adds_of_one_key_admit_exactly_one()
+    public void Concurrent_adds_of_one_key_admit_exactly_one()
     {
         var cache = CreateCache();
-        for (int round = 0; round < 300; round++)
-        {
-            int accepted = await RaceAsync(cache, "race:" + round, Start.AddMinutes(5), callers: 64);
-            Assert.True(accepted == 1, $"Round {round}: {accepted} callers were told first use.");
-        }
+        var accepted = ConcurrentRace.Run(rounds: 300, callers: 64,
+            round => cache.TryAddAsync("race:" + round, Start.AddMinutes(5)).AsTask().GetAwaiter().GetResult());
+        AssertExactlyOnePerRound(accepted);
     }
 
     [Fact]
-    public async Task Concurrent_reuse_of_an_expired_key_admits_exactly_one()
+    public void Concurrent_reuse_of_an_expired_key_admits_exactly_one()
     {
         var cache = CreateCache();
-        var now = Start;
-        for (int round = 0; round < 300; round++)
-        {
-            // The key from the previous round has just expired; all 64 race to replace it.
-            var expiresAt = now.AddMinutes(1);
-            int accepted = await RaceAsync(cache, "reused-key", expiresAt, callers: 64);
-            Assert.True(accepted == 1, $"Round {round}: {accepted} callers were told first use.");
-            Assert.True(cache.Count <= 1, $"Round {round}: {cache.Count} entries for one key.");
-            now = expiresAt;
-            _time.SetUtcNow(now);
-        }
+        int largestCount = 0;
+        // Each round the single key has just expired (the clock moves past it between rounds) and 64 callers race to replace it.
+        var accepted = ConcurrentRace.Run(rounds: 300, callers: 64,
+            round => cache.TryAddAsync("reused-key", Start.AddMinutes(round + 1)).AsTask().GetAwaiter().GetResult(),
+            afterRound: round =>
+            {
+                largestCount = Math.Max(largestCount, cache.Count);
+                _time.SetUtcNow(Start.AddMinutes(round + 1));
+            });
+        AssertExactlyOnePerRound(accepted);
+        Assert.Equal(1, largestCount);
     }
 
     [Fact]
@@ -139,37 +137,26 @@ public sealed class MemoryReplayCacheTests : IDisposable
     }
 
     [Fact]
-    public async Task Concurrent_adds_never_exceed_the_size_limit()
+    public void Concurrent_adds_never_exceed_the_size_limit()
     {
         const int limit = 50;
         var cache = CreateCache(sizeLimit: limit);
-        int accepted = 0, refused = 0;
-        using var gate = new ManualResetEventSlim();
-        var tasks = new Task[200];
-        for (int i = 0; i < tasks.Length; i++)
+        int refused = 0;
+        var accepted = ConcurrentRace.Run(rounds: 4, callers: 64, round =>
         {
-            var key = "k" + i;
-            tasks[i] = Task.Run(async () =>
+            try
             {
-                gate.Wait();
-                try
-                {
-                    if (await cache.TryAddAsync(key, Start.AddMinutes(5)))
-                    {
-                        Interlocked.Increment(ref accepted);
-                    }
-                }
-                catch (ReplayCacheUnavailableException)
-                {
-                    Interlocked.Increment(ref refused);
-                }
-            });
-        }
-        gate.Set();
-        await Task.WhenAll(tasks);
+                return cache.TryAddAsync("k" + Environment.CurrentManagedThreadId + ":" + round, Start.AddMinutes(5)).AsTask().GetAwaiter().GetResult();
+            }
+            catch (ReplayCacheUnavailableException)
+            {
+                Interlocked.Increment(ref refused);
+                return false;
+            }
+        });
 
-        Assert.Equal(limit, accepted);
-        Assert.Equal(tasks.Length - limit, refused);
+        Assert.Equal(limit, accepted.Sum());
+        Assert.Equal((4 * 64) - limit, refused);
         Assert.Equal(limit, cache.Count);
     }
 
@@ -281,25 +268,12 @@ public sealed class MemoryReplayCacheTests : IDisposable
         Assert.Same(existing, customProvider.GetRequiredService<IReplayCache>());
     }
 
-    private static async Task<int> RaceAsync(IReplayCache cache, string key, DateTimeOffset expiresAt, int callers)
+    private static void AssertExactlyOnePerRound(int[] accepted)
     {
-        int accepted = 0;
-        using var gate = new ManualResetEventSlim();
-        var tasks = new Task[callers];
-        for (int i = 0; i < callers; i++)
+        for (int round = 0; round < accepted.Length; round++)
         {
-            tasks[i] = Task.Run(async () =>
-            {
-                gate.Wait();
-                if (await cache.TryAddAsync(key, expiresAt))
-                {
-                    Interlocked.Increment(ref accepted);
-                }
-            });
+            Assert.True(accepted[round] == 1, $"Round {round}: {accepted[round]} of 64 callers were told first use.");
         }
-        gate.Set();
-        await Task.WhenAll(tasks);
-        return accepted;
     }
 
     private MemoryReplayCache CreateCache(int sizeLimit = MemoryReplayCacheOptions.DefaultSizeLimit, TimeSpan? purgeInterval = null)
