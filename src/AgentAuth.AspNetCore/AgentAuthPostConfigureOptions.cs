@@ -134,6 +134,11 @@ internal sealed class AgentAuthPostConfigureOptions : IPostConfigureOptions<Agen
             ClockSkew = options.ClockSkew,
             RequireNonce = policy.RequireNonce,
             AllowHmac = policy.AllowedAlgorithms.Contains(HttpSignatureAlgorithms.HmacSha256),
+            MaxSignatures = policy.Limits.MaxSignatures,
+            MaxComponents = policy.Limits.MaxComponents,
+            MaxParameters = policy.Limits.MaxParameters,
+            MaxHeaderLength = policy.Limits.MaxHeaderLength,
+            MaxSignatureBaseLength = policy.Limits.MaxSignatureBaseLength,
         };
         foreach (var component in policy.RequiredComponents)
         {
