@@ -262,7 +262,7 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
         var proof = await runtime.DPoP!.ValidateAsync(new DPoPProofRequest
         {
             Method = _message.Method,
-            PublicOrigin = runtime.PublicOrigin?.Origin ?? string.Concat(Request.Scheme, "://", Request.Host.Value),
+            PublicOrigin = runtime.PublicOrigin?.Origin ?? string.Concat(_message.Scheme, "://", _message.Authority),
             RawTarget = _message.RequestTarget,
             AccessToken = token,
             ProofHeaderValues = proofHeaders,
