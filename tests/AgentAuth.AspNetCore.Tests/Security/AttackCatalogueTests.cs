@@ -419,6 +419,29 @@ public sealed class AttackCatalogueTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Punycode_host_is_compared_as_received_and_invalid_punycode_is_refused_cleanly()
+    {
+        // HttpRequest.Host decodes punycode (and throws on invalid punycode); @authority and htu use the Host field as sent.
+        var idn = new TestRequest { Authority = "xn--bcher-kva.example" }.Sign(SecurityApp.AgentKey);
+        Assert.Equal(200, (await _app.SendAsync(idn)).Status);
+
+        var unicode = idn.Clone();
+        unicode.Authority = "b\u00fccher.example";
+        AssertSignatureError(await _app.SendAsync(unicode), AgentAuthErrors.InvalidSignature);
+
+        var invalid = TestRequest.Get().Sign(SecurityApp.AgentKey);
+        invalid.Authority = "xn--zz";
+        AssertSignatureError(await _app.SendAsync(invalid), AgentAuthErrors.InvalidSignature);
+
+        using var proofKey = SignatureKey.GenerateEcdsaP256();
+        var token = SecurityApp.BoundToken(proofKey);
+        var proof = new TestProofBuilder(proofKey, "ES256", "GET", "https://xn--zz/data", token, SecurityApp.Now).Build();
+        var dpop = new TestRequest { Authority = "xn--zz" }.Set("authorization", "DPoP " + token).Set("dpop", proof);
+        Assert.True((await _app.SendAsync(dpop)).Status is 200 or 401);
+        Assert.DoesNotContain(_app.Logs.Events, e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Error);
+    }
+
+    [Fact]
     public async Task X_Forwarded_headers_without_a_trusted_proxy_change_nothing()
     {
         // The agent signed for the attacker's host; forwarded headers claiming that host are not read by the scheme.

@@ -81,18 +81,13 @@ internal sealed class SecurityApp : IAsyncDisposable
             ? [TestTokens.PublicJwk(AgentKey, null), TestTokens.PublicJwk(OtherAgentKey, null)]
             : keys.Select(k => TestTokens.PublicJwk(k, null)).ToArray());
 
-    public static SecurityApp Create(Action<AgentAuthOptions>? configure = null, Action<IServiceCollection>? services = null, bool captureLogs = true)
+    public static SecurityApp Create(Action<AgentAuthOptions>? configure = null, Action<IServiceCollection>? services = null, LogLevel logLevel = LogLevel.Debug)
     {
         var time = new ManualTimeProvider(Now);
         var logs = new LogCapture();
         var collection = new ServiceCollection();
-        collection.AddLogging(builder =>
-        {
-            if (captureLogs)
-            {
-                builder.AddProvider(logs).SetMinimumLevel(LogLevel.Debug);
-            }
-        });
+        // Property runs keep only warnings and errors, so a million requests do not fill memory with log lines.
+        collection.AddLogging(builder => builder.AddProvider(logs).SetMinimumLevel(logLevel));
         collection.AddSingleton<TimeProvider>(time);
         collection.AddAuthentication(AgentAuthDefaults.AuthenticationScheme).AddAgentAuth(options =>
         {
@@ -128,17 +123,22 @@ internal sealed class SecurityApp : IAsyncDisposable
 
     public async Task<SecurityResponse> SendAsync(TestRequest request, CancellationToken cancellationToken = default)
     {
+        if (!IsOriginFormTarget(request.Target))
+        {
+            // Kestrel answers 400 itself (a fragment, a space or a control character in the target); the handler never sees it.
+            return new SecurityResponse(StatusCodes.Status400BadRequest, new HeaderDictionary(), "rejected by the server");
+        }
         await using var scope = _services.CreateAsyncScope();
         var context = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
         var http = context.Request;
         http.Method = request.Method;
         http.Scheme = request.Scheme;
-        http.Host = new HostString(request.Authority);
+        // As Kestrel does: the Host field as received (HttpRequest.Host parses it on read).
+        http.Headers.Host = request.Authority;
         context.Features.Get<IHttpRequestFeature>()!.RawTarget = request.Target;
         var query = request.Target.IndexOf('?', StringComparison.Ordinal);
         var path = query < 0 ? request.Target : request.Target[..query];
-        // Kestrel accepts only origin-form targets; a mutated target that is not one keeps its raw form and a root path.
-        http.Path = path.StartsWith('/') ? PathString.FromUriComponent(path) : new PathString("/");
+        http.Path = PathString.FromUriComponent(path);
         http.QueryString = query < 0 ? QueryString.Empty : QueryString.FromUriComponent(request.Target[query..]);
         foreach (var header in request.Headers)
         {
@@ -155,6 +155,22 @@ internal sealed class SecurityApp : IAsyncDisposable
 
         await _pipeline(context);
         return new SecurityResponse(context.Response.StatusCode, context.Response.Headers, Encoding.UTF8.GetString(body.ToArray()));
+    }
+
+    private static bool IsOriginFormTarget(string target)
+    {
+        if (!target.StartsWith('/'))
+        {
+            return false;
+        }
+        foreach (var c in target)
+        {
+            if (c <= ' ' || c == '\u007f' || c == '#')
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /// <summary>A token from the app's trusted issuer; <paramref name="edit"/> changes claims (for example <c>cnf</c>).</summary>
@@ -210,6 +226,6 @@ internal sealed class LogCapture : ILoggerProvider
         public bool IsEnabled(LogLevel logLevel) => true;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            => owner._events.Enqueue((category, logLevel, eventId, formatter(state, exception)));
+            => owner._events.Enqueue((category, logLevel, eventId, formatter(state, exception) + (exception is null ? "" : " | " + exception)));
     }
 }
