@@ -78,10 +78,17 @@ internal sealed class PostgreSqlReplayCache : IReplayCache, IAsyncDisposable, ID
             await using var command = _dataSource.CreateCommand(_sql.TryAdd);
             command.CommandTimeout = _commandTimeoutSeconds;
             command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = digest });
-            // Rounded up to PostgreSQL's microsecond precision so an entry never expires before expiresAt.
-            command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = CeilingToMicroseconds(expiresAt) });
             // Read as late as possible: a stale "now" only keeps entries longer.
-            command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = _timeProvider.GetUtcNow().UtcDateTime });
+            var now = FloorToMicroseconds(_timeProvider.GetUtcNow());
+            // Rounded up to PostgreSQL's microsecond precision so an entry never expires before expiresAt, and at
+            // least one microsecond after now: an entry born expired would let every concurrent caller take it over.
+            var expiry = CeilingToMicroseconds(expiresAt);
+            if (expiry <= now)
+            {
+                expiry = now.AddTicks(TimeSpan.TicksPerMicrosecond);
+            }
+            command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = expiry });
+            command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = now });
             var result = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
             return result is true;
         }
@@ -227,6 +234,12 @@ internal sealed class PostgreSqlReplayCache : IReplayCache, IAsyncDisposable, ID
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
         return (reader.GetBoolean(0), reader.GetBoolean(1));
+    }
+
+    private static DateTime FloorToMicroseconds(DateTimeOffset value)
+    {
+        long ticks = value.UtcTicks;
+        return new DateTime(ticks - (ticks % TimeSpan.TicksPerMicrosecond), DateTimeKind.Utc);
     }
 
     private static DateTime CeilingToMicroseconds(DateTimeOffset value)

@@ -116,6 +116,19 @@ public sealed class PostgreSqlReplayCacheTests : IAsyncLifetime
     }
 
     [PostgreSqlFact]
+    public async Task Racing_with_an_expiry_already_past_still_admits_exactly_one_caller()
+    {
+        var table = PostgreSqlServerFixture.UniqueTableName();
+        var a = NewInstance(table);
+        var b = NewInstance(table);
+        await a.Services.EnsurePostgreSqlReplayCacheSchemaAsync();
+
+        int accepted = await RaceAsync([a.Cache, b.Cache], "sig:key:late", Start.AddMinutes(-1), callers: 64);
+
+        Assert.True(accepted == 1, $"{accepted} of 64 callers were told first use.");
+    }
+
+    [PostgreSqlFact]
     public async Task Instances_creating_the_schema_at_the_same_time_all_succeed()
     {
         var schema = PostgreSqlServerFixture.UniqueTableName("schema");

@@ -107,6 +107,11 @@ internal sealed class MemoryReplayCache : IReplayCache, IDisposable
     private AddResult TryAdd(ReplayKeyHash key, long expiresAtTicks)
     {
         long now = _timeProvider.GetUtcNow().UtcTicks;
+        // An entry born expired would let every concurrent caller take it over: keep it live at least until after now.
+        if (expiresAtTicks <= now)
+        {
+            expiresAtTicks = now + 1;
+        }
         var entry = new Entry(expiresAtTicks, Interlocked.Increment(ref _version));
         while (true)
         {

@@ -92,6 +92,15 @@ public sealed class MemoryReplayCacheTests : IDisposable
     }
 
     [Fact]
+    public void Racing_with_an_expiry_already_past_still_admits_exactly_one()
+    {
+        var cache = CreateCache();
+        var accepted = ConcurrentRace.Run(rounds: 100, callers: 64,
+            round => cache.TryAddAsync("late:" + round, Start.AddMinutes(-1)).AsTask().GetAwaiter().GetResult());
+        AssertExactlyOnePerRound(accepted);
+    }
+
+    [Fact]
     public async Task A_full_cache_fails_closed_and_never_evicts_a_live_entry()
     {
         var cache = CreateCache(sizeLimit: 3);
