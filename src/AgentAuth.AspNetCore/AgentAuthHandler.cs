@@ -69,8 +69,8 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
         }
         catch (ReplayCacheUnavailableException ex)
         {
+            // Counted once by the store (agentauth.replay_cache.failures) and once here as an authentication with error temporarily_unavailable.
             Logger.ReplayCacheUnavailable(ex);
-            runtime.Metrics.ReplayStoreFailure();
             result = await FailAsync(new AgentAuthFailure(StatusCodes.Status503ServiceUnavailable, AgentAuthChallengeKind.Signature,
                 AgentAuthErrors.TemporarilyUnavailable, "The replay check could not be made; retry shortly.") { RetryAfter = TimeSpan.FromSeconds(1) });
         }
@@ -271,7 +271,7 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
         var proof = await runtime.DPoP!.ValidateAsync(new DPoPProofRequest
         {
             Method = _message.Method,
-            PublicOrigin = runtime.PublicOrigin?.Origin ?? string.Concat(Request.Scheme, "://", Request.Host.Value),
+            PublicOrigin = runtime.PublicOrigin?.Origin ?? string.Concat(_message.Scheme, "://", _message.Authority),
             RawTarget = _message.RequestTarget,
             AccessToken = token,
             ProofHeaderValues = proofHeaders,

@@ -69,6 +69,9 @@ public class AgentAuthOptions : AuthenticationSchemeOptions
     /// <summary>The most tokens kept in the validated-token cache. Default 10 000.</summary>
     public int TokenCacheSizeLimit { get; set; } = 10_000;
 
+    /// <summary>The longest token accepted (bearer, key-bound or DPoP-bound), in characters; longer tokens are <c>invalid_token</c> before any parsing. Default 16 384.</summary>
+    public int MaxTokenLength { get; set; } = AgentTokenValidator.MaxTokenLength;
+
     /// <summary>The <c>realm</c> parameter of <c>WWW-Authenticate</c> challenges, when set.</summary>
     public string? Realm { get; set; }
 

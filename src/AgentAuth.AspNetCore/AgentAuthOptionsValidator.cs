@@ -56,6 +56,19 @@ internal sealed class AgentAuthOptionsValidator : IValidateOptions<AgentAuthOpti
         {
             errors.Add(prefix + "Signatures.MaxBodyBytes must not be negative.");
         }
+        var limits = signatures.Limits;
+        if (limits.MaxSignatures < 1 || limits.MaxComponents < 1 || limits.MaxParameters < 1)
+        {
+            errors.Add(prefix + "Signatures.Limits.MaxSignatures, MaxComponents and MaxParameters must be at least 1.");
+        }
+        if (limits.MaxHeaderLength < 16 || limits.MaxSignatureBaseLength < 64)
+        {
+            errors.Add(prefix + "Signatures.Limits.MaxHeaderLength must be at least 16 and Signatures.Limits.MaxSignatureBaseLength at least 64.");
+        }
+        if (options.MaxTokenLength < 256)
+        {
+            errors.Add(prefix + "MaxTokenLength must be at least 256 characters.");
+        }
         foreach (var algorithm in signatures.AllowedAlgorithms)
         {
             if (!s_signatureAlgorithms.Contains(algorithm))

@@ -136,6 +136,11 @@ internal sealed class AgentAuthPostConfigureOptions : IPostConfigureOptions<Agen
             // captured request would replay the token's authority for the whole signature window.
             RequireNonce = policy.RequireNonce || requireAuthorization,
             AllowHmac = policy.AllowedAlgorithms.Contains(HttpSignatureAlgorithms.HmacSha256),
+            MaxSignatures = policy.Limits.MaxSignatures,
+            MaxComponents = policy.Limits.MaxComponents,
+            MaxParameters = policy.Limits.MaxParameters,
+            MaxHeaderLength = policy.Limits.MaxHeaderLength,
+            MaxSignatureBaseLength = policy.Limits.MaxSignatureBaseLength,
         };
         foreach (var component in policy.RequiredComponents)
         {

@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 using AgentAuth.HttpSignatures.Cryptography;
 using AgentAuth.HttpSignatures.Keys;
 
@@ -119,11 +120,16 @@ internal sealed class DPoPProofValidator
         }
         using (jws)
         {
+            // JsonDocument checks UTF-8 only when a string is read (GetString throws), so refuse invalid UTF-8 up front.
+            if (!Utf8.IsValid(jws!.Header.Span) || !Utf8.IsValid(jws.Payload.Span))
+            {
+                return Invalid("Malformed DPoP proof");
+            }
             JsonDocument headerDocument;
             JsonDocument payloadDocument;
             try
             {
-                headerDocument = JsonDocument.Parse(jws!.Header, s_jsonOptions);
+                headerDocument = JsonDocument.Parse(jws.Header, s_jsonOptions);
             }
             catch (JsonException)
             {

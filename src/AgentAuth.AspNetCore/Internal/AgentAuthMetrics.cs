@@ -15,7 +15,6 @@ internal sealed class AgentAuthMetrics
 
     private readonly Counter<long> _authentications;
     private readonly Histogram<double> _duration;
-    private readonly Counter<long> _replayStoreFailures;
 
     public AgentAuthMetrics(IMeterFactory meterFactory)
     {
@@ -24,8 +23,6 @@ internal sealed class AgentAuthMetrics
             description: "Authentications by result (success, failure, none), mode and error code.");
         _duration = meter.CreateHistogram<double>("agentauth.authentication.duration", unit: "s",
             description: "Time to authenticate one request, including signature and token verification.");
-        _replayStoreFailures = meter.CreateCounter<long>("agentauth.replay_cache.failures", unit: "{failure}",
-            description: "Replay-cache calls that could not be answered (the request was refused with 503).");
     }
 
     public void Record(string result, string? mode, string? error, long startTimestamp, TimeProvider timeProvider)
@@ -42,6 +39,4 @@ internal sealed class AgentAuthMetrics
             _duration.Record(timeProvider.GetElapsedTime(startTimestamp).TotalSeconds, tags);
         }
     }
-
-    public void ReplayStoreFailure() => _replayStoreFailures.Add(1);
 }

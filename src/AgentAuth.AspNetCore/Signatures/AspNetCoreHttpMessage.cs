@@ -31,7 +31,17 @@ internal sealed class AspNetCoreHttpMessage : IHttpMessage
 
     public string Scheme => _origin?.Scheme ?? Request.Scheme;
 
-    public string Authority => _origin?.Authority ?? Request.Host.Value ?? string.Empty;
+    /// <summary>
+    /// The configured public authority, else the <c>Host</c> field exactly as received. Not <see cref="HttpRequest.Host"/>: it
+    /// decodes punycode (so an IDN host would never match what the client signed) and throws on invalid punycode.
+    /// </summary>
+    public string Authority => _origin?.Authority ?? RawHost(Request);
+
+    private static string RawHost(HttpRequest request)
+    {
+        var host = request.Headers.Host;
+        return host.Count == 1 ? host[0] ?? string.Empty : string.Empty;
+    }
 
     public string RequestTarget
     {

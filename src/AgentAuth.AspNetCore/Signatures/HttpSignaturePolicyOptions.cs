@@ -41,4 +41,7 @@ public sealed class HttpSignaturePolicyOptions
     /// <c>rsa-pss-sha512</c>, <c>rsa-v1_5-sha256</c>. <c>hmac-sha256</c> is accepted only when listed here and the key is a configured secret.
     /// </summary>
     public IList<string> AllowedAlgorithms { get; } = new List<string>();
+
+    /// <summary>Bounds on signature headers and the signature base, so a hostile request costs little. See docs/security.md.</summary>
+    public HttpSignatureLimits Limits { get; } = new();
 }

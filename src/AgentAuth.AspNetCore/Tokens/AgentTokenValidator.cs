@@ -16,7 +16,7 @@ namespace AgentAuth.AspNetCore;
 /// </summary>
 internal sealed class AgentTokenValidator
 {
-    /// <summary>The longest token accepted, in characters (a JWT with an RSA-4096 <c>cnf.jwk</c> and many scopes fits easily).</summary>
+    /// <summary>The default longest token accepted, in characters (a JWT with an RSA-4096 <c>cnf.jwk</c> and many scopes fits easily).</summary>
     public const int MaxTokenLength = 16 * 1024;
 
     private const string DPoPProofType = "dpop+jwt";
@@ -27,12 +27,14 @@ internal sealed class AgentTokenValidator
     private readonly ValidatedTokenCache? _cache;
     private readonly TimeProvider _timeProvider;
     private readonly TimeSpan _clockSkew;
+    private readonly int _maxTokenLength;
     private readonly ILogger _logger;
 
     public AgentTokenValidator(AgentAuthOptions options, KeySourceFactory keySources, ILogger logger)
     {
         _timeProvider = keySources.TimeProvider;
         _clockSkew = options.ClockSkew;
+        _maxTokenLength = options.MaxTokenLength;
         _logger = logger;
         var issuers = new Dictionary<string, TokenIssuerPolicy>(StringComparer.Ordinal);
         for (var i = 0; i < options.Issuers.Count; i++)
@@ -41,7 +43,7 @@ internal sealed class AgentTokenValidator
             issuers[issuer.Issuer] = new TokenIssuerPolicy(issuer, keySources.CreateIssuerKeys(issuer, i), options.Audiences, options.ClockSkew, _timeProvider);
         }
         _issuers = issuers.ToFrozenDictionary(StringComparer.Ordinal);
-        _handler = new JsonWebTokenHandler { MapInboundClaims = false, MaximumTokenSizeInBytes = MaxTokenLength };
+        _handler = new JsonWebTokenHandler { MapInboundClaims = false, MaximumTokenSizeInBytes = _maxTokenLength };
         _cache = options.EnableTokenCache ? new ValidatedTokenCache(options.TokenCacheSizeLimit, _timeProvider) : null;
     }
 
@@ -54,7 +56,7 @@ internal sealed class AgentTokenValidator
     /// <summary>Validates a token given as a slice (of the Authorization header): a cache hit hashes the slice and copies nothing.</summary>
     public ValueTask<TokenValidationOutcome> ValidateAsync(ReadOnlyMemory<char> token, CancellationToken cancellationToken)
     {
-        if (token.IsEmpty || token.Length > MaxTokenLength)
+        if (token.IsEmpty || token.Length > _maxTokenLength)
         {
             return new(Reject("the token is empty or too long"));
         }

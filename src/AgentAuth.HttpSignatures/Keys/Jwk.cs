@@ -270,6 +270,12 @@ public sealed class Jwk
     internal static bool TryParseDocument(ReadOnlySpan<byte> utf8Json, out JsonDocument? document, out string? error)
     {
         document = null;
+        // JsonDocument checks UTF-8 only when a string is read (GetString throws), so refuse invalid UTF-8 up front.
+        if (!System.Text.Unicode.Utf8.IsValid(utf8Json))
+        {
+            error = "the JSON is not valid UTF-8";
+            return false;
+        }
         try
         {
             var reader = new Utf8JsonReader(utf8Json, s_readerOptions);
