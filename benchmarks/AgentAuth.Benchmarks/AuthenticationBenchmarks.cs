@@ -51,10 +51,11 @@ public class AuthenticationBenchmarks
         _signatureOnly = RequestTemplate.Create("GET", "https", "api.bench.example", "/orders/42?view=full")
             .Sign(credentials.AgentKey, "sig1", components, new SignatureParameters());
 
-        // 3b / 3c: signature + cnf.jkt-bound EdDSA token, the Authorization field covered.
+        // 3b / 3c: signature + cnf.jkt-bound EdDSA token, the Authorization field covered. A signature with a token must carry a
+        // nonce; the harness's replay store accepts every nonce so the same request can be measured repeatedly.
         var boundToken = credentials.MintBoundEdDsaToken();
         _signatureWithToken = RequestTemplate.Create("GET", "https", "api.bench.example", "/orders/42?view=full", ("Authorization", "Bearer " + boundToken))
-            .Sign(credentials.AgentKey, "sig1", withAuthorization, new SignatureParameters());
+            .Sign(credentials.AgentKey, "sig1", withAuthorization, new SignatureParameters { Nonce = "bench-nonce-0001" });
 
         // 3d: bearer-only ES256.
         _es256Token = credentials.MintBearerEs256Token();

@@ -47,6 +47,7 @@ public sealed class AuthenticationHarness : IAsyncDisposable
         var services = new ServiceCollection();
         // No logging providers: the handler's log calls still run (and check IsEnabled), nothing is written.
         services.AddLogging();
+        services.AddSingleton<IReplayCache, AcceptEveryNonceReplayCache>();
         services.AddAuthentication()
             .AddAgentAuth(Scheme, o => Configure(o, jwks.BaseAddress, tokenCache: true))
             .AddAgentAuth(NoTokenCacheScheme, o => Configure(o, jwks.BaseAddress, tokenCache: false))

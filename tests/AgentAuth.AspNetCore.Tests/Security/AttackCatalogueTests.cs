@@ -303,10 +303,12 @@ public sealed class AttackCatalogueTests : IAsyncLifetime
     {
         var expired = TestRequest.Get().Sign(SecurityApp.AgentKey,
             new SignatureParameters { Created = SecurityApp.Now.AddSeconds(-120), Expires = SecurityApp.Now.AddSeconds(-61) });
+        // With the default 60 s window and 60 s skew, an expires past the skew always comes with a created outside the
+        // window (or before it), so the window check is what refuses it; the code is the same.
         AssertSignatureError(await _app.SendAsync(expired), AgentAuthErrors.InvalidSignature);
-        AssertReasonLogged("has expired");
 
-        var stale = TestRequest.Get().Sign(SecurityApp.AgentKey, new SignatureParameters { Created = SecurityApp.Now.AddMinutes(-5).AddSeconds(-1) });
+        // The default window is 60 s (protocols.md §9.2 step 6).
+        var stale = TestRequest.Get().Sign(SecurityApp.AgentKey, new SignatureParameters { Created = SecurityApp.Now.AddSeconds(-61) });
         AssertSignatureError(await _app.SendAsync(stale), AgentAuthErrors.InvalidSignature);
         AssertReasonLogged("older than the allowed window");
     }
@@ -473,10 +475,13 @@ public sealed class AttackCatalogueTests : IAsyncLifetime
     public async Task Cnf_mismatch_between_token_and_signing_key_is_invalid_token()
     {
         var token = SecurityApp.BoundToken(SecurityApp.OtherAgentKey);
-        var request = TestRequest.Get().Set("authorization", "Bearer " + token).Sign(SecurityApp.AgentKey);
+        // A signature that carries a token must have a nonce (protocols.md §9.2 step 5, mode b2).
+        var request = TestRequest.Get().Set("authorization", "Bearer " + token)
+            .Sign(SecurityApp.AgentKey, new SignatureParameters { Created = SecurityApp.Now, Nonce = "cnf-mismatch-1" });
         AssertChallengeError(await _app.SendAsync(request), "Bearer", AgentAuthErrors.InvalidToken);
 
-        var control = TestRequest.Get().Set("authorization", "Bearer " + token).Sign(SecurityApp.OtherAgentKey);
+        var control = TestRequest.Get().Set("authorization", "Bearer " + token)
+            .Sign(SecurityApp.OtherAgentKey, new SignatureParameters { Created = SecurityApp.Now, Nonce = "cnf-mismatch-2" });
         Assert.Equal(200, (await _app.SendAsync(control)).Status);
     }
 

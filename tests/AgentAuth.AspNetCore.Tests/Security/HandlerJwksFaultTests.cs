@@ -26,6 +26,9 @@ public sealed class HandlerJwksFaultTests : IAsyncLifetime
         o.AgentKeys.JwksUri = _server.JwksUri.ToString();
         o.AgentKeys.RequireHttpsMetadata = false;
         o.Jwks.RefreshInterval = TimeSpan.FromMinutes(1);
+        // These tests move the clock by minutes to drive JWKS refreshes while reusing signatures made at the start;
+        // the signature window is not what they test (AttackCatalogueTests covers it).
+        o.Signatures.MaxAge = TimeSpan.FromDays(1);
         configure?.Invoke(o);
     });
 
