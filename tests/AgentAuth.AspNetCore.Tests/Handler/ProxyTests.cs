@@ -3,7 +3,6 @@ using AgentAuth.HttpSignatures;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.DependencyInjection;
-using static AgentAuth.AspNetCore.Tests.Handler.ResponseAssert;
 
 namespace AgentAuth.AspNetCore.Tests.Handler;
 
@@ -91,8 +90,8 @@ public sealed class ProxyTests : IAsyncLifetime
     {
         var host = await Host(publicOrigin: "https://api.example.com");
 
-        await SucceededAsync(await host.SendAsync(SignedFor("https://api.example.com/protected")));
-        Challenge(await host.SendAsync(SignedFor("http://localhost/protected")), HttpStatusCode.Unauthorized, ["Signature"], "error=invalid_signature");
+        await ResponseAssert.SucceededAsync(await host.SendAsync(SignedFor("https://api.example.com/protected")));
+        ResponseAssert.Challenge(await host.SendAsync(SignedFor("http://localhost/protected")), HttpStatusCode.Unauthorized, ["Signature"], "error=invalid_signature");
     }
 
     [Fact]
@@ -100,7 +99,7 @@ public sealed class ProxyTests : IAsyncLifetime
     {
         var host = await Host();
 
-        Challenge(await host.SendAsync(SignedFor("https://api.example.com/protected")), HttpStatusCode.Unauthorized, ["Signature"], "error=invalid_signature");
+        ResponseAssert.Challenge(await host.SendAsync(SignedFor("https://api.example.com/protected")), HttpStatusCode.Unauthorized, ["Signature"], "error=invalid_signature");
     }
 
     [Fact]
@@ -108,7 +107,7 @@ public sealed class ProxyTests : IAsyncLifetime
     {
         var host = await Host(forwardedHeaders: true, trustProxy: true);
 
-        await SucceededAsync(await host.SendAsync(SignedFor("https://api.example.com/protected", "api.example.com", "https")));
+        await ResponseAssert.SucceededAsync(await host.SendAsync(SignedFor("https://api.example.com/protected", "api.example.com", "https")));
     }
 
     [Fact]
@@ -119,8 +118,8 @@ public sealed class ProxyTests : IAsyncLifetime
         var spoofedPublic = await host.SendAsync(SignedFor("https://api.example.com/protected", "api.example.com", "https"));
         var realHost = await host.SendAsync(SignedFor("http://localhost/protected", "evil.example", "https"));
 
-        Challenge(spoofedPublic, HttpStatusCode.Unauthorized, ["Signature"], "error=invalid_signature");
-        await SucceededAsync(realHost);
+        ResponseAssert.Challenge(spoofedPublic, HttpStatusCode.Unauthorized, ["Signature"], "error=invalid_signature");
+        await ResponseAssert.SucceededAsync(realHost);
     }
 
     [Fact]
@@ -131,7 +130,7 @@ public sealed class ProxyTests : IAsyncLifetime
         var spoofedPublic = await host.SendAsync(SignedFor("https://api.example.com/protected", "api.example.com", "https"));
         var realHost = await host.SendAsync(SignedFor("http://localhost/protected", "evil.example", "https"));
 
-        Challenge(spoofedPublic, HttpStatusCode.Unauthorized, ["Signature"], "error=invalid_signature");
-        await SucceededAsync(realHost);
+        ResponseAssert.Challenge(spoofedPublic, HttpStatusCode.Unauthorized, ["Signature"], "error=invalid_signature");
+        await ResponseAssert.SucceededAsync(realHost);
     }
 }
