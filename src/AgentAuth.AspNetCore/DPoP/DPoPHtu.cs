@@ -20,10 +20,8 @@ internal static class DPoPHtu
     /// </summary>
     public static bool Matches(ReadOnlySpan<char> htu, ReadOnlySpan<char> publicOrigin, ReadOnlySpan<char> rawTarget)
     {
-        if (publicOrigin.EndsWith('/'))
-        {
-            publicOrigin = publicOrigin[..^1];
-        }
+        // The origin is scheme://authority (configured, or the request's Host as received). It is not trimmed: a trailing
+        // '/' can only come from a Host value that is not an authority, and trimming it would let that request match.
         var pathEnd = rawTarget.IndexOfAny('?', '#');
         if (pathEnd >= 0)
         {

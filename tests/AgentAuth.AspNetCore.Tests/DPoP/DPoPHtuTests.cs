@@ -78,7 +78,6 @@ public sealed class DPoPHtuTests
     [InlineData("https://h.test/~user", "https://h.test", "/%7Euser")]
     [InlineData("https://h.test:443/x", "https://h.test", "/x")]
     [InlineData("https://h.test/x", "https://h.test:443", "/x")]
-    [InlineData("https://h.test/x", "https://h.test/", "/x")]
     [InlineData("https://h.test/", "https://h.test", "")]
     [InlineData("https://h.test:8443/api/items", "https://h.test:8443", "/api/items?page=2")]
     [InlineData("https://resource.example.org/protectedresource", "https://resource.example.org", "/protectedresource")]
