@@ -107,10 +107,10 @@ internal sealed class JwksCache<TKey> where TKey : class
             return AwaitAndFindAsync(refresh, keyId, matchThumbprints, cancellationToken);
         }
 
-        // Nothing cached and backing off: answer without taking the lock (an outage must stay cheap per request).
-        var bootstrap = nowTicks < Volatile.Read(ref _nextFetchTicks) && Volatile.Read(ref _inflight) is null
-            ? null
-            : StartFetch(nowTicks, force: false);
+        // Nothing cached: join the fetch in flight, start one, or (backing off) get null. This must be decided under the
+        // lock: StartFetch publishes "a fetch is running" (_nextFetchTicks = max) a moment before it sets _inflight, and a
+        // caller reading both without the lock could answer "unavailable" instead of waiting for the first fetch.
+        var bootstrap = StartFetch(nowTicks, force: false);
         if (bootstrap is null)
         {
             // A fetch may have completed since Current was read: use its keys rather than report an outage.
