@@ -1,6 +1,8 @@
+using AgentAuth.HttpSignatures;
+
 namespace AgentAuth.AspNetCore;
 
-/// <summary>The error codes the scheme sends. Each is documented in <c>docs/errors.md</c> with its status and headers.</summary>
+/// <summary>The error codes the scheme sends (the RFC 9421 ones are the core's <see cref="SignatureErrorCodes"/>). Each is documented in <c>docs/errors.md</c> with its status and headers.</summary>
 public static class AgentAuthErrors
 {
     /// <summary>Malformed or contradictory credentials (400).</summary>
@@ -13,22 +15,22 @@ public static class AgentAuthErrors
     public const string InsufficientScope = "insufficient_scope";
 
     /// <summary>The signature covers less than the policy requires (401, with <c>required_input</c>).</summary>
-    public const string InvalidInput = "invalid_input";
+    public const string InvalidInput = SignatureErrorCodes.InvalidInput;
 
     /// <summary>A signature that is malformed, stale, replayed, does not verify, or whose body digest does not match (401).</summary>
-    public const string InvalidSignature = "invalid_signature";
+    public const string InvalidSignature = SignatureErrorCodes.InvalidSignature;
 
     /// <summary>The signature's <c>keyid</c> names no trusted key (401).</summary>
-    public const string UnknownKey = "unknown_key";
+    public const string UnknownKey = SignatureErrorCodes.UnknownKey;
 
     /// <summary>The key exists but cannot be used (wrong type, private members, untrusted) (401).</summary>
-    public const string InvalidKey = "invalid_key";
+    public const string InvalidKey = SignatureErrorCodes.InvalidKey;
 
     /// <summary>The algorithm is not accepted, or the <c>alg</c> parameter contradicts the key (401).</summary>
-    public const string UnsupportedAlgorithm = "unsupported_algorithm";
+    public const string UnsupportedAlgorithm = SignatureErrorCodes.UnsupportedAlgorithm;
 
     /// <summary><c>created</c> lies in the future beyond the allowed skew (401).</summary>
-    public const string ClockSkew = "clock_skew";
+    public const string ClockSkew = SignatureErrorCodes.ClockSkew;
 
     /// <summary>A DPoP proof problem (401).</summary>
     public const string InvalidDPoPProof = "invalid_dpop_proof";
