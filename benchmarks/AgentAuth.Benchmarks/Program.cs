@@ -24,6 +24,18 @@ if (args.Length > 0 && args[0] == "profile")
     return 0;
 }
 
+// "loop <scenario> [seconds]" runs one scenario alone in a tight loop (for perf record / dotnet-counters) and prints time per operation.
+if (args.Length > 1 && args[0] == "loop")
+{
+    var benchmarks = new AuthenticationBenchmarks();
+    await benchmarks.SetupAsync();
+    var seconds = args.Length > 2 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 20;
+    var loop = await ScenarioLoop.RunAsync(benchmarks, args[1], TimeSpan.FromSeconds(seconds));
+    await benchmarks.CleanupAsync();
+    Console.WriteLine(args[1] + ": " + loop);
+    return 0;
+}
+
 // "ratios" measures the target ratios by interleaving each scenario with its baseline (see PairedRatios).
 if (args.Length > 0 && args[0] == "ratios")
 {

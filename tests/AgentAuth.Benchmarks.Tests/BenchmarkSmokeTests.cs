@@ -30,7 +30,7 @@ public sealed class BenchmarkSmokeTests
             "SignatureParsingBenchmarks.OneSignatureParse", "SignatureParsingBenchmarks.ThreeSignaturesParse",
             "AuthenticationBenchmarks.SignatureOnly", "AuthenticationBenchmarks.SignatureWithBoundToken",
             "AuthenticationBenchmarks.SignatureWithBoundTokenNoCache", "AuthenticationBenchmarks.BearerEs256",
-            "AuthenticationBenchmarks.DPoPBoundToken", "AuthenticationBenchmarks.BareEd25519Verify",
+            "AuthenticationBenchmarks.DPoPBoundToken", "AuthenticationBenchmarks.BareEd25519Verify", "AuthenticationBenchmarks.BareEd25519VerifyBoundBase",
             "AuthenticationBenchmarks.JwtHandlerValidateEs256",
         ];
         Assert.Empty(expected.Except(names));

@@ -76,8 +76,9 @@ public static class PairedRatios
         text.AppendLine("| paired ratio (median of interleaved rounds) | target | thread CPU time | wall time |").AppendLine("|---|---|---|---|");
         Task Bare() { b.BareEd25519Verify(); return Task.CompletedTask; }
         text.AppendLine(Format("3a / bare Ed25519 verify", "≤ 1.10", await MeasureAsync(b.SignatureOnly, Bare)));
-        text.AppendLine(Format("3b / bare Ed25519 verify", "≤ 1.20", await MeasureAsync(b.SignatureWithBoundToken, Bare)));
-        text.AppendLine(Format("3c / bare Ed25519 verify", "-", await MeasureAsync(b.SignatureWithBoundTokenNoCache, Bare)));
+        Task BareBound() { b.BareEd25519VerifyBoundBase(); return Task.CompletedTask; }
+        text.AppendLine(Format("3b / bare Ed25519 verify of 3b's base", "≤ 1.20", await MeasureAsync(b.SignatureWithBoundToken, BareBound)));
+        text.AppendLine(Format("3c / bare Ed25519 verify of 3b's base", "-", await MeasureAsync(b.SignatureWithBoundTokenNoCache, BareBound)));
         text.AppendLine(Format("3e / bare Ed25519 verify", "-", await MeasureAsync(b.DPoPBoundToken, Bare)));
         text.AppendLine(Format("3d / ValidateTokenAsync ES256", "≤ 0.15", await MeasureAsync(b.BearerEs256, b.JwtHandlerValidateEs256)));
         return text.ToString();
