@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace AgentAuth.AspNetCore;
 
 /// <summary>
@@ -75,33 +77,18 @@ internal readonly struct AuthorizationCredential
         return false;
     }
 
+    private static readonly SearchValues<char> Token68Chars =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~+/");
+
     /// <summary>token68 = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="</summary>
+    // Vectorized: a token is about a kilobyte and this runs on every request, cached token or not.
     private static bool IsToken68(ReadOnlySpan<char> token)
     {
-        if (token.IsEmpty)
+        var end = token.IndexOfAnyExcept(Token68Chars);
+        if (end < 0)
         {
-            return false;
+            return !token.IsEmpty;
         }
-        var i = 0;
-        for (; i < token.Length; i++)
-        {
-            var c = token[i];
-            if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_' or '~' or '+' or '/'))
-            {
-                break;
-            }
-        }
-        if (i == 0)
-        {
-            return false;
-        }
-        for (; i < token.Length; i++)
-        {
-            if (token[i] != '=')
-            {
-                return false;
-            }
-        }
-        return true;
+        return end > 0 && !token[end..].ContainsAnyExcept('=');
     }
 }

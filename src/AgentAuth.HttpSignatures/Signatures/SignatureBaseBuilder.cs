@@ -51,13 +51,10 @@ internal static class SignatureBaseBuilder
             return false;
         }
         // A value containing a newline would forge another base line (RFC 9421 §2.5 forbids it).
-        for (var i = valueStart; i < writer.Length; i++)
+        if (writer.Written[valueStart..].Contains((byte)'\n'))
         {
-            if (writer[i] == (byte)'\n')
-            {
-                error = ComponentError.NonAsciiValue;
-                return false;
-            }
+            error = ComponentError.NonAsciiValue;
+            return false;
         }
         if (!writer.TryAppend((byte)'\n'))
         {

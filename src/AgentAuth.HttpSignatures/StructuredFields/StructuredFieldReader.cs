@@ -31,6 +31,10 @@ public ref struct StructuredFieldReader
         SkipSpaces();
     }
 
+    // Printable ASCII except '"' and '\\': what a string holds without escaping.
+    private static readonly System.Buffers.SearchValues<char> PlainStringChars = System.Buffers.SearchValues.Create(
+        " !#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~");
+
     private enum InnerListState : byte
     {
         None,
@@ -438,40 +442,43 @@ public ref struct StructuredFieldReader
         return true;
     }
 
-    // §4.2.5
+    // §4.2.5. Runs of plain characters are skipped vectorized: component names, keyids, nonces and tags are all strings.
     private bool TryReadString(out SfBareItemSpan item)
     {
         item = default;
         int start = ++_pos;
-        while (_pos < _input.Length)
+        while (true)
         {
-            char c = _input[_pos];
-            if (c == '\\')
+            var plain = _input[_pos..].IndexOfAnyExcept(PlainStringChars);
+            if (plain < 0)
             {
-                _pos++;
-                if (_pos >= _input.Length)
-                {
-                    return Fail("string ends inside an escape");
-                }
-                c = _input[_pos];
-                if (c != '"' && c != '\\')
-                {
-                    return Fail("only '\\\"' and '\\\\' may be escaped in a string");
-                }
+                _pos = _input.Length;
+                return Fail("string is not closed with '\"'");
             }
-            else if (c == '"')
+            _pos += plain;
+            char c = _input[_pos];
+            if (c == '"')
             {
                 item = new SfBareItemSpan(SfItemKind.String, _input[start.._pos], 0, 0m);
                 _pos++;
                 return true;
             }
-            else if (c < 0x20 || c > 0x7E)
+            if (c != '\\')
             {
                 return Fail("a string may contain printable ASCII only");
             }
             _pos++;
+            if (_pos >= _input.Length)
+            {
+                return Fail("string ends inside an escape");
+            }
+            c = _input[_pos];
+            if (c != '"' && c != '\\')
+            {
+                return Fail("only '\\\"' and '\\\\' may be escaped in a string");
+            }
+            _pos++;
         }
-        return Fail("string is not closed with '\"'");
     }
 
     // §4.2.7
