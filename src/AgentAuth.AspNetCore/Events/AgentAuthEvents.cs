@@ -6,14 +6,19 @@ namespace AgentAuth.AspNetCore;
 /// </summary>
 public class AgentAuthEvents
 {
+    // The defaults are shared instances, so the handler can tell that an event does nothing and skip building its context.
+    private static readonly Func<AgentAuthMessageReceivedContext, Task> NoMessageReceived = static _ => Task.CompletedTask;
+    private static readonly Func<AgentAuthSignatureValidatedContext, Task> NoSignatureValidated = static _ => Task.CompletedTask;
+    private static readonly Func<AgentAuthTokenValidatedContext, Task> NoTokenValidated = static _ => Task.CompletedTask;
+
     /// <summary>Invoked first, before any credential is read. Set <c>context.Principal</c> + <c>Success()</c>, <c>NoResult()</c> or <c>Fail()</c> to take over.</summary>
-    public Func<AgentAuthMessageReceivedContext, Task> OnMessageReceived { get; set; } = static _ => Task.CompletedTask;
+    public Func<AgentAuthMessageReceivedContext, Task> OnMessageReceived { get; set; } = NoMessageReceived;
 
     /// <summary>Invoked after an HTTP message signature verified (before the body digest and replay checks).</summary>
-    public Func<AgentAuthSignatureValidatedContext, Task> OnSignatureValidated { get; set; } = static _ => Task.CompletedTask;
+    public Func<AgentAuthSignatureValidatedContext, Task> OnSignatureValidated { get; set; } = NoSignatureValidated;
 
     /// <summary>Invoked after all checks passed and the principal was built. Call <c>Fail()</c> to reject.</summary>
-    public Func<AgentAuthTokenValidatedContext, Task> OnTokenValidated { get; set; } = static _ => Task.CompletedTask;
+    public Func<AgentAuthTokenValidatedContext, Task> OnTokenValidated { get; set; } = NoTokenValidated;
 
     /// <summary>Invoked when authentication failed, with the error code and description the client will see.</summary>
     public Func<AgentAuthFailedContext, Task> OnAuthenticationFailed { get; set; } = static _ => Task.CompletedTask;
@@ -47,4 +52,11 @@ public class AgentAuthEvents
     /// <summary>Invokes <see cref="OnForbidden"/>.</summary>
     /// <param name="context">The event context.</param>
     public virtual Task Forbidden(AgentAuthForbiddenContext context) => OnForbidden(context);
+
+    // A derived type may override the virtual method, so only this exact type with the default delegate is known to do nothing.
+    internal bool HandlesMessageReceived => GetType() != typeof(AgentAuthEvents) || !ReferenceEquals(OnMessageReceived, NoMessageReceived);
+
+    internal bool HandlesSignatureValidated => GetType() != typeof(AgentAuthEvents) || !ReferenceEquals(OnSignatureValidated, NoSignatureValidated);
+
+    internal bool HandlesTokenValidated => GetType() != typeof(AgentAuthEvents) || !ReferenceEquals(OnTokenValidated, NoTokenValidated);
 }

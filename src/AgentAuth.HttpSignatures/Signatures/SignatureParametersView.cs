@@ -71,6 +71,9 @@ public readonly struct SignatureParametersView
     /// <summary>The <c>tag</c> parameter, if present.</summary>
     public string? Tag => _tag.ToString(_input);
 
+    /// <summary>The <c>nonce</c> as written in the header (still escaped; sf-string escaping is unique, so equal values have equal raw text).</summary>
+    internal ReadOnlySpan<char> RawNonce => _nonce.IsPresent ? _input.AsSpan(_nonce.Start, _nonce.Length) : default;
+
     /// <summary>Whether a <c>nonce</c> parameter is present.</summary>
     public bool HasNonce => _nonce.IsPresent;
 

@@ -78,6 +78,12 @@ public sealed class SignatureVerificationResult
 
     private bool IncludesNonce { get; init; }
 
+    /// <summary>Whether a verified signature has a <c>nonce</c> (without materializing <see cref="Nonce"/>).</summary>
+    internal bool HasNonce => IncludesNonce && !View.IsEmpty && View.HasNonce;
+
+    /// <summary>The nonce's raw header text, for building a replay key without an intermediate string.</summary>
+    internal ReadOnlySpan<char> RawNonce => IncludesNonce ? View.RawNonce : default;
+
     /// <summary>The algorithm that verified (the key's), on success.</summary>
     public string? Algorithm { get; private init; }
 

@@ -81,6 +81,13 @@ internal sealed class HandlerHost : IAsyncDisposable
             var result = await context.AuthenticateAsync();
             return Results.Text(result.None ? "none" : result.Succeeded ? "success" : "failure");
         });
+        app.MapGet("/ticket", async (HttpContext context) =>
+        {
+            // What the scheme put in the ticket's properties (JwtBearer sets ExpiresUtc from the token).
+            var result = await context.AuthenticateAsync();
+            return Results.Text(!result.Succeeded ? "failure"
+                : result.Properties?.ExpiresUtc is { } expires ? expires.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture) : "no-expiry");
+        });
         app.MapMethods("/protected", ["GET", "POST", "PUT", "DELETE"], async (HttpContext context) =>
         {
             using var reader = new StreamReader(context.Request.Body);

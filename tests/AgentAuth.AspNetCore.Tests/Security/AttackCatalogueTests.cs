@@ -337,6 +337,18 @@ public sealed class AttackCatalogueTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Nonce_replay_with_an_escaped_nonce_is_invalid_signature()
+    {
+        // A nonce containing '"' and '\' travels escaped; the replay key is built from its value, not from a lookalike.
+        var nonce = "n\"q\\-" + Guid.NewGuid().ToString("N");
+        var request = TestRequest.Get().Sign(SecurityApp.AgentKey, new SignatureParameters { Nonce = nonce });
+        Assert.Equal(200, (await _app.SendAsync(request)).Status);
+        AssertSignatureError(await _app.SendAsync(request), AgentAuthErrors.InvalidSignature);
+        AssertReasonLogged("nonce was already used");
+        Assert.Equal(200, (await _app.SendAsync(TestRequest.Get().Sign(SecurityApp.AgentKey, new SignatureParameters { Nonce = nonce + "x" }))).Status);
+    }
+
+    [Fact]
     public async Task DPoP_jti_replay_is_invalid_dpop_proof()
     {
         using var proofKey = SignatureKey.GenerateEcdsaP256();
