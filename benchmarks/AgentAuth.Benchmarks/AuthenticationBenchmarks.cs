@@ -1,3 +1,4 @@
+using AgentAuth.AspNetCore;
 using AgentAuth.Benchmarks.Infrastructure;
 using AgentAuth.HttpSignatures;
 using AgentAuth.HttpSignatures.Cryptography;
@@ -133,6 +134,45 @@ public class AuthenticationBenchmarks
         text.Append(await profiler.ProfileAsync("no credentials", () => NoCredentials(), count));
         text.Append(await profiler.ProfileAsync("framework floor", () => FrameworkFloor(), count));
         return text.ToString();
+    }
+
+    /// <summary>3a's verifier step alone (what the breakdown pairs with a bare verify), for profiling in a loop.</summary>
+    internal Func<Task> VerifierOnly()
+    {
+        var runtime = _harness.RuntimeFor(AuthenticationHarness.Scheme);
+        var message = _signatureOnly.AsMessage();
+        return async () => await runtime.VerifierFor(false, false).VerifyAsync(message, runtime.SignatureSelection, new SignatureKeyResolver(runtime.AgentKeys, null));
+    }
+
+    /// <summary>
+    /// Paired ratios of the steps inside 3a and 3b against the bare verify of the same base (diagnostic: where the time above
+    /// a verify goes). Each step runs the production object the handler uses, outside the handler.
+    /// </summary>
+    internal async Task<string> BreakdownAsync()
+    {
+        var runtime = _harness.RuntimeFor(AuthenticationHarness.Scheme);
+        var message3a = _signatureOnly.AsMessage();
+        var message3b = _signatureWithToken.AsMessage();
+        var token = _signatureWithToken.Feature.Headers.Authorization.ToString()["Bearer ".Length..].AsMemory();
+        var confirmation = (await runtime.Tokens.ValidateAsync(token, default)).Confirmation;
+        var key = (await runtime.VerifierFor(false, false).VerifyAsync(message3a, runtime.SignatureSelection, new SignatureKeyResolver(runtime.AgentKeys, null))).Key!;
+        Task Bare() { BareEd25519Verify(); return Task.CompletedTask; }
+        Task BareBound() { BareEd25519VerifyBoundBase(); return Task.CompletedTask; }
+        Task KeyVerify() { key.Verify(_signatureBase, _signature); return Task.CompletedTask; }
+        async Task Verifier3a() => await runtime.VerifierFor(false, false).VerifyAsync(message3a, runtime.SignatureSelection, new SignatureKeyResolver(runtime.AgentKeys, null));
+        async Task Verifier3b() => await runtime.VerifierFor(false, true).VerifyAsync(message3b, runtime.SignatureSelection, new SignatureKeyResolver(runtime.AgentKeys, confirmation));
+        async Task TokenHit() { await runtime.Tokens.ValidateAsync(token, default); await BareBound(); }
+        Task TokenHash() { Sha256Key.Compute(token.Span); return BareBound(); }
+        var text = new System.Text.StringBuilder();
+        text.AppendLine("| step (paired with the bare verify of the same base) | thread CPU | wall |").AppendLine("|---|---|---|");
+        text.AppendLine(PairedRatios.Format("SignatureKey.Verify (key from the JWKS cache) / bare, 3a base", "", await PairedRatios.MeasureAsync(KeyVerify, Bare)));
+        text.AppendLine(PairedRatios.Format("HttpMessageSignatureVerifier.VerifyAsync / bare, 3a", "", await PairedRatios.MeasureAsync(Verifier3a, Bare)));
+        text.AppendLine(PairedRatios.Format("whole 3a / bare, 3a", "", await PairedRatios.MeasureAsync(SignatureOnly, Bare)));
+        text.AppendLine(PairedRatios.Format("token SHA-256 + bare / bare, 3b base", "", await PairedRatios.MeasureAsync(TokenHash, BareBound)));
+        text.AppendLine(PairedRatios.Format("token cache hit + bare / bare, 3b base", "", await PairedRatios.MeasureAsync(TokenHit, BareBound)));
+        text.AppendLine(PairedRatios.Format("HttpMessageSignatureVerifier.VerifyAsync / bare, 3b", "", await PairedRatios.MeasureAsync(Verifier3b, BareBound)));
+        text.AppendLine(PairedRatios.Format("whole 3b / bare, 3b", "", await PairedRatios.MeasureAsync(SignatureWithBoundToken, BareBound)));
+        return text.ToString().Replace(" |  |", " |", StringComparison.Ordinal);
     }
 
     [GlobalCleanup]

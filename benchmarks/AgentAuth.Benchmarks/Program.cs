@@ -36,6 +36,16 @@ if (args.Length > 1 && args[0] == "loop")
     return 0;
 }
 
+// "breakdown" splits 3a and 3b into their steps, each paired with the bare verify of the same base (diagnostic).
+if (args.Length > 0 && args[0] == "breakdown")
+{
+    var benchmarks = new AuthenticationBenchmarks();
+    await benchmarks.SetupAsync();
+    Console.WriteLine(await benchmarks.BreakdownAsync());
+    await benchmarks.CleanupAsync();
+    return 0;
+}
+
 // "ratios" measures the target ratios by interleaving each scenario with its baseline (see PairedRatios).
 if (args.Length > 0 && args[0] == "ratios")
 {

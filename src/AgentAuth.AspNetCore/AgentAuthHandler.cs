@@ -235,7 +235,9 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
             }
         }
 
-        if (verification.CoversPlainField("content-digest"))
+        // Without a Content-Digest field a signature covering it cannot have verified (its base needs the field), so the
+        // covered components are only read again when the field is there.
+        if (Request.Headers.ContainsKey(AgentAuthHeaderNames.ContentDigest) && verification.CoversPlainField("content-digest"))
         {
             var digestFailure = await CheckContentDigestAsync();
             if (digestFailure is not null)

@@ -33,6 +33,10 @@ public sealed class AuthenticationHarness : IAsyncDisposable
 
     public BenchmarkCredentials Credentials { get; }
 
+    /// <summary>The per-scheme runtime the handler uses (verifiers, key sources, token validator), for the breakdown mode.</summary>
+    internal AgentAuthRuntime RuntimeFor(string scheme) =>
+        _services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<AgentAuthOptions>>().Get(scheme).Runtime!;
+
     /// <summary>Selects the libsodium backend, creates the keys, starts the JWKS server and builds the container.</summary>
     public static async Task<AuthenticationHarness> CreateAsync()
     {

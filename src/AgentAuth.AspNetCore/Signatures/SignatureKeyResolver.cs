@@ -24,19 +24,28 @@ internal sealed class SignatureKeyResolver : ISignatureKeyResolver
     /// <summary>Whether a key was handed to the verifier, so a later <c>invalid_signature</c> means the signature did not verify with it.</summary>
     public bool KeyResolved { get; private set; }
 
-    public async ValueTask<SignatureKeyResolution> ResolveAsync(string? keyId, SignatureParametersView parameters, CancellationToken cancellationToken)
+    // Not an async method: a key from a loaded key set resolves without an async state machine.
+    public ValueTask<SignatureKeyResolution> ResolveAsync(string? keyId, SignatureParametersView parameters, CancellationToken cancellationToken)
     {
         if (_confirmation?.Key is { } boundKey)
         {
             KeyResolved = true;
-            return SignatureKeyResolution.Resolved(boundKey);
+            return new(SignatureKeyResolution.Resolved(boundKey));
         }
         if (string.IsNullOrEmpty(keyId))
         {
-            return SignatureKeyResolution.Unknown("The signature has no keyid.");
+            return new(SignatureKeyResolution.Unknown("The signature has no keyid."));
         }
 
-        var lookup = await _agentKeys.FindAsync(keyId, cancellationToken).ConfigureAwait(false);
+        var lookup = _agentKeys.FindAsync(keyId, cancellationToken);
+        return lookup.IsCompletedSuccessfully ? new(FromLookup(lookup.Result)) : FromPendingLookupAsync(lookup);
+    }
+
+    private async ValueTask<SignatureKeyResolution> FromPendingLookupAsync(ValueTask<KeySetLookup<SignatureKey>> lookup) =>
+        FromLookup(await lookup.ConfigureAwait(false));
+
+    private SignatureKeyResolution FromLookup(KeySetLookup<SignatureKey> lookup)
+    {
         switch (lookup.Status)
         {
             case KeyLookupStatus.Found:

@@ -48,31 +48,33 @@ public sealed class HttpMessageSignatureVerifier
     /// <param name="resolver">Finds the verification key.</param>
     /// <param name="cancellationToken">Cancels key resolution.</param>
     /// <returns>The result; never throws for bad input.</returns>
-    public async ValueTask<SignatureVerificationResult> VerifyAsync(IHttpMessage message, SignatureSelection selection,
+    // Not an async method: with a key that resolves synchronously (a cached JWKS) the whole verification completes without
+    // building any async state machine; only a pending key resolution continues in ResolveThenVerifyAsync.
+    public ValueTask<SignatureVerificationResult> VerifyAsync(IHttpMessage message, SignatureSelection selection,
         ISignatureKeyResolver resolver, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(resolver);
         if (!TryGetHeaders(message, out var input, out var signature, out var failure))
         {
-            return failure!;
+            return new(failure!);
         }
         if (!SignatureInputParser.TryParse(input, _limits, selection, static (s, v) => s.Matches(v),
                 out var view, out var matches, out var count, out var componentError, out var reason))
         {
-            return SignatureVerificationResult.Failure(SignatureError.InvalidSignature, reason ?? "Signature-Input is invalid.", componentError: componentError);
+            return new(SignatureVerificationResult.Failure(SignatureError.InvalidSignature, reason ?? "Signature-Input is invalid.", componentError: componentError));
         }
         if (matches == 0)
         {
-            return SignatureVerificationResult.Failure(SignatureError.InvalidSignature,
-                selection.Label is not null ? "No signature has the expected label." : "No signature has the expected tag.");
+            return new(SignatureVerificationResult.Failure(SignatureError.InvalidSignature,
+                selection.Label is not null ? "No signature has the expected label." : "No signature has the expected tag."));
         }
         if (matches > 1 || (selection.Label is null && selection.Tag is null && count > 1))
         {
-            return SignatureVerificationResult.Failure(SignatureError.InvalidSignature,
-                "Several signatures match; select one by label or tag.");
+            return new(SignatureVerificationResult.Failure(SignatureError.InvalidSignature,
+                "Several signatures match; select one by label or tag."));
         }
-        return await VerifySelectedAsync(message, input, signature, view, selection.Label, resolver, cancellationToken).ConfigureAwait(false);
+        return VerifySelectedAsync(message, signature, view, selection.Label, resolver, cancellationToken);
     }
 
     /// <summary>Verifies every signature of the message (RFC 9421 §4.3), each against the same policy.</summary>
@@ -101,7 +103,7 @@ public sealed class HttpMessageSignatureVerifier
         var results = new SignatureVerificationResult[views.Count];
         for (var i = 0; i < views.Count; i++)
         {
-            results[i] = await VerifySelectedAsync(message, input, signature, views[i], null, resolver, cancellationToken).ConfigureAwait(false);
+            results[i] = await VerifySelectedAsync(message, signature, views[i], null, resolver, cancellationToken).ConfigureAwait(false);
         }
         return results;
     }
@@ -143,14 +145,66 @@ public sealed class HttpMessageSignatureVerifier
         return !string.IsNullOrWhiteSpace(value);
     }
 
-    private async ValueTask<SignatureVerificationResult> VerifySelectedAsync(IHttpMessage message, string input, string signature,
+    private ValueTask<SignatureVerificationResult> VerifySelectedAsync(IHttpMessage message, string signature,
         SignatureParametersView view, string? expectedLabel, ISignatureKeyResolver resolver, CancellationToken cancellationToken)
     {
         if (!SignatureValueParser.TryFind(signature, view.LabelSpan, _limits, out var signatureRange, out var reason))
         {
-            return SignatureVerificationResult.Failure(SignatureError.InvalidSignature, reason ?? "Signature is invalid.", view);
+            return new(SignatureVerificationResult.Failure(SignatureError.InvalidSignature, reason ?? "Signature is invalid.", view));
         }
-        if (CheckCoverage(message, view) is { } coverageFailure)
+        // The covered components are read from the header once, for the coverage check and the base. The pooled array goes
+        // back here, or in ResolveThenVerifyAsync when key resolution is still pending.
+        var count = view.ComponentCount;
+        var components = System.Buffers.ArrayPool<SignatureComponent>.Shared.Rent(Math.Max(count, 1));
+        var returnHere = true;
+        try
+        {
+            view.CopyComponentsTo(components);
+            if (CheckBeforeKey(message, view, components.AsSpan(0, count)) is { } failure)
+            {
+                return new(failure);
+            }
+            var resolution = resolver.ResolveAsync(view.KeyId, view, cancellationToken);
+            if (resolution.IsCompletedSuccessfully)
+            {
+                return new(VerifyWithKey(resolution.Result, message, signature, signatureRange, view, components.AsSpan(0, count), expectedLabel));
+            }
+            returnHere = false;
+            return ResolveThenVerifyAsync(resolution, message, signature, signatureRange, view, components, expectedLabel);
+        }
+        finally
+        {
+            if (returnHere)
+            {
+                ReturnComponents(components, count);
+            }
+        }
+    }
+
+    private async ValueTask<SignatureVerificationResult> ResolveThenVerifyAsync(ValueTask<SignatureKeyResolution> pending, IHttpMessage message,
+        string signature, StringRange signatureRange, SignatureParametersView view, SignatureComponent[] components, string? expectedLabel)
+    {
+        try
+        {
+            var resolution = await pending.ConfigureAwait(false);
+            return VerifyWithKey(resolution, message, signature, signatureRange, view, components.AsSpan(0, view.ComponentCount), expectedLabel);
+        }
+        finally
+        {
+            ReturnComponents(components, view.ComponentCount);
+        }
+    }
+
+    private static void ReturnComponents(SignatureComponent[] components, int count)
+    {
+        Array.Clear(components, 0, count);
+        System.Buffers.ArrayPool<SignatureComponent>.Shared.Return(components);
+    }
+
+    /// <summary>Policy checks that need no key: coverage, time window, nonce, and the alg parameter.</summary>
+    private SignatureVerificationResult? CheckBeforeKey(IHttpMessage message, SignatureParametersView view, ReadOnlySpan<SignatureComponent> components)
+    {
+        if (CheckCoverage(message, view, components) is { } coverageFailure)
         {
             return coverageFailure;
         }
@@ -166,8 +220,12 @@ public sealed class HttpMessageSignatureVerifier
         {
             return SignatureVerificationResult.Failure(SignatureError.UnsupportedAlgorithm, "The alg parameter names an algorithm that is not accepted.", view);
         }
+        return null;
+    }
 
-        var resolution = await resolver.ResolveAsync(view.KeyId, view, cancellationToken).ConfigureAwait(false);
+    private SignatureVerificationResult VerifyWithKey(SignatureKeyResolution resolution, IHttpMessage message, string signature,
+        StringRange signatureRange, SignatureParametersView view, ReadOnlySpan<SignatureComponent> components, string? expectedLabel)
+    {
         if (resolution.Error != SignatureError.None || resolution.Key is null)
         {
             var error = resolution.Error == SignatureError.InvalidKey ? SignatureError.InvalidKey : SignatureError.UnknownKey;
@@ -186,7 +244,7 @@ public sealed class HttpMessageSignatureVerifier
         {
             return SignatureVerificationResult.Failure(SignatureError.UnsupportedAlgorithm, "The alg parameter does not match the key.", view);
         }
-        return VerifyBase(message, signature, signatureRange, view, key, expectedLabel);
+        return VerifyBase(message, signature, signatureRange, view, components, key, expectedLabel);
     }
 
     private bool IsAllowedAlgorithmParameter(SignatureParametersView view)
@@ -202,7 +260,7 @@ public sealed class HttpMessageSignatureVerifier
     }
 
     private SignatureVerificationResult VerifyBase(IHttpMessage message, string signature, StringRange signatureRange,
-        SignatureParametersView view, SignatureKey key, string? expectedLabel)
+        SignatureParametersView view, ReadOnlySpan<SignatureComponent> components, SignatureKey key, string? expectedLabel)
     {
         var raw = signature.AsSpan(signatureRange.Start, signatureRange.Length);
         Span<byte> signatureBytes = stackalloc byte[MaxSignatureBytes];
@@ -214,7 +272,7 @@ public sealed class HttpMessageSignatureVerifier
         var writer = new SignatureBaseWriter(1024, _options.MaxSignatureBaseLength);
         try
         {
-            if (!SignatureBaseBuilder.TryBuild(ref writer, message, view, _types, out var componentError, out _))
+            if (!SignatureBaseBuilder.TryBuild(ref writer, message, view, components, _types, out var componentError, out _))
             {
                 return SignatureVerificationResult.Failure(SignatureError.InvalidSignature,
                     "The signature base cannot be built: " + Describe(componentError) + ".", view, componentError);
@@ -231,7 +289,7 @@ public sealed class HttpMessageSignatureVerifier
         return SignatureVerificationResult.Success(view, key, expectedLabel);
     }
 
-    private SignatureVerificationResult? CheckCoverage(IHttpMessage message, SignatureParametersView view)
+    private SignatureVerificationResult? CheckCoverage(IHttpMessage message, SignatureParametersView view, ReadOnlySpan<SignatureComponent> covered)
     {
         var requireQuery = _options.RequireQueryWhenPresent && message.StatusCode is null
             && RequestTargets.TrySplit(message.RequestTarget, out _, out _, out var hasQuery) && hasQuery;
@@ -239,31 +297,19 @@ public sealed class HttpMessageSignatureVerifier
         {
             return null;
         }
-        // A pooled copy of the covered components: the success path allocates nothing here.
-        var count = view.ComponentCount;
-        var covered = System.Buffers.ArrayPool<SignatureComponent>.Shared.Rent(Math.Max(count, 1));
         List<SignatureComponent>? missing = null;
-        try
+        foreach (var component in _required)
         {
-            view.CopyComponentsTo(covered);
-            foreach (var component in _required)
+            if (covered.IndexOf(component) < 0 && !CoveredByTarget(component, covered))
             {
-                if (Array.IndexOf(covered, component, 0, count) < 0 && !CoveredByTarget(component, covered.AsSpan(0, count)))
-                {
-                    (missing ??= []).Add(component);
-                }
-            }
-            if (requireQuery && Array.IndexOf(covered, SignatureComponent.Query, 0, count) < 0
-                && Array.IndexOf(covered, SignatureComponent.TargetUri, 0, count) < 0
-                && Array.IndexOf(covered, SignatureComponent.RequestTarget, 0, count) < 0)
-            {
-                (missing ??= []).Add(SignatureComponent.Query);
+                (missing ??= []).Add(component);
             }
         }
-        finally
+        if (requireQuery && covered.IndexOf(SignatureComponent.Query) < 0
+            && covered.IndexOf(SignatureComponent.TargetUri) < 0
+            && covered.IndexOf(SignatureComponent.RequestTarget) < 0)
         {
-            Array.Clear(covered, 0, count);
-            System.Buffers.ArrayPool<SignatureComponent>.Shared.Return(covered);
+            (missing ??= []).Add(SignatureComponent.Query);
         }
         if (missing is null)
         {

@@ -14,25 +14,32 @@ internal static class SignatureBaseBuilder
     public static bool TryBuild(ref SignatureBaseWriter writer, IHttpMessage message, in SignatureParametersView parameters,
         StructuredFieldTypes types, out ComponentError error, out int failedComponent)
     {
-        failedComponent = -1;
         var count = parameters.ComponentCount;
         var components = ArrayPool<SignatureComponent>.Shared.Rent(Math.Max(count, 1));
         try
         {
             parameters.CopyComponentsTo(components);
-            for (var i = 0; i < count; i++)
-            {
-                if (!TryWriteLine(ref writer, components[i], message, types, out error))
-                {
-                    failedComponent = i;
-                    return false;
-                }
-            }
+            return TryBuild(ref writer, message, parameters, components.AsSpan(0, count), types, out error, out failedComponent);
         }
         finally
         {
             Array.Clear(components, 0, count);
             ArrayPool<SignatureComponent>.Shared.Return(components);
+        }
+    }
+
+    /// <summary>The same, with the covered components already read from <paramref name="parameters"/> (the verifier reads them once).</summary>
+    public static bool TryBuild(ref SignatureBaseWriter writer, IHttpMessage message, in SignatureParametersView parameters,
+        ReadOnlySpan<SignatureComponent> components, StructuredFieldTypes types, out ComponentError error, out int failedComponent)
+    {
+        failedComponent = -1;
+        for (var i = 0; i < components.Length; i++)
+        {
+            if (!TryWriteLine(ref writer, components[i], message, types, out error))
+            {
+                failedComponent = i;
+                return false;
+            }
         }
         return ComponentValueWriter.Ascii(ref writer, "\"@signature-params\": ", out error)
             && parameters.TryWriteSignatureParams(ref writer, out error);
