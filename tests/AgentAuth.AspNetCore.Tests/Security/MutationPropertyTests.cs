@@ -84,6 +84,9 @@ public sealed class MutationPropertyTests
     public async Task Mutated_requests_are_refused_without_5xx_or_exceptions()
     {
         var cases = FuzzSettings.Cases(20_000);
+        // Worker w generates from seed + w; AGENTAUTH_FUZZ_SEED=<seed> with the same case count replays the campaign.
+        var campaignSeed = FuzzSettings.Seed();
+        _output.WriteLine("mutation seed=" + campaignSeed + " (" + FuzzSettings.SeedVariable + " replays this campaign)");
         using var dpopKey = SignatureKey.GenerateEcdsaP256();
         var seeds = BuildSeeds(dpopKey);
         await using var app = SecurityApp.Create(o => o.AllowBearerTokens = true,
@@ -104,9 +107,12 @@ public sealed class MutationPropertyTests
         for (var w = 0; w < workers; w++)
         {
             var share = cases / workers + (w < cases % workers ? 1 : 0);
+            var worker = w;
             tasks[w] = Task.Factory.StartNew(() =>
             {
-                var config = Config.QuickThrowOnFailure.WithMaxTest(share).WithQuietOnSuccess(true);
+                var replay = new FsCheck.Replay(new Rnd(unchecked(campaignSeed + (ulong)worker)), Microsoft.FSharp.Core.FSharpOption<int>.None);
+                var config = Config.QuickThrowOnFailure.WithMaxTest(share).WithQuietOnSuccess(true)
+                    .WithReplay(Microsoft.FSharp.Core.FSharpOption<FsCheck.Replay>.Some(replay));
                 Prop.ForAll(CaseGen(seeds).ToArbitrary(), testCase =>
                 {
                     var seed = seeds[testCase.Seed];
@@ -119,12 +125,12 @@ public sealed class MutationPropertyTests
                     var key = response.Status + " " + (response.SignatureError ?? FirstError(response));
                     outcomes.AddOrUpdate(key, 1, (_, n) => n + 1);
 
-                    Assert.True(response.Status < 500, seed.Name + ": " + string.Join("; ", testCase.Mutations.Select(m => m.ToString())) + " -> " + response);
+                    Assert.True(response.Status < 500, "seed=" + campaignSeed + " " + seed.Name + ": " + string.Join("; ", testCase.Mutations.Select(m => m.ToString())) + " -> " + response);
                     if (response.Status == 200)
                     {
                         Interlocked.Increment(ref accepted);
                         Assert.True(SameRequest(seed.Request, mutated, out var difference) || QueryOnlyChangeUnderDPoP(seed, mutated, difference),
-                            seed.Name + " accepted a changed request (" + difference + "): " + string.Join("; ", testCase.Mutations.Select(m => m.ToString())));
+                            "seed=" + campaignSeed + " " + seed.Name + " accepted a changed request (" + difference + "): " + string.Join("; ", testCase.Mutations.Select(m => m.ToString())));
                     }
                 }).Check(config);
             }, TaskCreationOptions.LongRunning);
@@ -137,6 +143,7 @@ public sealed class MutationPropertyTests
 
         var summary = new StringBuilder()
             .Append("mutation cases=").Append(cases)
+            .Append(" seed=").Append(campaignSeed)
             .Append(" seconds=").Append(stopwatch.Elapsed.TotalSeconds.ToString("F1", System.Globalization.CultureInfo.InvariantCulture))
             .Append(" accepted-equivalent=").Append(accepted)
             .Append(" 5xx=0 errors-logged=0 outcomes: ")
