@@ -252,9 +252,7 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
         // Replay last: a request rejected above must not burn its nonce.
         if (verification.HasNonce)
         {
-            // The key is built from the header text: an escaped nonce (rare) is unescaped first, so keys match earlier versions.
-            var raw = verification.RawNonce;
-            var replayKey = raw.Contains('\\') ? ReplayKeys.SignatureNonce(key.Thumbprint, verification.Nonce!) : ReplayKeys.SignatureNonce(key.Thumbprint, raw);
+            var replayKey = ReplayKeys.SignatureNonce(key.Thumbprint, verification.NonceValue);
             var expires = (verification.Created ?? TimeProvider.GetUtcNow()) + Options.Signatures.MaxAge + Options.ClockSkew;
             if (!await runtime.ReplayCache.TryAddAsync(replayKey, expires, Context.RequestAborted))
             {
@@ -338,9 +336,9 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
             {
                 return validated.Result;
             }
-            Logger.AuthenticationSucceeded(_mode!, keyThumbprint);
-            validated.Success();
-            return validated.Result!;
+            // The event may have replaced either (a null principal fails in AuthenticationTicket, as ResultContext.Success would).
+            principal = validated.Principal!;
+            properties = validated.Properties;
         }
         Logger.AuthenticationSucceeded(_mode!, keyThumbprint);
         return HandleRequestResult.Success(new AuthenticationTicket(principal, properties, Scheme.Name));

@@ -4,8 +4,5 @@ namespace AgentAuth.AspNetCore;
 internal static class ReplayKeys
 {
     /// <summary>A signature nonce is single-use per signing key: <c>sig:{thumbprint}:{nonce}</c>.</summary>
-    public static string SignatureNonce(string keyThumbprint, string nonce) => SignatureNonce(keyThumbprint, nonce.AsSpan());
-
-    /// <inheritdoc cref="SignatureNonce(string, string)"/>
     public static string SignatureNonce(string keyThumbprint, ReadOnlySpan<char> nonce) => string.Concat("sig:", keyThumbprint, ":", nonce);
 }

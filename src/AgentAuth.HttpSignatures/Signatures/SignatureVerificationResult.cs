@@ -81,8 +81,22 @@ public sealed class SignatureVerificationResult
     /// <summary>Whether a verified signature has a <c>nonce</c> (without materializing <see cref="Nonce"/>).</summary>
     internal bool HasNonce => IncludesNonce && !View.IsEmpty && View.HasNonce;
 
-    /// <summary>The nonce's raw header text, for building a replay key without an intermediate string.</summary>
-    internal ReadOnlySpan<char> RawNonce => IncludesNonce ? View.RawNonce : default;
+    /// <summary>
+    /// The <c>nonce</c> value for building a replay key: a slice of the header when it has no escapes (no copy), else the
+    /// unescaped string.
+    /// </summary>
+    internal ReadOnlySpan<char> NonceValue
+    {
+        get
+        {
+            if (!HasNonce)
+            {
+                return default;
+            }
+            var raw = View.RawNonce;
+            return raw.Contains('\\') ? View.Nonce : raw;
+        }
+    }
 
     /// <summary>The algorithm that verified (the key's), on success.</summary>
     public string? Algorithm { get; private init; }

@@ -601,7 +601,7 @@ public ref struct StructuredFieldReader
         value = null;
         if (raw.IndexOf('\\') < 0)
         {
-            if (!IsPrintableAsciiWithoutQuote(raw))
+            if (raw.ContainsAnyExcept(PlainStringChars))
             {
                 return false;
             }
@@ -827,18 +827,6 @@ public ref struct StructuredFieldReader
         >= 'a' and <= 'f' => c - 'a' + 10,
         _ => -1,
     };
-
-    private static bool IsPrintableAsciiWithoutQuote(ReadOnlySpan<char> s)
-    {
-        foreach (char c in s)
-        {
-            if (c < 0x20 || c > 0x7E || c == '"' || c == '\\')
-            {
-                return false;
-            }
-        }
-        return true;
-    }
 
     internal static bool IsDigit(char c) => (uint)(c - '0') <= 9;
 
