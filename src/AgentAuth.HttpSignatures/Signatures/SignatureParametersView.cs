@@ -150,8 +150,12 @@ public readonly struct SignatureParametersView
     internal ReadOnlySpan<char> MemberSpan => _input.AsSpan(_memberStart, _memberLength);
 
     /// <summary>Writes the canonical serialization of the inner list and parameters (the <c>@signature-params</c> value).</summary>
+    // Signers send the canonical form, so the received text is usually the value itself: copying it skips a parse and a
+    // serialization that would cost more than the rest of the signature base together.
     internal bool TryWriteSignatureParams(ref SignatureBaseWriter writer, out ComponentError error) =>
-        StructuredFieldComponent.TryWriteMember(ref writer, MemberSpan, out error);
+        CanonicalInnerList.IsCanonical(MemberSpan)
+            ? ComponentValueWriter.Ascii(ref writer, MemberSpan, out error)
+            : StructuredFieldComponent.TryWriteMember(ref writer, MemberSpan, out error);
 
     /// <summary>The <c>@signature-params</c> value as a string (canonical serialization).</summary>
     public override string ToString()

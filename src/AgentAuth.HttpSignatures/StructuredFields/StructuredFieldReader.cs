@@ -32,7 +32,7 @@ public ref struct StructuredFieldReader
     }
 
     // Printable ASCII except '"' and '\\': what a string holds without escaping.
-    private static readonly System.Buffers.SearchValues<char> PlainStringChars = System.Buffers.SearchValues.Create(
+    internal static readonly System.Buffers.SearchValues<char> PlainStringChars = System.Buffers.SearchValues.Create(
         " !#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~");
 
     private enum InnerListState : byte
