@@ -15,14 +15,18 @@ internal sealed class AspNetCoreHttpMessage : IHttpMessage
 {
     private HttpRequest? _request;
     private PublicOrigin? _origin;
-    private string? _fallbackTarget;
+    // Read once per request: a signature base asks for them once per covered component, and each read is a feature or
+    // header lookup.
+    private string? _target;
+    private string? _authority;
 
     /// <summary>Points the adapter at a request.</summary>
     public void Reset(HttpRequest request, PublicOrigin? origin)
     {
         _request = request;
         _origin = origin;
-        _fallbackTarget = null;
+        _target = null;
+        _authority = null;
     }
 
     private HttpRequest Request => _request ?? throw new InvalidOperationException("The message adapter has no request.");
@@ -35,7 +39,7 @@ internal sealed class AspNetCoreHttpMessage : IHttpMessage
     /// The configured public authority, else the <c>Host</c> field exactly as received. Not <see cref="HttpRequest.Host"/>: it
     /// decodes punycode (so an IDN host would never match what the client signed) and throws on invalid punycode.
     /// </summary>
-    public string Authority => _origin?.Authority ?? RawHost(Request);
+    public string Authority => _authority ??= _origin?.Authority ?? RawHost(Request);
 
     private static string RawHost(HttpRequest request)
     {
@@ -43,18 +47,17 @@ internal sealed class AspNetCoreHttpMessage : IHttpMessage
         return host.Count == 1 ? host[0] ?? string.Empty : string.Empty;
     }
 
-    public string RequestTarget
+    public string RequestTarget => _target ??= ReadTarget(Request);
+
+    private static string ReadTarget(HttpRequest request)
     {
-        get
+        var raw = request.HttpContext.Features.Get<IHttpRequestFeature>()?.RawTarget;
+        if (!string.IsNullOrEmpty(raw))
         {
-            var raw = Request.HttpContext.Features.Get<IHttpRequestFeature>()?.RawTarget;
-            if (!string.IsNullOrEmpty(raw))
-            {
-                return raw;
-            }
-            // Servers without a raw target (for example some test hosts): rebuild it once, escaped as it was sent.
-            return _fallbackTarget ??= string.Concat(Request.PathBase.ToUriComponent(), Request.Path.ToUriComponent(), Request.QueryString.ToUriComponent());
+            return raw;
         }
+        // Servers without a raw target (for example some test hosts): rebuild it, escaped as it was sent.
+        return string.Concat(request.PathBase.ToUriComponent(), request.Path.ToUriComponent(), request.QueryString.ToUriComponent());
     }
 
     /// <summary>The request target without its query, for the DPoP <c>htu</c>.</summary>

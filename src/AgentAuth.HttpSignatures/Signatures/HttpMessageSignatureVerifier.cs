@@ -59,22 +59,30 @@ public sealed class HttpMessageSignatureVerifier
         {
             return new(failure!);
         }
-        if (!SignatureInputParser.TryParse(input, _limits, selection, static (s, v) => s.Matches(v),
+        // The parser copies the selected signature's covered components here, so they are read from the header only once.
+        var components = System.Buffers.ArrayPool<SignatureComponent>.Shared.Rent(_limits.MaxComponents);
+        SignatureVerificationResult? parseFailure;
+        if (!SignatureInputParser.TryParse(input, _limits, selection, static (s, v) => s.Matches(v), components,
                 out var view, out var matches, out var count, out var componentError, out var reason))
         {
-            return new(SignatureVerificationResult.Failure(SignatureError.InvalidSignature, reason ?? "Signature-Input is invalid.", componentError: componentError));
+            parseFailure = SignatureVerificationResult.Failure(SignatureError.InvalidSignature, reason ?? "Signature-Input is invalid.", componentError: componentError);
         }
-        if (matches == 0)
+        else if (matches == 0)
         {
-            return new(SignatureVerificationResult.Failure(SignatureError.InvalidSignature,
-                selection.Label is not null ? "No signature has the expected label." : "No signature has the expected tag."));
+            parseFailure = SignatureVerificationResult.Failure(SignatureError.InvalidSignature,
+                selection.Label is not null ? "No signature has the expected label." : "No signature has the expected tag.");
         }
-        if (matches > 1 || (selection.Label is null && selection.Tag is null && count > 1))
+        else if (matches > 1 || (selection.Label is null && selection.Tag is null && count > 1))
         {
-            return new(SignatureVerificationResult.Failure(SignatureError.InvalidSignature,
-                "Several signatures match; select one by label or tag."));
+            parseFailure = SignatureVerificationResult.Failure(SignatureError.InvalidSignature,
+                "Several signatures match; select one by label or tag.");
         }
-        return VerifySelectedAsync(message, signature, view, selection.Label, resolver, cancellationToken);
+        else
+        {
+            return VerifySelectedAsync(message, signature, view, components, selection.Label, resolver, cancellationToken);
+        }
+        ReturnComponents(components, _limits.MaxComponents);
+        return new(parseFailure);
     }
 
     /// <summary>Verifies every signature of the message (RFC 9421 §4.3), each against the same policy.</summary>
@@ -103,7 +111,9 @@ public sealed class HttpMessageSignatureVerifier
         var results = new SignatureVerificationResult[views.Count];
         for (var i = 0; i < views.Count; i++)
         {
-            results[i] = await VerifySelectedAsync(message, signature, views[i], null, resolver, cancellationToken).ConfigureAwait(false);
+            var components = System.Buffers.ArrayPool<SignatureComponent>.Shared.Rent(Math.Max(views[i].ComponentCount, 1));
+            views[i].CopyComponentsTo(components);
+            results[i] = await VerifySelectedAsync(message, signature, views[i], components, null, resolver, cancellationToken).ConfigureAwait(false);
         }
         return results;
     }
@@ -145,21 +155,20 @@ public sealed class HttpMessageSignatureVerifier
         return !string.IsNullOrWhiteSpace(value);
     }
 
+    // components: the view's covered components in a pooled array this method now owns; it goes back here, or in
+    // ResolveThenVerifyAsync when key resolution is still pending.
     private ValueTask<SignatureVerificationResult> VerifySelectedAsync(IHttpMessage message, string signature,
-        SignatureParametersView view, string? expectedLabel, ISignatureKeyResolver resolver, CancellationToken cancellationToken)
+        SignatureParametersView view, SignatureComponent[] components, string? expectedLabel, ISignatureKeyResolver resolver,
+        CancellationToken cancellationToken)
     {
-        if (!SignatureValueParser.TryFind(signature, view.LabelSpan, _limits, out var signatureRange, out var reason))
-        {
-            return new(SignatureVerificationResult.Failure(SignatureError.InvalidSignature, reason ?? "Signature is invalid.", view));
-        }
-        // The covered components are read from the header once, for the coverage check and the base. The pooled array goes
-        // back here, or in ResolveThenVerifyAsync when key resolution is still pending.
         var count = view.ComponentCount;
-        var components = System.Buffers.ArrayPool<SignatureComponent>.Shared.Rent(Math.Max(count, 1));
         var returnHere = true;
         try
         {
-            view.CopyComponentsTo(components);
+            if (!SignatureValueParser.TryFind(signature, view.LabelSpan, _limits, out var signatureRange, out var reason))
+            {
+                return new(SignatureVerificationResult.Failure(SignatureError.InvalidSignature, reason ?? "Signature is invalid.", view));
+            }
             if (CheckBeforeKey(message, view, components.AsSpan(0, count)) is { } failure)
             {
                 return new(failure);
@@ -259,6 +268,8 @@ public sealed class HttpMessageSignatureVerifier
         return false;
     }
 
+    // The signature buffer is written before it is read: no need to zero a kilobyte of stack per request.
+    [System.Runtime.CompilerServices.SkipLocalsInit]
     private SignatureVerificationResult VerifyBase(IHttpMessage message, string signature, StringRange signatureRange,
         SignatureParametersView view, ReadOnlySpan<SignatureComponent> components, SignatureKey key, string? expectedLabel)
     {

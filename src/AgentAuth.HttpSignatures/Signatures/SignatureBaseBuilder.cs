@@ -41,14 +41,41 @@ internal static class SignatureBaseBuilder
                 return false;
             }
         }
-        return ComponentValueWriter.Ascii(ref writer, "\"@signature-params\": ", out error)
-            && parameters.TryWriteSignatureParams(ref writer, out error);
+        if (!writer.TryAppend(s_derivedLinePrefixes[(int)DerivedComponent.SignatureParams]))
+        {
+            error = ComponentError.SignatureBaseTooLarge;
+            return false;
+        }
+        return parameters.TryWriteSignatureParams(ref writer, out error);
+    }
+
+    // "\"@method\": " and the like as UTF-8, indexed by DerivedComponent: a derived component without parameters (the usual
+    // case) starts its line with one copy instead of a checked write per piece.
+    private static readonly byte[][] s_derivedLinePrefixes = CreateDerivedLinePrefixes();
+
+    private static byte[][] CreateDerivedLinePrefixes()
+    {
+        var prefixes = new byte[(int)DerivedComponent.SignatureParams + 1][];
+        prefixes[0] = [];
+        for (var derived = DerivedComponent.Method; derived <= DerivedComponent.SignatureParams; derived++)
+        {
+            prefixes[(int)derived] = System.Text.Encoding.ASCII.GetBytes("\"" + ComponentNames.NameOf(derived) + "\": ");
+        }
+        return prefixes;
     }
 
     private static bool TryWriteLine(ref SignatureBaseWriter writer, in SignatureComponent component, IHttpMessage message,
         StructuredFieldTypes types, out ComponentError error)
     {
-        if (!TryWriteIdentifier(ref writer, component, out error) || !ComponentValueWriter.Ascii(ref writer, ": ", out error))
+        if (component.IsDerived && component.Parameters == ComponentParameter.None)
+        {
+            if (!writer.TryAppend(s_derivedLinePrefixes[(int)component.Derived]))
+            {
+                error = ComponentError.SignatureBaseTooLarge;
+                return false;
+            }
+        }
+        else if (!TryWriteIdentifier(ref writer, component, out error) || !ComponentValueWriter.Ascii(ref writer, ": ", out error))
         {
             return false;
         }

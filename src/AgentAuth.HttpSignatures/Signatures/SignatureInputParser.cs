@@ -15,7 +15,16 @@ internal static class SignatureInputParser
     /// </summary>
     public static bool TryParse<TState>(string input, SignatureInputLimits limits, TState state,
         Func<TState, SignatureParametersView, bool> select, out SignatureParametersView selected, out int matches, out int count,
-        out ComponentError? componentError, out string? reason)
+        out ComponentError? componentError, out string? reason) =>
+        TryParse(input, limits, state, select, [], out selected, out matches, out count, out componentError, out reason);
+
+    /// <summary>
+    /// The same, also copying the selected member's covered components into <paramref name="selectedComponents"/> (at least
+    /// <see cref="SignatureInputLimits.MaxComponents"/> long, or empty to skip), so the verifier does not read them again.
+    /// </summary>
+    public static bool TryParse<TState>(string input, SignatureInputLimits limits, TState state,
+        Func<TState, SignatureParametersView, bool> select, Span<SignatureComponent> selectedComponents,
+        out SignatureParametersView selected, out int matches, out int count, out ComponentError? componentError, out string? reason)
     {
         selected = default;
         matches = 0;
@@ -32,36 +41,53 @@ internal static class SignatureInputParser
             reason = "Signature-Input is empty.";
             return false;
         }
-        while (true)
+        // One pooled buffer for every member's components; only the slots a member wrote are cleared afterwards.
+        var components = System.Buffers.ArrayPool<SignatureComponent>.Shared.Rent(limits.MaxComponents + 1);
+        var used = 0;
+        try
         {
-            if (++count > limits.MaxSignatures)
+            while (true)
             {
-                reason = "Signature-Input has more signatures than MaxSignatures.";
-                return false;
+                if (++count > limits.MaxSignatures)
+                {
+                    reason = "Signature-Input has more signatures than MaxSignatures.";
+                    return false;
+                }
+                var ok = TryParseMember(input, ref reader, limits, components, out var view, out var read, out componentError, out reason);
+                used = Math.Max(used, read);
+                if (!ok)
+                {
+                    return false;
+                }
+                if (count > 1 && HasLabelBefore(input, reader.Position, view))
+                {
+                    reason = "Signature-Input repeats a label.";
+                    return false;
+                }
+                if (select(state, view) && ++matches == 1)
+                {
+                    selected = view;
+                    if (!selectedComponents.IsEmpty)
+                    {
+                        components.AsSpan(0, view.ComponentCount).CopyTo(selectedComponents);
+                    }
+                }
+                if (!reader.TryReadMemberSeparator(out var end))
+                {
+                    reason = "Signature-Input is not a valid structured dictionary: " + reader.Error;
+                    return false;
+                }
+                if (end)
+                {
+                    reason = null;
+                    return true;
+                }
             }
-            if (!TryParseMember(input, ref reader, limits, out var view, out componentError, out reason))
-            {
-                return false;
-            }
-            if (count > 1 && HasLabelBefore(input, reader.Position, view))
-            {
-                reason = "Signature-Input repeats a label.";
-                return false;
-            }
-            if (select(state, view) && ++matches == 1)
-            {
-                selected = view;
-            }
-            if (!reader.TryReadMemberSeparator(out var end))
-            {
-                reason = "Signature-Input is not a valid structured dictionary: " + reader.Error;
-                return false;
-            }
-            if (end)
-            {
-                reason = null;
-                return true;
-            }
+        }
+        finally
+        {
+            Array.Clear(components, 0, used);
+            System.Buffers.ArrayPool<SignatureComponent>.Shared.Return(components);
         }
     }
 
@@ -85,10 +111,12 @@ internal static class SignatureInputParser
         return occurrences > 1;
     }
 
-    private static bool TryParseMember(string input, ref StructuredFieldReader reader, SignatureInputLimits limits,
-        out SignatureParametersView view, out ComponentError? componentError, out string? reason)
+    // components: scratch of at least MaxComponents + 1 slots; written holds how many slots were written (to clear), even on failure.
+    private static bool TryParseMember(string input, ref StructuredFieldReader reader, SignatureInputLimits limits, SignatureComponent[] components,
+        out SignatureParametersView view, out int written, out ComponentError? componentError, out string? reason)
     {
         view = default;
+        written = 0;
         componentError = null;
         if (!reader.TryReadDictionaryKey(out var label, out var hasValue))
         {
@@ -103,31 +131,24 @@ internal static class SignatureInputParser
         input.AsSpan().Overlaps(label, out var labelStart);
         var memberStart = reader.Position;
 
-        var rented = System.Buffers.ArrayPool<SignatureComponent>.Shared.Rent(limits.MaxComponents);
-        int componentCount;
-        try
+        var ok = TryReadComponents(input, ref reader, components, limits.MaxComponents, out var componentCount, out componentError, out reason);
+        // A failed read may have written the slot after the last complete component.
+        written = Math.Min(componentCount + 1, components.Length);
+        if (!ok)
         {
-            if (!TryReadComponents(input, ref reader, rented, limits.MaxComponents, out componentCount, out componentError, out reason))
+            return false;
+        }
+        for (var i = 1; i < componentCount; i++)
+        {
+            for (var j = 0; j < i; j++)
             {
-                return false;
-            }
-            for (var i = 1; i < componentCount; i++)
-            {
-                for (var j = 0; j < i; j++)
+                if (components[i].Equals(components[j]))
                 {
-                    if (rented[i].Equals(rented[j]))
-                    {
-                        componentError = ComponentError.DuplicateComponent;
-                        reason = "Component " + rented[i].ToString() + " is covered twice.";
-                        return false;
-                    }
+                    componentError = ComponentError.DuplicateComponent;
+                    reason = "Component " + components[i].ToString() + " is covered twice.";
+                    return false;
                 }
             }
-        }
-        finally
-        {
-            Array.Clear(rented, 0, limits.MaxComponents);
-            System.Buffers.ArrayPool<SignatureComponent>.Shared.Return(rented);
         }
 
         long? created = null, expires = null;
