@@ -15,7 +15,8 @@ namespace AgentAuth.Benchmarks;
 /// against (item 4): categories <c>Ed25519</c> and <c>Ed25519+token</c> are relative to a bare libsodium verify of the same
 /// signature base (3a's, and 3b's which also covers the Authorization field), category
 /// <c>ES256</c> to <c>JsonWebTokenHandler.ValidateTokenAsync</c> of the same token with a static key.
-/// Every operation creates a DI scope and a <c>DefaultHttpContext</c> and calls <c>AuthenticateAsync</c>.
+/// Every operation re-initializes its connection's <c>DefaultHttpContext</c> (as Kestrel does), gets a new DI scope and
+/// calls <c>AuthenticateAsync</c>; one extra benchmark creates a fresh context per request for comparison.
 /// </summary>
 [MemoryDiagnoser]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
@@ -108,6 +109,7 @@ public class AuthenticationBenchmarks
     public async Task AssertScenariosAsync()
     {
         await _harness.AssertSucceedsAsync(_signatureOnly);
+        await _harness.AssertSucceedsAsync(_signatureOnly, freshContext: true);
         await _harness.AssertSucceedsAsync(_signatureWithToken);
         await _harness.AssertSucceedsAsync(_signatureWithToken, AuthenticationHarness.NoTokenCacheScheme);
         await _harness.AssertSucceedsAsync(_bearerEs256);
@@ -127,6 +129,7 @@ public class AuthenticationBenchmarks
         using var profiler = new AllocationProfiler();
         var text = new System.Text.StringBuilder();
         text.Append(await profiler.ProfileAsync("3a signature only", () => SignatureOnly(), count));
+        text.Append(await profiler.ProfileAsync("3a, fresh context per request", () => SignatureOnlyFreshContext(), count));
         text.Append(await profiler.ProfileAsync("3b signature + bound token", () => SignatureWithBoundToken(), count));
         text.Append(await profiler.ProfileAsync("3c signature + bound token, cache off", () => SignatureWithBoundTokenNoCache(), count));
         text.Append(await profiler.ProfileAsync("3d bearer ES256", () => BearerEs256(), count));
@@ -185,6 +188,10 @@ public class AuthenticationBenchmarks
     [Benchmark(Description = "3a signature only (JWKS cache)")]
     [BenchmarkCategory(Ed25519Category)]
     public Task<AuthenticateResult> SignatureOnly() => _harness.AuthenticateAsync(_signatureOnly);
+
+    [Benchmark(Description = "3a with a fresh DefaultHttpContext and scope per request (no connection reuse)")]
+    [BenchmarkCategory(Ed25519Category)]
+    public Task<AuthenticateResult> SignatureOnlyFreshContext() => _harness.AuthenticateFreshContextAsync(_signatureOnly);
 
     [Benchmark(Baseline = true, Description = "Bare libsodium Ed25519 verify, 3b's base (with the token)")]
     [BenchmarkCategory(Ed25519TokenCategory)]

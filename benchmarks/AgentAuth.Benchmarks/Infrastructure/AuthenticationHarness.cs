@@ -9,7 +9,8 @@ namespace AgentAuth.Benchmarks.Infrastructure;
 /// <summary>
 /// The scheme as an application registers it: a real DI container where <c>AddAuthentication().AddAgentAuth(...)</c> was
 /// called, the agent key directory and the issuer's JWKS served over loopback HTTP, and one call per request to
-/// <c>HttpContext.AuthenticateAsync(scheme)</c> (what <c>AuthenticationMiddleware</c> does) inside a fresh request scope.
+/// <c>HttpContext.AuthenticateAsync(scheme)</c> (what <c>AuthenticationMiddleware</c> does) with its own request scope, on
+/// a context reused per connection as Kestrel does (or, for comparison, a fresh context per request).
 /// </summary>
 public sealed class AuthenticationHarness : IAsyncDisposable
 {
@@ -73,8 +74,26 @@ public sealed class AuthenticationHarness : IAsyncDisposable
         options.DPoP.EnableReplayDetection = false;
     }
 
-    /// <summary>One request through the production path: new scope, new context, <c>AuthenticateAsync</c>.</summary>
+    /// <summary>
+    /// One request through the production path as Kestrel hosts it: the connection's context re-initialized, request
+    /// services from a new scope on first use, <c>AuthenticateAsync</c>, then the scope disposed and the context reset.
+    /// </summary>
     public async Task<AuthenticateResult> AuthenticateAsync(RequestTemplate request, string scheme = Scheme)
+    {
+        var connection = request.RentConnection();
+        try
+        {
+            return await connection.Begin(_scopes).AuthenticateAsync(scheme);
+        }
+        finally
+        {
+            await connection.EndAsync();
+            request.ReturnConnection(connection);
+        }
+    }
+
+    /// <summary>The same with a new <c>DefaultHttpContext</c> and an explicit scope per request (no connection reuse), for comparison.</summary>
+    public async Task<AuthenticateResult> AuthenticateFreshContextAsync(RequestTemplate request, string scheme = Scheme)
     {
         var scope = _scopes.CreateAsyncScope();
         try
@@ -89,9 +108,9 @@ public sealed class AuthenticationHarness : IAsyncDisposable
     }
 
     /// <summary>Runs one request and throws unless it authenticated (or, with <paramref name="expectNone"/>, found no credentials).</summary>
-    public async Task AssertSucceedsAsync(RequestTemplate request, string scheme = Scheme, bool expectNone = false)
+    public async Task AssertSucceedsAsync(RequestTemplate request, string scheme = Scheme, bool expectNone = false, bool freshContext = false)
     {
-        var result = await AuthenticateAsync(request, scheme);
+        var result = freshContext ? await AuthenticateFreshContextAsync(request, scheme) : await AuthenticateAsync(request, scheme);
         var ok = expectNone ? result.None : result.Succeeded && result.Principal?.Identity?.IsAuthenticated == true;
         if (!ok)
         {

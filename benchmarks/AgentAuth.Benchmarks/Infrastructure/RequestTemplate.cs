@@ -9,11 +9,21 @@ namespace AgentAuth.Benchmarks.Infrastructure;
 /// <summary>
 /// A request as Kestrel would hand it to the pipeline: an <see cref="IHttpRequestFeature"/> with method, scheme, raw target
 /// and parsed headers. The feature is built once per scenario and shared by every measured request (Kestrel also reuses its
-/// per-connection header storage); each measured request still gets its own <see cref="DefaultHttpContext"/> and DI scope.
+/// per-connection header storage). Measured requests run on a <see cref="ConnectionContext"/> (the context reused per
+/// connection, as Kestrel does) or on a fresh <see cref="DefaultHttpContext"/> each (<see cref="CreateContext"/>); each gets
+/// its own DI scope either way.
 /// </summary>
 public sealed class RequestTemplate
 {
+    private ConnectionContext? _idleConnection;
+
     private RequestTemplate(HttpRequestFeature feature) => Feature = feature;
+
+    /// <summary>Takes this request's connection (a new one when another caller holds it, so concurrent use stays correct).</summary>
+    internal ConnectionContext RentConnection() => Interlocked.Exchange(ref _idleConnection, null) ?? new ConnectionContext(Feature);
+
+    /// <summary>Gives the connection back for the next request.</summary>
+    internal void ReturnConnection(ConnectionContext connection) => Volatile.Write(ref _idleConnection, connection);
 
     /// <summary>The request feature to install in a fresh context.</summary>
     public HttpRequestFeature Feature { get; }
