@@ -81,7 +81,8 @@ public sealed class HttpMessageSignatureVerifier
         {
             return VerifySelectedAsync(message, signature, view, components, selection.Label, resolver, cancellationToken);
         }
-        ReturnComponents(components, _limits.MaxComponents);
+        // The parser copies into components only for a selected member, whose count the view holds (0 when none).
+        ReturnComponents(components, view.ComponentCount);
         return new(parseFailure);
     }
 

@@ -42,7 +42,7 @@ internal static class SignatureInputParser
             return false;
         }
         // One pooled buffer for every member's components; only the slots a member wrote are cleared afterwards.
-        var components = System.Buffers.ArrayPool<SignatureComponent>.Shared.Rent(limits.MaxComponents + 1);
+        var components = System.Buffers.ArrayPool<SignatureComponent>.Shared.Rent(limits.MaxComponents);
         var used = 0;
         try
         {
@@ -111,7 +111,7 @@ internal static class SignatureInputParser
         return occurrences > 1;
     }
 
-    // components: scratch of at least MaxComponents + 1 slots; written holds how many slots were written (to clear), even on failure.
+    // components: scratch of at least MaxComponents slots; written holds how many slots were written (to clear), even on failure.
     private static bool TryParseMember(string input, ref StructuredFieldReader reader, SignatureInputLimits limits, SignatureComponent[] components,
         out SignatureParametersView view, out int written, out ComponentError? componentError, out string? reason)
     {
@@ -132,8 +132,8 @@ internal static class SignatureInputParser
         var memberStart = reader.Position;
 
         var ok = TryReadComponents(input, ref reader, components, limits.MaxComponents, out var componentCount, out componentError, out reason);
-        // A failed read may have written the slot after the last complete component.
-        written = Math.Min(componentCount + 1, components.Length);
+        // A failed read may have written the slot after the last complete component (never beyond MaxComponents).
+        written = Math.Min(componentCount + 1, limits.MaxComponents);
         if (!ok)
         {
             return false;

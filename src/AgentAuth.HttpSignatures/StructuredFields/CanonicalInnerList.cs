@@ -95,12 +95,12 @@ internal static class CanonicalInnerList
 
     private static bool TrySkipKey(ReadOnlySpan<char> text, ref int pos)
     {
-        if (pos >= text.Length || text[pos] is not ((>= 'a' and <= 'z') or '*'))
+        if (pos >= text.Length || !StructuredFieldReader.IsKeyStart(text[pos]))
         {
             return false;
         }
         pos++;
-        while (pos < text.Length && text[pos] is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '_' or '-' or '.' or '*')
+        while (pos < text.Length && StructuredFieldReader.IsKeyChar(text[pos]))
         {
             pos++;
         }
@@ -118,14 +118,15 @@ internal static class CanonicalInnerList
         {
             return TrySkipString(text, ref pos);
         }
-        if (c is '-' or (>= '0' and <= '9'))
+        if (c == '-' || StructuredFieldReader.IsDigit(c))
         {
             return TrySkipInteger(text, ref pos);
         }
-        if (c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or '*')
+        if (StructuredFieldReader.IsAlpha(c) || c == '*')
         {
             pos++;
-            while (pos < text.Length && IsTokenChar(text[pos]))
+            // RFC 9651 §3.3.4: tchar, ':' and '/'.
+            while (pos < text.Length && (StructuredFieldReader.IsTChar(text[pos]) || text[pos] is ':' or '/'))
             {
                 pos++;
             }
@@ -176,7 +177,7 @@ internal static class CanonicalInnerList
             pos++;
         }
         var start = pos;
-        while (pos < text.Length && text[pos] is >= '0' and <= '9')
+        while (pos < text.Length && StructuredFieldReader.IsDigit(text[pos]))
         {
             pos++;
         }
@@ -189,9 +190,4 @@ internal static class CanonicalInnerList
         // "0" is canonical, "00", "01" and "-0" are not.
         return text[start] != '0' || (digits == 1 && !negative);
     }
-
-    // RFC 9110 tchar, plus ':' and '/' (RFC 9651 §3.3.4).
-    private static bool IsTokenChar(char c) =>
-        c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9')
-            or '!' or '#' or '$' or '%' or '&' or '\'' or '*' or '+' or '-' or '.' or '^' or '_' or '`' or '|' or '~' or ':' or '/';
 }
