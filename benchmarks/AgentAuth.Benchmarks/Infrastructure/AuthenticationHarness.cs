@@ -72,6 +72,11 @@ public sealed class AuthenticationHarness : IAsyncDisposable
         options.EnableTokenCache = tokenCache;
         // Every measured DPoP request reuses one proof; its jti would be a replay from the second request on.
         options.DPoP.EnableReplayDetection = false;
+        // The requests are signed once in GlobalSetup and sent again for the whole run; the diagnostic modes (profile, loop,
+        // ratios) run for minutes, past the default 60 s and 5 min windows, after which every request would be refused and
+        // the figures would time a rejection. The age checks cost the same whatever their limits.
+        options.Signatures.MaxAge = TimeSpan.FromHours(1);
+        options.DPoP.ProofLifetime = TimeSpan.FromHours(1);
     }
 
     /// <summary>
