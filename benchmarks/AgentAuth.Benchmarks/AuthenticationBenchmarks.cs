@@ -165,13 +165,15 @@ public class AuthenticationBenchmarks
         var verifier3a = VerifierOnly();
         async Task Verifier3b() => await runtime.VerifierFor(false, true).VerifyAsync(message3b, runtime.SignatureSelection, new SignatureKeyResolver(runtime.AgentKeys, confirmation));
         async Task TokenHit() { await runtime.Tokens.ValidateAsync(token, default); await BareBound(); }
-        Task TokenHash() { Sha256Key.Compute(token.Span); return BareBound(); }
+        var tokenKeys = new TokenKeyComparer();
+        var tokenText = token.ToString();
+        Task TokenKey() { _ = tokenKeys.GetHashCode(token.Span) + (tokenKeys.Equals(token.Span, tokenText) ? 1 : 0); return BareBound(); }
         var text = new System.Text.StringBuilder();
         text.AppendLine("| step (paired with the bare verify of the same base) | thread CPU | wall |").AppendLine("|---|---|---|");
         text.AppendLine(PairedRatios.Format("SignatureKey.Verify (key from the JWKS cache) / bare, 3a base", "", await PairedRatios.MeasureAsync(KeyVerify, Bare)));
         text.AppendLine(PairedRatios.Format("HttpMessageSignatureVerifier.VerifyAsync / bare, 3a", "", await PairedRatios.MeasureAsync(verifier3a, Bare)));
         text.AppendLine(PairedRatios.Format("whole 3a / bare, 3a", "", await PairedRatios.MeasureAsync(SignatureOnly, Bare)));
-        text.AppendLine(PairedRatios.Format("token SHA-256 + bare / bare, 3b base", "", await PairedRatios.MeasureAsync(TokenHash, BareBound)));
+        text.AppendLine(PairedRatios.Format("token cache key (hash + compare) + bare / bare, 3b base", "", await PairedRatios.MeasureAsync(TokenKey, BareBound)));
         text.AppendLine(PairedRatios.Format("token cache hit + bare / bare, 3b base", "", await PairedRatios.MeasureAsync(TokenHit, BareBound)));
         text.AppendLine(PairedRatios.Format("HttpMessageSignatureVerifier.VerifyAsync / bare, 3b", "", await PairedRatios.MeasureAsync(Verifier3b, BareBound)));
         text.AppendLine(PairedRatios.Format("whole 3b / bare, 3b", "", await PairedRatios.MeasureAsync(SignatureWithBoundToken, BareBound)));

@@ -63,7 +63,7 @@ public class AgentAuthOptions : AuthenticationSchemeOptions
     /// <summary>The handler used for backchannel (JWKS and discovery) requests; for tests and custom networking. When unset, <c>IHttpClientFactory</c> provides it.</summary>
     public HttpMessageHandler? BackchannelHttpHandler { get; set; }
 
-    /// <summary>Cache validated tokens (keyed by the SHA-256 of the token, never longer than its <c>exp</c>) so a token's signature is not verified on every request. Default <see langword="true"/>.</summary>
+    /// <summary>Cache validated tokens (keyed by the token's exact text, never past its <c>exp</c>, at most 5 minutes) so a token's signature is not verified on every request. Default <see langword="true"/>.</summary>
     public bool EnableTokenCache { get; set; } = true;
 
     /// <summary>The most tokens kept in the validated-token cache. Default 10 000.</summary>

@@ -12,7 +12,7 @@ namespace AgentAuth.AspNetCore;
 /// <see cref="JsonWebTokenHandler"/> with AgentAuth's key cache and Ed25519 support. Cheap checks come first
 /// (size, shape, issuer allow-list before any key fetch, algorithm, type, lifetime), then the key is resolved
 /// asynchronously, then IdentityModel verifies signature, issuer, audience and lifetime, then <c>cnf</c> is read.
-/// Successful validations are cached by token hash (see <see cref="ValidatedTokenCache"/>).
+/// Successful validations are cached by token text (see <see cref="ValidatedTokenCache"/>).
 /// </summary>
 internal sealed class AgentTokenValidator
 {
@@ -53,23 +53,18 @@ internal sealed class AgentTokenValidator
     public ValueTask<TokenValidationOutcome> ValidateAsync(string token, CancellationToken cancellationToken) =>
         ValidateAsync(token.AsMemory(), cancellationToken);
 
-    /// <summary>Validates a token given as a slice (of the Authorization header): a cache hit hashes the slice and copies nothing.</summary>
+    /// <summary>Validates a token given as a slice (of the Authorization header): a cache hit looks the slice up and copies nothing.</summary>
     public ValueTask<TokenValidationOutcome> ValidateAsync(ReadOnlyMemory<char> token, CancellationToken cancellationToken)
     {
         if (token.IsEmpty || token.Length > _maxTokenLength)
         {
             return new(Reject("the token is empty or too long"));
         }
-        if (_cache is null)
-        {
-            return ValidateCoreAsync(AsString(token), default, cancellationToken);
-        }
-        var hash = Sha256Key.Compute(token.Span);
-        if (_cache.TryGet(hash, out var cached))
+        if (_cache is not null && _cache.TryGet(token.Span, out var cached))
         {
             return new(cached);
         }
-        return ValidateCoreAsync(AsString(token), hash, cancellationToken);
+        return ValidateCoreAsync(AsString(token), cancellationToken);
     }
 
     /// <summary>The token as a string: the backing string itself when the slice is all of it, else a copy (cache misses only).</summary>
@@ -78,7 +73,7 @@ internal sealed class AgentTokenValidator
             ? text
             : token.ToString();
 
-    private async ValueTask<TokenValidationOutcome> ValidateCoreAsync(string token, Sha256Key hash, CancellationToken cancellationToken)
+    private async ValueTask<TokenValidationOutcome> ValidateCoreAsync(string token, CancellationToken cancellationToken)
     {
         if (!TryParse(token, out var jwt, out var error))
         {
@@ -143,7 +138,8 @@ internal sealed class AgentTokenValidator
         jwt.TryGetPayloadValue<long>("exp", out var exp);
         var expires = exp >= MaxUnixSeconds ? DateTimeOffset.MaxValue : DateTimeOffset.FromUnixTimeSeconds(exp);
         var outcome = TokenValidationOutcome.Success(jwt, policy.Options, confirmation, expires);
-        _cache?.Add(hash, outcome);
+        // Keyed by the string the validated token holds, so the entry keeps no second copy of the token.
+        _cache?.Add(token, outcome);
         TokensLog.TokenValidated(_logger, policy.Options.Issuer, _cache is null ? "off" : "miss");
         return outcome;
     }

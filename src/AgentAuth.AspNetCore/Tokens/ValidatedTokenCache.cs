@@ -3,8 +3,9 @@ using System.Collections.Concurrent;
 namespace AgentAuth.AspNetCore;
 
 /// <summary>
-/// Successful token validations, keyed by <see cref="Sha256Key"/>, so a token presented again skips signature
-/// verification. Rules:
+/// Successful token validations, keyed by the token's text (<see cref="TokenKeyComparer"/>), so a token presented again
+/// skips signature verification. The key is the validated token's own string, which the cached outcome holds anyway, and
+/// only tokens that validated are stored, so a client cannot fill the cache with text of its choosing. Rules:
 /// <list type="bullet">
 /// <item>an entry is served only while the clock is before the token's <c>exp</c> (no clock skew: a token inside the
 /// skew window is validated again in full, which a cache must never be more lenient than);</item>
@@ -18,7 +19,8 @@ internal sealed class ValidatedTokenCache
 {
     public static readonly TimeSpan MaxEntryLifetime = TimeSpan.FromMinutes(5);
 
-    private readonly ConcurrentDictionary<Sha256Key, Entry> _entries = new();
+    private readonly ConcurrentDictionary<string, Entry> _entries = new(new TokenKeyComparer());
+    private readonly ConcurrentDictionary<string, Entry>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
     private readonly TimeProvider _timeProvider;
     private readonly int _sizeLimit;
     private int _count;
@@ -29,26 +31,28 @@ internal sealed class ValidatedTokenCache
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sizeLimit);
         _sizeLimit = sizeLimit;
         _timeProvider = timeProvider;
+        _bySpan = _entries.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     public int Count => Volatile.Read(ref _count);
 
-    public bool TryGet(in Sha256Key hash, out TokenValidationOutcome outcome)
+    /// <summary>Looks the token up by its text (a slice of the header is fine: nothing is copied).</summary>
+    public bool TryGet(ReadOnlySpan<char> token, out TokenValidationOutcome outcome)
     {
-        if (_entries.TryGetValue(hash, out var entry))
+        if (_bySpan.TryGetValue(token, out var key, out var entry))
         {
             if (_timeProvider.GetUtcNow().UtcTicks < entry.ExpiresTicks)
             {
                 outcome = entry.Outcome;
                 return true;
             }
-            Remove(hash, entry);
+            Remove(key, entry);
         }
         outcome = null!;
         return false;
     }
 
-    public void Add(in Sha256Key hash, TokenValidationOutcome outcome)
+    public void Add(string token, TokenValidationOutcome outcome)
     {
         if (!outcome.Succeeded)
         {
@@ -69,15 +73,15 @@ internal sealed class ValidatedTokenCache
         {
             MakeRoom(now.UtcTicks);
         }
-        if (_entries.TryAdd(hash, new Entry(outcome, expires.UtcTicks)))
+        if (_entries.TryAdd(token, new Entry(outcome, expires.UtcTicks)))
         {
             Interlocked.Increment(ref _count);
         }
     }
 
-    private void Remove(in Sha256Key hash, Entry entry)
+    private void Remove(string token, Entry entry)
     {
-        if (_entries.TryRemove(new KeyValuePair<Sha256Key, Entry>(hash, entry)))
+        if (_entries.TryRemove(new KeyValuePair<string, Entry>(token, entry)))
         {
             Interlocked.Decrement(ref _count);
         }
