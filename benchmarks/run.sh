@@ -4,9 +4,9 @@
 #      busy 2-core machine), short job: 1 launch, 3 warm-up and 3 measured iterations per benchmark, [MemoryDiagnoser]) over
 #      every benchmark class, then the target table (ratios within this run, allocated bytes per operation);
 #   2. the same target ratios measured by interleaving each scenario with its baseline (robust to other tenants' load), in
-#      three separate processes;
+#      five separate processes, and the median of each ratio over them;
 #   3. the loopback load test (anonymous vs AgentAuth endpoint on Kestrel, bounded in time and request count).
-# Tables are written to BenchmarkDotNet.Artifacts/results/ (BenchmarkDotNet's *-report-github.md, targets.md, ratios-1..3.md, load.md).
+# Tables are written to BenchmarkDotNet.Artifacts/results/ (BenchmarkDotNet's *-report-github.md, targets.md, ratios-1..5.md, ratios-median.md, load.md).
 # Extra arguments go to BenchmarkDotNet, e.g. benchmarks/run.sh --filter '*SignatureBase*'.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,10 +19,30 @@ for arg in "$@"; do
 done
 # No --job: Program.cs adds the short job, in-process, timed by process CPU time (pass --job ... or --wall-clock to change it).
 dotnet "$exe" "${filter[@]}" --artifacts "$artifacts" "$@"
-# Three processes: the paired ratio of one process moves by several percent from run to run on a shared VM (JIT and PGO
-# outcome, heap layout), more than within a run; docs/performance.md reports all three and their median.
-for run in 1 2 3; do
+# Five processes: the paired ratio of one process moves by several percent from run to run on a shared VM (JIT and PGO
+# outcome, heap layout, neighbours' cache pressure), more than within a run; docs/performance.md reports every process
+# and the median over them (ratios-median.md).
+runs=${RATIO_PROCESSES:-5}
+for run in $(seq 1 "$runs"); do
   dotnet "$exe" ratios "$artifacts/results/ratios-$run.md"
 done
+awk -F'|' '
+  FNR > 2 && NF >= 5 {
+    name = $2; gsub(/^ +| +$/, "", name); goal = $3; gsub(/^ +| +$/, "", goal); cpu = $4 + 0
+    if (!(name in count)) { order[++rows] = name; target[name] = goal }
+    values[name, ++count[name]] = cpu
+  }
+  END {
+    print "| paired ratio, thread CPU time | target | each process | median |"
+    print "|---|---|---|---|"
+    for (r = 1; r <= rows; r++) {
+      name = order[r]; n = count[name]; list = ""
+      for (i = 1; i <= n; i++) { v[i] = values[name, i]; list = list (i > 1 ? ", " : "") sprintf("%.3f", v[i]) }
+      for (i = 2; i <= n; i++) { x = v[i]; for (j = i - 1; j >= 1 && v[j] > x; j--) v[j + 1] = v[j]; v[j + 1] = x }
+      median = n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+      printf "| %s | %s | %s | %.3f |\n", name, target[name], list, median
+    }
+  }' $(for run in $(seq 1 "$runs"); do echo "$artifacts/results/ratios-$run.md"; done) > "$artifacts/results/ratios-median.md"
+cat "$artifacts/results/ratios-median.md"
 dotnet "$exe" load --duration "${LOAD_DURATION:-15}" --requests "${LOAD_REQUESTS:-30000}" --concurrency "${LOAD_CONCURRENCY:-32}" --out "$artifacts/results/load.md"
-echo "Tables: $artifacts/results/targets.md, $artifacts/results/ratios-{1,2,3}.md, $artifacts/results/load.md and $artifacts/results/*-report-github.md"
+echo "Tables: $artifacts/results/targets.md, $artifacts/results/ratios-{1..$runs}.md, ratios-median.md, $artifacts/results/load.md and $artifacts/results/*-report-github.md"
