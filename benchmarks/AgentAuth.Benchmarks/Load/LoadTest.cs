@@ -48,11 +48,12 @@ public static class LoadTest
         // Pre-sign (outside the timed phase) one distinct request per slot, plus a few for warm-up.
         var warmup = Math.Min(500, settings.Requests);
         var signer = new HttpMessageSigner();
+        var whoAmIUrl = new Uri(app.BaseAddress + "/whoami");
         var signed = new HttpRequestMessage[settings.Requests + warmup];
         var components = new[] { SignatureComponent.Method, SignatureComponent.Authority, SignatureComponent.Path };
         for (var i = 0; i < signed.Length; i++)
         {
-            var request = new HttpRequestMessage(HttpMethod.Get, app.BaseAddress + "/orders/" + i.ToString(CultureInfo.InvariantCulture));
+            var request = new HttpRequestMessage(HttpMethod.Get, whoAmIUrl);
             var headers = signer.Sign(new HttpRequestMessageAdapter(request), "sig1", components,
                 new SignatureParameters { Nonce = "n" + i.ToString(CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N") }, credentials.AgentKey);
             request.Headers.TryAddWithoutValidation("Signature-Input", headers.SignatureInput);
@@ -60,7 +61,7 @@ public static class LoadTest
             signed[i] = request;
         }
 
-        var anonymousUrl = new Uri(app.BaseAddress + "/anonymous");
+        var anonymousUrl = new Uri(app.BaseAddress + "/health");
         var failures = 0;
         failures += (await RunPhaseAsync(client, i => new HttpRequestMessage(HttpMethod.Get, anonymousUrl), warmup, TimeSpan.FromSeconds(10), settings.Concurrency)).Failures;
         failures += (await RunPhaseAsync(client, i => signed[settings.Requests + i], warmup, TimeSpan.FromSeconds(10), settings.Concurrency)).Failures;
@@ -215,8 +216,8 @@ public sealed record LoadResult(PhaseResult Anonymous, PhaseResult AgentAuth, do
             $"Loopback load, {settings.Concurrency} concurrent requests, at most {settings.Requests} requests or {settings.Duration.TotalSeconds:0} s per phase, {Cores} cores (client and server share them), {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC"));
         text.AppendLine();
         text.AppendLine("| endpoint | requests | time | throughput | p50 | p99 | failures |").AppendLine("|---|---|---|---|---|---|---|");
-        text.AppendLine(Row("anonymous `GET /anonymous`", Anonymous));
-        text.AppendLine(Row("AgentAuth `GET /orders/{id}` (distinct pre-signed Ed25519, nonces)", AgentAuth));
+        text.AppendLine(Row("anonymous `GET /health`", Anonymous));
+        text.AppendLine(Row("AgentAuth `GET /whoami` (distinct pre-signed Ed25519, nonces)", AgentAuth));
         text.AppendLine();
         text.AppendLine(string.Create(CultureInfo.InvariantCulture,
             $"Bare Ed25519 verify: {BareVerifyNs / 1000:0.0} µs → ceiling {Cores} / verify = {Ceiling:0} req/s; AgentAuth throughput / ceiling = {AgentAuth.Throughput / Ceiling:0.000}; AgentAuth / anonymous throughput = {AgentAuth.Throughput / Anonymous.Throughput:0.000}."));
