@@ -113,6 +113,9 @@ internal static class TargetReport
             text.AppendLine(CultureInfo.InvariantCulture, $"| {target.Figure} | {target.Goal} | {measured} | {met} |");
         }
         text.AppendLine();
+        text.AppendLine("The time ratios above are ratios of means from BenchmarkDotNet's sequential short job; on a shared VM they move by tens");
+        text.AppendLine("of percent from run to run. The time targets are judged on the paired ratios (ratios-median.md); see docs/performance.md.");
+        text.AppendLine();
         text.AppendLine("| informational | measured |").AppendLine("|---|---|");
         text.AppendLine(CultureInfo.InvariantCulture, $"| 3b time / bare Ed25519 verify of 3a's shorter base | {lookup.Ratio(Auth, nameof(AuthenticationBenchmarks.SignatureWithBoundToken), nameof(AuthenticationBenchmarks.BareEd25519Verify)).Item2} |");
         text.AppendLine(CultureInfo.InvariantCulture, $"| 3a with a fresh DefaultHttpContext per request / bare Ed25519 verify | {lookup.Ratio(Auth, nameof(AuthenticationBenchmarks.SignatureOnlyFreshContext), nameof(AuthenticationBenchmarks.BareEd25519Verify)).Item2} |");
