@@ -15,12 +15,7 @@ public static class PairedRatios
     public static async Task<(double Cpu, double Wall)> MeasureAsync(Func<Task> workload, Func<Task> baseline, int rounds = 60, int batch = 40)
     {
         // Warm up long enough for tiered compilation to finish (on a busy machine the background tier-1 compile lags).
-        var warmup = Stopwatch.GetTimestamp();
-        for (var i = 0; i < batch * 5 || Stopwatch.GetElapsedTime(warmup) < TimeSpan.FromSeconds(3); i++)
-        {
-            await workload();
-            await baseline();
-        }
+        await WarmUpAsync([workload, baseline], TimeSpan.FromSeconds(3), minimumTurns: batch * 5, perTurn: 1);
         var cpu = new List<double>(rounds);
         var wall = new List<double>(rounds);
         for (var r = 0; r < rounds; r++)
@@ -36,6 +31,22 @@ public static class PairedRatios
         cpu.Sort();
         wall.Sort();
         return (cpu[cpu.Count / 2], wall[wall.Count / 2]);
+    }
+
+    // Runs the operations in turn, perTurn times each, until minimum has passed and at least minimumTurns turns were made.
+    private static async Task WarmUpAsync(Func<Task>[] operations, TimeSpan minimum, int minimumTurns, int perTurn)
+    {
+        var start = Stopwatch.GetTimestamp();
+        for (var turn = 0; turn < minimumTurns || Stopwatch.GetElapsedTime(start) < minimum; turn++)
+        {
+            foreach (var operation in operations)
+            {
+                for (var i = 0; i < perTurn; i++)
+                {
+                    await operation();
+                }
+            }
+        }
     }
 
     private static async Task<(double Cpu, double Wall)> TimeAsync(Func<Task> operation, int count)
@@ -78,26 +89,15 @@ public static class PairedRatios
         var text = new StringBuilder();
         text.AppendLine("| paired ratio (median of interleaved rounds) | target | thread CPU time | wall time |").AppendLine("|---|---|---|---|");
         Task Bare() { b.BareEd25519Verify(); return Task.CompletedTask; }
-        // Every scenario runs before the first row is timed: measured first, 3a came out up to 6 % above the same scenario
+        Task BareBound() { b.BareEd25519VerifyBoundBase(); return Task.CompletedTask; }
+        // Every operation runs before the first row is timed: measured first, 3a came out up to 6 % above the same scenario
         // measured again at the end of the same process (tier-1 code for the shared path still being compiled).
-        Func<Task>[] all = [b.SignatureOnly, b.SignatureOnlyFreshContext, b.SignatureWithBoundToken, b.SignatureWithBoundTokenNoCache,
-            b.DPoPBoundToken, b.BearerEs256, b.JwtHandlerValidateEs256, Bare];
-        var warmup = Stopwatch.GetTimestamp();
-        while (Stopwatch.GetElapsedTime(warmup) < TimeSpan.FromSeconds(6))
-        {
-            foreach (var operation in all)
-            {
-                for (var i = 0; i < 20; i++)
-                {
-                    await operation();
-                }
-            }
-        }
+        await WarmUpAsync([b.SignatureOnly, b.SignatureOnlyFreshContext, b.SignatureWithBoundToken, b.SignatureWithBoundTokenNoCache,
+            b.DPoPBoundToken, b.BearerEs256, b.JwtHandlerValidateEs256, Bare, BareBound], TimeSpan.FromSeconds(6), minimumTurns: 1, perTurn: 20);
         // The same operation on both sides: how far from 1.000 this machine's noise alone moves a ratio.
         text.AppendLine(Format("bare Ed25519 verify / itself (noise)", "1.000", await MeasureAsync(Bare, Bare)));
         text.AppendLine(Format("3a / bare Ed25519 verify", "≤ 1.10", await MeasureAsync(b.SignatureOnly, Bare)));
         text.AppendLine(Format("3a with a fresh DefaultHttpContext per request / bare Ed25519 verify", "-", await MeasureAsync(b.SignatureOnlyFreshContext, Bare)));
-        Task BareBound() { b.BareEd25519VerifyBoundBase(); return Task.CompletedTask; }
         text.AppendLine(Format("3b / bare Ed25519 verify of 3b's base", "≤ 1.20", await MeasureAsync(b.SignatureWithBoundToken, BareBound)));
         text.AppendLine(Format("3c / bare Ed25519 verify of 3b's base", "-", await MeasureAsync(b.SignatureWithBoundTokenNoCache, BareBound)));
         text.AppendLine(Format("3e / bare Ed25519 verify", "-", await MeasureAsync(b.DPoPBoundToken, Bare)));
