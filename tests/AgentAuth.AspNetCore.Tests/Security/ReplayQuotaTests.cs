@@ -1,8 +1,10 @@
 using System.Diagnostics.Metrics;
 using System.Net;
+using AgentAuth.AspNetCore.Tests.DPoP;
 using AgentAuth.AspNetCore.Tests.Handler;
 using AgentAuth.AspNetCore.Tests.Tokens;
 using AgentAuth.HttpSignatures;
+using AgentAuth.HttpSignatures.Cryptography;
 using AgentAuth.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using static AgentAuth.AspNetCore.Tests.Handler.ResponseAssert;
@@ -45,6 +47,31 @@ public sealed class ReplayQuotaTests
 
         using var served = await host.SendAsync(Signed(victim, host, "/protected"));
         await SucceededAsync(served);
+    }
+
+    [Fact]
+    public async Task S1_DPoP_proof_key_at_its_quota_gets_429_in_the_DPoP_challenge_and_another_proof_key_is_served()
+    {
+        await using var setup = new TokenSetup();
+        using var flooder = SignatureKey.GenerateEcdsaP256();
+        using var other = SignatureKey.GenerateEcdsaP256();
+        var host = await setup.StartAsync(services: s => s.Configure<MemoryReplayCacheOptions>(o =>
+        {
+            o.SizeLimit = 20;
+            o.PerKeyLimit = 2;
+        }));
+        var flooderToken = setup.Token(TokenSetup.Jkt(flooder.Thumbprint));
+
+        await SucceededAsync(await host.SendAsync(DPoPRequest(setup, flooder, flooderToken)));
+        await SucceededAsync(await host.SendAsync(DPoPRequest(setup, flooder, flooderToken)));
+        using var refused = await host.SendAsync(DPoPRequest(setup, flooder, flooderToken));
+
+        Assert.Equal((HttpStatusCode)429, refused.StatusCode);
+        Assert.Equal(["DPoP error=\"replay_quota_exceeded\", error_description=\"This key has too many unexpired single-use values; retry later.\""],
+            Header(refused, "WWW-Authenticate"));
+        Assert.Single(Header(refused, "Retry-After"));
+        Assert.Empty(Header(refused, "Signature-Error"));
+        await SucceededAsync(await host.SendAsync(DPoPRequest(setup, other, setup.Token(TokenSetup.Jkt(other.Thumbprint)))));
     }
 
     [Fact]
@@ -119,6 +146,15 @@ public sealed class ReplayQuotaTests
 
         Assert.True(result.Failed);
         Assert.Contains("MemoryReplayCacheOptions.PerKeyLimit", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    private static HttpRequestMessage DPoPRequest(TokenSetup setup, SignatureKey proofKey, string token)
+    {
+        var proof = new TestProofBuilder(proofKey, "ES256", "GET", TokenSetup.Protected, token, setup.Time.GetUtcNow());
+        var request = new HttpRequestMessage(HttpMethod.Get, TokenSetup.Protected);
+        request.Headers.TryAddWithoutValidation("Authorization", "DPoP " + token);
+        request.Headers.TryAddWithoutValidation("DPoP", proof.Build());
+        return request;
     }
 
     private static HttpRequestMessage Signed(TestAgent agent, HandlerHost host, string path) =>
