@@ -97,6 +97,29 @@ public sealed class ReplayQuotaTests
     }
 
     [Fact]
+    public void S1_concurrent_adds_for_one_key_never_exceed_its_quota_and_expired_values_make_room()
+    {
+        var time = new ManualTimeProvider(TestTokens.Now);
+        var cache = CreateCache(time, sizeLimit: 1000, perKeyLimit: 5);
+
+        var accepted = Replay.ConcurrentRace.Run(rounds: 20, callers: 16, attempt: round =>
+        {
+            try
+            {
+                return cache.TryAddAsync("sig:a:" + round + ":" + Environment.CurrentManagedThreadId, time.GetUtcNow().AddMinutes(1), "a")
+                    .AsTask().GetAwaiter().GetResult();
+            }
+            catch (ReplayQuotaExceededException)
+            {
+                return false;
+            }
+        }, afterRound: _ => time.Advance(TimeSpan.FromMinutes(2)));
+
+        Assert.All(accepted, count => Assert.Equal(5, count));
+        Assert.True(cache.PartitionCount("a") <= 5);
+    }
+
+    [Fact]
     public async Task S1_fill_ratio_is_published_as_an_observable_gauge_on_the_AgentAuth_meter()
     {
         var time = new ManualTimeProvider(TestTokens.Now);
