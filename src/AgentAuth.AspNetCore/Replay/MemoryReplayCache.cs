@@ -201,14 +201,15 @@ internal sealed class MemoryReplayCache : IReplayCache, IDisposable
                     // Emptied and removed by a purge after it was looked up: look it up (or create it) again.
                     continue;
             }
-            if (!purged)
+            long earliest = Volatile.Read(ref partition.EarliestExpiryTicks);
+            if (!purged && earliest <= now)
             {
-                // At quota: expired entries of this key may still be counted until the next purge.
+                // At quota with an expired entry of this key still counted: purge once. Only this key's own expiries
+                // trigger the scan, so a key at its quota cannot make every request scan the whole cache.
                 purged = true;
                 PurgeIfAnyExpired(now);
                 continue;
             }
-            long earliest = Volatile.Read(ref partition.EarliestExpiryTicks);
             retryAfter = earliest > now && earliest != long.MaxValue ? TimeSpan.FromTicks(earliest - now) : TimeSpan.FromSeconds(1);
             if (Interlocked.Exchange(ref partition.QuotaLogged, 1) == 0)
             {
