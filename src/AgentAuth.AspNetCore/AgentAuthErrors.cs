@@ -41,6 +41,9 @@ public static class AgentAuthErrors
     /// <summary>The replay store could not be reached; the request was not accepted unchecked (503).</summary>
     public const string TemporarilyUnavailable = "temporarily_unavailable";
 
+    /// <summary>The signing or proof key holds its quota of unexpired single-use values in the replay cache (429, with <c>Retry-After</c>).</summary>
+    public const string ReplayQuotaExceeded = "replay_quota_exceeded";
+
     /// <summary>The request body is larger than the scheme will buffer to verify its digest (413).</summary>
     public const string BodyTooLarge = "body_too_large";
 }

@@ -7,7 +7,7 @@ namespace AgentAuth.AspNetCore;
 public sealed record AgentAuthFailure
 {
     /// <summary>Creates a failure.</summary>
-    /// <param name="statusCode">The HTTP status (400, 401, 413 or 503).</param>
+    /// <param name="statusCode">The HTTP status (400, 401, 413, 429 or 503).</param>
     /// <param name="challenge">The challenge family that reports the error.</param>
     /// <param name="error">The machine-readable error code (see <see cref="AgentAuthErrors"/>).</param>
     /// <param name="description">A short description for the client; never contains a token, signature or secret.</param>
@@ -37,6 +37,6 @@ public sealed record AgentAuthFailure
     /// <summary>A fresh DPoP nonce to send in <c>DPoP-Nonce</c> (for <c>use_dpop_nonce</c>).</summary>
     public string? DPoPNonce { get; init; }
 
-    /// <summary>For 503 answers: when the client may retry.</summary>
+    /// <summary>For 429 and 503 answers: when the client may retry.</summary>
     public TimeSpan? RetryAfter { get; init; }
 }

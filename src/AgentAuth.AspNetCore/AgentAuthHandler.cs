@@ -78,6 +78,14 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
             result = await FailAsync(new AgentAuthFailure(StatusCodes.Status503ServiceUnavailable, AgentAuthChallengeKind.Signature,
                 AgentAuthErrors.TemporarilyUnavailable, "The replay check could not be made; retry shortly.") { RetryAfter = TimeSpan.FromSeconds(1) });
         }
+        catch (ReplayQuotaExceededException ex)
+        {
+            // This key alone holds its share of the replay cache: refuse it (429), not everyone (503).
+            GuardLog.ReplayQuotaExceeded(Logger);
+            result = await FailAsync(new AgentAuthFailure(StatusCodes.Status429TooManyRequests,
+                _mode == AgentAuthenticationModes.DPoP ? AgentAuthChallengeKind.DPoP : AgentAuthChallengeKind.Signature,
+                AgentAuthErrors.ReplayQuotaExceeded, "This key has too many unexpired single-use values; retry later.") { RetryAfter = ex.RetryAfter ?? TimeSpan.FromSeconds(1) });
+        }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // Nothing a client sends should reach here; if it does, it is still the client's request that failed, not the server.
@@ -254,7 +262,7 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
         {
             var replayKey = ReplayKeys.SignatureNonce(key.Thumbprint, verification.NonceValue);
             var expires = (verification.Created ?? TimeProvider.GetUtcNow()) + Options.Signatures.MaxAge + Options.ClockSkew;
-            if (!await runtime.ReplayCache.TryAddAsync(replayKey, expires, Context.RequestAborted))
+            if (!await runtime.ReplayCache.TryAddAsync(replayKey, expires, key.Thumbprint, Context.RequestAborted))
             {
                 return await FailAsync(SignatureFailure(AgentAuthErrors.InvalidSignature, "The signature nonce was already used."));
             }

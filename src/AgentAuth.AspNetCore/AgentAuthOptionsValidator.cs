@@ -52,6 +52,11 @@ internal sealed class AgentAuthOptionsValidator : IValidateOptions<AgentAuthOpti
         {
             errors.Add(prefix + "Signatures.MaxAge must be positive.");
         }
+        else if (signatures.MaxAge > HttpSignaturePolicyOptions.MaxAgeLimit && !signatures.AllowLongMaxAge)
+        {
+            errors.Add(prefix + "Signatures.MaxAge is " + signatures.MaxAge.ToString("c", System.Globalization.CultureInfo.InvariantCulture)
+                + ", above the 1 hour limit: a signature without a nonce could be replayed that long. Lower it, or set Signatures.AllowLongMaxAge = true (and Signatures.RequireNonce = true).");
+        }
         if (signatures.MaxBodyBytes < 0)
         {
             errors.Add(prefix + "Signatures.MaxBodyBytes must not be negative.");

@@ -35,13 +35,7 @@ internal sealed class AgentAuthPostConfigureOptions : IPostConfigureOptions<Agen
             options.BoundTokenSchemes.Add("Bearer");
         }
         var policy = options.Signatures;
-        if (policy.RequiredComponents.Count == 0)
-        {
-            foreach (var component in DefaultRequiredComponents)
-            {
-                policy.RequiredComponents.Add(component);
-            }
-        }
+        AddRequestBindingComponents(policy.RequiredComponents);
         if (policy.AllowedAlgorithms.Count == 0)
         {
             foreach (var algorithm in DefaultSignatureAlgorithms)
@@ -59,6 +53,10 @@ internal sealed class AgentAuthPostConfigureOptions : IPostConfigureOptions<Agen
         var timeProvider = _services.GetService<TimeProvider>() ?? TimeProvider.System;
         options.TimeProvider ??= timeProvider;
         var loggerFactory = _services.GetRequiredService<ILoggerFactory>();
+        if (policy.MaxAge > LongMaxAgeWithoutNonce && !policy.RequireNonce)
+        {
+            loggerFactory.CreateLogger<AgentAuthPostConfigureOptions>().LongSignatureWindowWithoutNonce(name ?? string.Empty, policy.MaxAge);
+        }
         var keySources = new KeySourceFactory(options, _services.GetService<IHttpClientFactory>(), timeProvider, loggerFactory,
             new JwksMetrics(_services.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         var replayCache = _services.GetRequiredService<IReplayCache>();
@@ -109,6 +107,30 @@ internal sealed class AgentAuthPostConfigureOptions : IPostConfigureOptions<Agen
             origin,
             [.. options.BoundTokenSchemes]);
     }
+
+    /// <summary>
+    /// Puts <c>@method</c>, <c>@authority</c> and <c>@path</c> in front of the configured components unless they (or
+    /// <c>@target-uri</c>, or <c>@request-target</c> for the path) are already listed: configured components add to the
+    /// request binding, never replace it, or a signature made for one request would verify for another.
+    /// </summary>
+    internal static void AddRequestBindingComponents(IList<string> components)
+    {
+        var coversTarget = components.Contains("@target-uri");
+        var insertAt = 0;
+        foreach (var component in DefaultRequiredComponents)
+        {
+            var covered = components.Contains(component)
+                || (component is "@authority" && coversTarget)
+                || (component is "@path" && (coversTarget || components.Contains("@request-target")));
+            if (!covered)
+            {
+                components.Insert(insertAt++, component);
+            }
+        }
+    }
+
+    /// <summary>Above this window without nonces a startup warning is logged (a captured request replays for that long).</summary>
+    internal static readonly TimeSpan LongMaxAgeWithoutNonce = TimeSpan.FromMinutes(5);
 
     /// <summary>A required component named in options: a derived component (other than <c>@query-param</c>) or a lowercase field name.</summary>
     internal static SignatureComponent ToComponent(string name) => name switch

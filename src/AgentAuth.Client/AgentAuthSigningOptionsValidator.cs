@@ -51,6 +51,11 @@ internal sealed class AgentAuthSigningOptionsValidator : IValidateOptions<AgentA
                 errors.Add("AgentAuthSigningOptions.CoveredComponents[" + i + "]: " + error);
             }
         }
+        if (CoveredComponents.MissingRequestBinding(options.CoveredComponents) is { } missing)
+        {
+            errors.Add("AgentAuthSigningOptions.CoveredComponents must cover " + missing
+                + " (a signature that does not is valid for another method or URL, and servers refuse it); leave the list empty for the default.");
+        }
         return errors;
     }
 

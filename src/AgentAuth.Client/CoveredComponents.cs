@@ -9,6 +9,46 @@ namespace AgentAuth.Client;
 /// </summary>
 internal static class CoveredComponents
 {
+    /// <summary>
+    /// What a configured (non-empty) list lacks of the request binding the server always requires: <c>@method</c>, and
+    /// the target (<c>@target-uri</c>, or <c>@authority</c> with <c>@path</c> or <c>@request-target</c>). Null when complete.
+    /// </summary>
+    public static string? MissingRequestBinding(IList<string> configured)
+    {
+        if (configured.Count == 0)
+        {
+            return null;
+        }
+        bool method = false, targetUri = false, authority = false, path = false;
+        foreach (var entry in configured)
+        {
+            switch ((entry ?? string.Empty).Trim().Trim('"'))
+            {
+                case "@method":
+                    method = true;
+                    break;
+                case "@target-uri":
+                    targetUri = true;
+                    break;
+                case "@authority":
+                    authority = true;
+                    break;
+                case "@path":
+                case "@request-target":
+                    path = true;
+                    break;
+            }
+        }
+        var target = targetUri || (authority && path);
+        return (method, target) switch
+        {
+            (true, true) => null,
+            (false, true) => "@method",
+            (true, false) => "the target (@target-uri, or @authority and @path)",
+            _ => "@method and the target (@target-uri, or @authority and @path)",
+        };
+    }
+
     public static bool TryParse(string text, out SignatureComponent component, out string? error)
     {
         component = default;

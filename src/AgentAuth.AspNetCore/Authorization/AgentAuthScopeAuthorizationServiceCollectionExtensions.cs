@@ -1,7 +1,9 @@
 using AgentAuth.AspNetCore;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -9,8 +11,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 internal static class AgentAuthScopeAuthorizationServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds authorization, the scope handler, the <c>Scope:</c> policy provider and the <c>insufficient_scope</c>
-    /// 403 writer. Idempotent. The provider and the result handler decorate whatever the application registered
+    /// Adds authorization, the scope handler, the <c>Scope:</c> policy provider, the <c>insufficient_scope</c>
+    /// 403 writer and, for MVC, the convention that binds placeholder-named action parameters from the route. Idempotent. The provider and the result handler decorate whatever the application registered
     /// before this call (or the ASP.NET Core defaults), so the application's own policies keep working.
     /// </summary>
     internal static IServiceCollection AddAgentAuthScopeAuthorization(this IServiceCollection services)
@@ -26,6 +28,8 @@ internal static class AgentAuthScopeAuthorizationServiceCollectionExtensions
         services.AddSingleton<ScopeAuthorizationMarker>();
         services.AddAuthorization();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuthorizationHandler, ScopeAuthorizationHandler>());
+        // MVC only: placeholder-named action parameters bind from the route, so the value authorized is the value received.
+        services.TryAddEnumerable(ServiceDescriptor.Transient<IConfigureOptions<MvcOptions>, ScopeRouteBindingMvcOptionsSetup>());
         Decorate<IAuthorizationPolicyProvider>(services, static (_, inner) => new ScopePolicyProvider(inner));
         Decorate<IAuthorizationMiddlewareResultHandler>(services, static (sp, inner) =>
             new InsufficientScopeResultHandler(inner, sp.GetRequiredService<ILogger<InsufficientScopeResultHandler>>()));

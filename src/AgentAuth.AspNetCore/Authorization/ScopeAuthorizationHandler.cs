@@ -1,7 +1,10 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.Abstractions;
+using Microsoft.AspNetCore.Mvc.Controllers;
 using Microsoft.AspNetCore.Mvc.Filters;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.Extensions.Logging;
 
 namespace AgentAuth.AspNetCore;
@@ -27,6 +30,10 @@ internal sealed class ScopeAuthorizationHandler(ILogger<ScopeAuthorizationHandle
             if (failure != PlaceholderFailure.None)
             {
                 LogPlaceholderFailure(pattern, failure);
+                continue;
+            }
+            if (pattern.HasPlaceholders && !PlaceholdersAreRouteBound(httpContext!, pattern))
+            {
                 continue;
             }
             if (IsGranted(context.User, pattern, identifier))
@@ -67,6 +74,44 @@ internal sealed class ScopeAuthorizationHandler(ILogger<ScopeAuthorizationHandle
         AuthorizationFilterContext filterContext => filterContext.HttpContext,
         _ => null,
     };
+
+    /// <summary>
+    /// For an MVC action: whether every parameter (or bound property) named like a placeholder of <paramref name="pattern"/>
+    /// is bound from the route, so the action receives the value just authorized. <see cref="ScopeRouteBindingConvention"/>
+    /// binds those it can see at startup; this catches scopes it could not see (endpoint conventions, custom policy providers).
+    /// </summary>
+    private bool PlaceholdersAreRouteBound(HttpContext httpContext, ScopePattern pattern)
+    {
+        if (httpContext.GetEndpoint()?.Metadata.GetMetadata<ControllerActionDescriptor>() is not { } action)
+        {
+            return true;
+        }
+        foreach (var name in pattern.PlaceholderNames)
+        {
+            var unbound = FindUnboundParameter(action.Parameters, name) ?? FindUnboundParameter(action.BoundProperties, name);
+            if (unbound is not null)
+            {
+                logger.ScopePlaceholderNotRouteBound(pattern.Template, unbound.Name, action.DisplayName ?? action.ActionName);
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static ParameterDescriptor? FindUnboundParameter(IList<ParameterDescriptor> parameters, string placeholder)
+    {
+        for (var i = 0; i < parameters.Count; i++)
+        {
+            var parameter = parameters[i];
+            var binding = parameter.BindingInfo;
+            if (string.Equals(binding?.BinderModelName ?? parameter.Name, placeholder, StringComparison.OrdinalIgnoreCase)
+                && binding?.BindingSource != BindingSource.Path)
+            {
+                return parameter;
+            }
+        }
+        return null;
+    }
 
     private static bool HasAgentAuthIdentity(ClaimsPrincipal? user) => FindAgentAuthIdentity(user) is not null;
 

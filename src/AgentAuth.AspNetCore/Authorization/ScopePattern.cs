@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
@@ -9,14 +10,23 @@ namespace AgentAuth.AspNetCore;
 /// A required scope compiled once (at attribute construction or startup): literal action and resource, and an
 /// identifier that is either literal or made of literal text and <c>{routeValue}</c> placeholders.
 /// </summary>
+/// <remarks>
+/// With two or more placeholders the resolved identifier must still name one set of route values: <c>{org}-{project}</c>
+/// with <c>org=acme</c>, <c>project=internal-roadmap</c> and with <c>org=acme-internal</c>, <c>project=roadmap</c> would both
+/// resolve to <c>acme-internal-roadmap</c>, so a grant for one would open the other. Such patterns therefore need literal
+/// text between placeholders (checked at startup), and a route value containing a character of a literal next to its
+/// placeholder fails closed; the literal then splits the identifier in exactly one way.
+/// </remarks>
 internal sealed class ScopePattern
 {
     private readonly string? _literalIdentifier;
     private readonly string? _singlePlaceholder;
     private readonly Segment[]? _segments;
+    private readonly string[] _placeholderNames;
 
     private ScopePattern(string template, string action, string resource, string? literalIdentifier, string? singlePlaceholder, Segment[]? segments)
     {
+        _placeholderNames = singlePlaceholder is not null ? [singlePlaceholder] : PlaceholderNamesOf(segments);
         Template = template;
         Action = action;
         Resource = resource;
@@ -33,6 +43,9 @@ internal sealed class ScopePattern
     public string Resource { get; }
 
     public bool HasPlaceholders => _literalIdentifier is null;
+
+    /// <summary>The route value names this pattern reads, in order (empty for a literal identifier).</summary>
+    public IReadOnlyList<string> PlaceholderNames => _placeholderNames;
 
     /// <summary>Compiles developer input; throws <see cref="FormatException"/> naming the bad pattern.</summary>
     public static ScopePattern Create(string template)
@@ -96,19 +109,76 @@ internal sealed class ScopePattern
                 error = $"'{template}' is not a valid scope pattern: a placeholder name must be a route value name (letters, digits, '_', '-', '.').";
                 return false;
             }
+            if (segments.Count > 0 && segments[^1].IsPlaceholder)
+            {
+                // {a}{b}: "abc" could be a=ab, b=c or a=a, b=bc; no rule on the values could tell them apart.
+                error = $"'{template}' is not a valid scope pattern: placeholders must be separated by literal text (as in {{year}}-{{quarter}}).";
+                return false;
+            }
             segments.Add(new Segment(name.ToString(), IsPlaceholder: true));
             rest = rest[(close + 1)..];
         }
         error = null;
-        pattern = segments is [{ IsPlaceholder: true } only]
-            ? new ScopePattern(template, action, resource, null, only.Text, null)
-            : new ScopePattern(template, action, resource, null, null, segments.ToArray());
+        if (segments is [{ IsPlaceholder: true } only])
+        {
+            pattern = new ScopePattern(template, action, resource, null, only.Text, null);
+            return true;
+        }
+        pattern = new ScopePattern(template, action, resource, null, null, WithAdjacentLiterals(segments));
         return true;
     }
 
     /// <summary>
-    /// The identifier this request requires. Placeholders come from the route values; a missing or empty value, or
-    /// one with a character outside the scope-token set or a <c>:</c>, fails closed.
+    /// With two or more placeholders, gives each one the characters of the literals next to it: a value containing one
+    /// of them fails closed, so the literals split the identifier in one way only. One placeholder with fixed literal
+    /// text around it is already unambiguous and is left alone.
+    /// </summary>
+    private static Segment[] WithAdjacentLiterals(List<Segment> segments)
+    {
+        var placeholders = 0;
+        foreach (var segment in segments)
+        {
+            placeholders += segment.IsPlaceholder ? 1 : 0;
+        }
+        var result = segments.ToArray();
+        if (placeholders < 2)
+        {
+            return result;
+        }
+        for (var i = 0; i < result.Length; i++)
+        {
+            if (!result[i].IsPlaceholder)
+            {
+                continue;
+            }
+            var before = i > 0 ? result[i - 1].Text : string.Empty;
+            var after = i + 1 < result.Length ? result[i + 1].Text : string.Empty;
+            result[i] = result[i] with { Forbidden = SearchValues.Create(string.Concat(before, after)) };
+        }
+        return result;
+    }
+
+    private static string[] PlaceholderNamesOf(Segment[]? segments)
+    {
+        if (segments is null)
+        {
+            return [];
+        }
+        var names = new List<string>(segments.Length);
+        foreach (var segment in segments)
+        {
+            if (segment.IsPlaceholder)
+            {
+                names.Add(segment.Text);
+            }
+        }
+        return names.ToArray();
+    }
+
+    /// <summary>
+    /// The identifier this request requires. Placeholders come from the route values; a missing or empty value, one
+    /// with a character outside the scope-token set or a <c>:</c>, or (with several placeholders) one containing a
+    /// character of a literal next to its placeholder, fails closed.
     /// </summary>
     public PlaceholderFailure TryResolveIdentifier(HttpContext? httpContext, out string identifier)
     {
@@ -140,6 +210,10 @@ internal sealed class ScopePattern
                 if (failure != PlaceholderFailure.None)
                 {
                     return failure;
+                }
+                if (segments[i].Forbidden is { } forbidden && values[i].AsSpan().ContainsAny(forbidden))
+                {
+                    return PlaceholderFailure.AmbiguousValue;
                 }
             }
             else
@@ -203,5 +277,6 @@ internal sealed class ScopePattern
         return PlaceholderFailure.None;
     }
 
-    private readonly record struct Segment(string Text, bool IsPlaceholder);
+    /// <summary>Literal text or a placeholder name; <paramref name="Forbidden"/>: characters its value may not contain.</summary>
+    private readonly record struct Segment(string Text, bool IsPlaceholder, SearchValues<char>? Forbidden = null);
 }

@@ -4,6 +4,11 @@ namespace AgentAuth.AspNetCore;
 /// Claim types the AgentAuth scheme puts on the principal. Token claims keep their JWT names (no inbound
 /// claim-type remapping); these constants name them and the claims the scheme adds itself.
 /// </summary>
+/// <remarks>
+/// The claims the scheme asserts from what the request proved (<see cref="KeyThumbprint"/>, <see cref="KeyId"/>,
+/// <see cref="SignatureLabel"/>, <see cref="AuthenticationMode"/>, <see cref="ActorChain"/>) come only from the scheme:
+/// a token claim with one of those names is dropped, so <c>FindFirst</c> never returns what an issuer wrote instead.
+/// </remarks>
 public static class AgentAuthClaimTypes
 {
     /// <summary>The subject: the token's <c>sub</c>, or the key id / thumbprint for signature-only requests.</summary>
@@ -38,4 +43,14 @@ public static class AgentAuthClaimTypes
 
     /// <summary>The informational, flattened RFC 8693 actor chain as JSON (for logging; decisions use <c>Identity.Actor</c>).</summary>
     public const string ActorChain = "act_chain";
+
+    /// <summary>
+    /// Whether <paramref name="type"/> is a claim type only the scheme asserts; a token claim of that name is dropped.
+    /// The one list of reserved types.
+    /// </summary>
+    internal static bool IsSchemeAsserted(string type) => type switch
+    {
+        KeyThumbprint or KeyId or SignatureLabel or AuthenticationMode or ActorChain => true,
+        _ => false,
+    };
 }

@@ -6,7 +6,8 @@ namespace AgentAuth.AspNetCore;
 
 /// <summary>
 /// Builds the principal of an authenticated agent request. Token claims keep their JWT names (no inbound
-/// claim-type remapping); scopes become one claim each; the RFC 8693 <c>act</c> chain becomes nested
+/// claim-type remapping), except those only the scheme asserts (<see cref="AgentAuthClaimTypes.IsSchemeAsserted"/>),
+/// which are dropped; scopes become one claim each; the RFC 8693 <c>act</c> chain becomes nested
 /// <see cref="ClaimsIdentity.Actor"/> identities.
 /// </summary>
 internal static class AgentPrincipalFactory
@@ -63,7 +64,12 @@ internal static class AgentPrincipalFactory
                         // Represented by the proven key's thumbprint (cnf_jkt), added per request.
                         break;
                     default:
-                        AddClaim(claims, property.Name, property.Value, issuer);
+                        // cnf_jkt, keyid, sig_label, auth_method and act_chain state what this request proved; a token
+                        // claim of that name would be found first (it is added before them), so it is dropped.
+                        if (!AgentAuthClaimTypes.IsSchemeAsserted(property.Name))
+                        {
+                            AddClaim(claims, property.Name, property.Value, issuer);
+                        }
                         break;
                 }
             }

@@ -53,7 +53,7 @@ internal sealed class DPoPProofValidator
         bool firstUse;
         try
         {
-            firstUse = await _replayCache.TryAddAsync(replayKey, replayExpiresAt, cancellationToken).ConfigureAwait(false);
+            firstUse = await _replayCache.TryAddAsync(replayKey, replayExpiresAt, result.Thumbprint!, cancellationToken).ConfigureAwait(false);
         }
         catch
         {

@@ -34,6 +34,24 @@ internal static class AgentAuthChallengeWriter
             headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
             return;
         }
+        if (failure is { StatusCode: StatusCodes.Status429TooManyRequests })
+        {
+            // Only this key is throttled: say so in its own family (Signature-Error or the DPoP challenge), with no
+            // Accept-Signature, since the credentials were fine.
+            var seconds = Math.Max(1L, (long)Math.Ceiling((failure.RetryAfter ?? TimeSpan.FromSeconds(1)).TotalSeconds));
+            headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            if (failure.Challenge == AgentAuthChallengeKind.Signature)
+            {
+                headers[SignatureErrorHeader] = "error=" + failure.Error;
+            }
+            else
+            {
+                headers.Append(HeaderNames.WWWAuthenticate,
+                    Format(failure.Challenge == AgentAuthChallengeKind.DPoP ? ChallengeTemplates.DPoPScheme : ChallengeTemplates.BearerScheme,
+                        templates.Realm, failure, includeErrorDetails, null, null, null));
+            }
+            return;
+        }
         if (failure is { StatusCode: StatusCodes.Status413PayloadTooLarge })
         {
             return;

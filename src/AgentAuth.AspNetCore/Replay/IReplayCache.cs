@@ -17,4 +17,19 @@ public interface IReplayCache
     /// <returns><see langword="true"/> when the key was added (first use); <see langword="false"/> when it was already present (a replay).</returns>
     /// <exception cref="ReplayCacheUnavailableException">The store could not answer; callers must fail closed.</exception>
     ValueTask<bool> TryAddAsync(string key, DateTimeOffset expiresAt, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Like <see cref="TryAddAsync(string, DateTimeOffset, CancellationToken)"/>, for a value recorded on behalf of one
+    /// agent key: a store with a bounded capacity caps each partition so one key cannot fill the store and deny the
+    /// others. The default implementation ignores the partition (a store whose capacity one key cannot exhaust).
+    /// </summary>
+    /// <param name="key">The value to remember, already namespaced by the caller.</param>
+    /// <param name="expiresAt">When the entry may be forgotten.</param>
+    /// <param name="partition">The identity of the key the value is recorded for: the RFC 7638 thumbprint of the signing or DPoP proof key.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns><see langword="true"/> when the key was added (first use); <see langword="false"/> when it was already present (a replay).</returns>
+    /// <exception cref="ReplayCacheUnavailableException">The store could not answer; callers must fail closed.</exception>
+    /// <exception cref="ReplayQuotaExceededException">The partition holds its quota of unexpired values; the value was not recorded.</exception>
+    ValueTask<bool> TryAddAsync(string key, DateTimeOffset expiresAt, string partition, CancellationToken cancellationToken = default) =>
+        TryAddAsync(key, expiresAt, cancellationToken);
 }

@@ -13,6 +13,10 @@ internal sealed class MemoryReplayCacheOptionsValidator : IValidateOptions<Memor
         {
             (failures ??= []).Add($"MemoryReplayCacheOptions.SizeLimit must be at least 1 (was {options.SizeLimit}).");
         }
+        if (options.PerKeyLimit is { } perKey && (perKey < 1 || perKey > options.SizeLimit))
+        {
+            (failures ??= []).Add($"MemoryReplayCacheOptions.PerKeyLimit must be between 1 and SizeLimit ({options.SizeLimit}) (was {perKey}).");
+        }
         if (options.PurgeInterval <= TimeSpan.Zero || options.PurgeInterval == Timeout.InfiniteTimeSpan)
         {
             (failures ??= []).Add($"MemoryReplayCacheOptions.PurgeInterval must be a finite duration greater than zero (was {options.PurgeInterval}).");

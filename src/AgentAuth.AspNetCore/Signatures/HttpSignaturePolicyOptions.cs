@@ -10,8 +10,10 @@ public sealed class HttpSignaturePolicyOptions
     public string? Tag { get; set; }
 
     /// <summary>
-    /// Components every signature must cover. Default <c>@method</c>, <c>@authority</c>, <c>@path</c>.
-    /// <c>@target-uri</c> is accepted in place of <c>@authority</c> + <c>@path</c> (+ <c>@query</c>), since it covers them.
+    /// Components every signature must cover <b>in addition to</b> <c>@method</c>, <c>@authority</c> and <c>@path</c>, which are
+    /// always required (listed or not) so a signature can never be replayed with another method, host or path.
+    /// <c>@target-uri</c> is accepted in place of <c>@authority</c> + <c>@path</c> (+ <c>@query</c>), and <c>@request-target</c>
+    /// in place of <c>@path</c>, since they cover them.
     /// </summary>
     public IList<string> RequiredComponents { get; } = new List<string>();
 
@@ -27,8 +29,20 @@ public sealed class HttpSignaturePolicyOptions
     /// <summary>Require the <c>created</c> parameter. Default <see langword="true"/>.</summary>
     public bool RequireCreated { get; set; } = true;
 
-    /// <summary>How old <c>created</c> may be (the signature window; protocols.md §9.2 step 6). Default 60 seconds.</summary>
+    /// <summary>
+    /// How old <c>created</c> may be (the signature window; protocols.md §9.2 step 6). Default 60 seconds. At most
+    /// <see cref="MaxAgeLimit"/> unless <see cref="AllowLongMaxAge"/> is set: without a nonce a signature can be replayed for this long.
+    /// </summary>
     public TimeSpan MaxAge { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The largest <see cref="MaxAge"/> accepted without <see cref="AllowLongMaxAge"/>: one hour.</summary>
+    public static readonly TimeSpan MaxAgeLimit = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Accept a <see cref="MaxAge"/> above <see cref="MaxAgeLimit"/> (for agents whose clocks or queues cannot do better).
+    /// Default <see langword="false"/>: a longer window is refused at startup. Prefer <see cref="RequireNonce"/> with a long window.
+    /// </summary>
+    public bool AllowLongMaxAge { get; set; }
 
     /// <summary>
     /// Require a <c>nonce</c> parameter (single use, checked against the replay cache) on signatures without a token. A nonce that is

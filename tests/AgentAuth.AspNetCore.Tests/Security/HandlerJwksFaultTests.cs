@@ -29,6 +29,7 @@ public sealed class HandlerJwksFaultTests : IAsyncLifetime
         // These tests move the clock by minutes to drive JWKS refreshes while reusing signatures made at the start;
         // the signature window is not what they test (AttackCatalogueTests covers it).
         o.Signatures.MaxAge = TimeSpan.FromDays(1);
+        o.Signatures.AllowLongMaxAge = true;
         configure?.Invoke(o);
     });
 
