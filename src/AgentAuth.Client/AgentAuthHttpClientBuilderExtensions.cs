@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using AgentAuth.Client;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Http;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -51,6 +52,10 @@ public static class AgentAuthHttpClientBuilderExtensions
     {
         var name = builder.Name;
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AgentAuthSigningOptions>, AgentAuthSigningOptionsValidator>());
+        // The signing handler follows redirects itself, so that credentials never follow one to another origin. Post-configured
+        // so it runs after every primary handler the application sets (ConfigurePrimaryHttpMessageHandler, UseSocketsHttpHandler).
+        builder.Services.PostConfigure<HttpClientFactoryOptions>(name, factory =>
+            factory.HttpMessageHandlerBuilderActions.Add(handlers => RedirectPolicy.DisableAutoRedirect(handlers.PrimaryHandler)));
         return builder.AddHttpMessageHandler(services =>
         {
             var options = services.GetRequiredService<IOptionsMonitor<AgentAuthSigningOptions>>().Get(name);
@@ -58,7 +63,32 @@ public static class AgentAuthHttpClientBuilderExtensions
             {
                 options.TimeProvider = timeProvider;
             }
-            return new AgentAuthSigningHandler(options);
+            return new AgentAuthSigningHandler(options, BaseAddress(services, name));
         });
+    }
+
+    /// <summary>
+    /// The <c>BaseAddress</c> the named client's configuration (<c>AddHttpClient(name, c => c.BaseAddress = …)</c>,
+    /// <c>ConfigureHttpClient</c>) gives it, read by applying that configuration to a client that never sends.
+    /// </summary>
+    private static Uri? BaseAddress(IServiceProvider services, string name)
+    {
+        var factory = services.GetRequiredService<IOptionsMonitor<HttpClientFactoryOptions>>().Get(name);
+        if (factory.HttpClientActions.Count == 0)
+        {
+            return null;
+        }
+        using var probe = new HttpClient(new NotSendingHandler());
+        foreach (var action in factory.HttpClientActions)
+        {
+            action(probe);
+        }
+        return probe.BaseAddress is { IsAbsoluteUri: true } address ? address : null;
+    }
+
+    private sealed class NotSendingHandler : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("This client only reads the configured BaseAddress.");
     }
 }
