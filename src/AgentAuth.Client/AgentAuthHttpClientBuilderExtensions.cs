@@ -12,6 +12,9 @@ public static class AgentAuthHttpClientBuilderExtensions
 {
     /// <summary>
     /// Signs the client's requests. The options are named after the client, so several clients can sign with different keys.
+    /// Credentials go only to <see cref="AgentAuthSigningOptions.AllowedOrigins"/>, by default the origin of the client's
+    /// <c>BaseAddress</c>. The signing handler follows redirects itself and turns off <c>AllowAutoRedirect</c> on the
+    /// primary <see cref="SocketsHttpHandler"/> or <see cref="HttpClientHandler"/>, whichever is configured.
     /// </summary>
     /// <param name="builder">The client builder (<c>services.AddHttpClient("agent")</c>).</param>
     /// <param name="configure">Sets the key, token and signature options.</param>
@@ -27,7 +30,8 @@ public static class AgentAuthHttpClientBuilderExtensions
     /// <summary>
     /// Signs the client's requests with options bound from <paramref name="configuration"/> (keys named as the
     /// <see cref="AgentAuthSigningOptions"/> properties: <c>KeyId</c>, <c>Jwk</c>, <c>PrivateKeyPem</c>, <c>Ed25519PrivateKey</c>,
-    /// <c>Label</c>, <c>Tag</c>, <c>CoveredComponents</c>, <c>Lifetime</c>, <c>IncludeNonce</c>, <c>AccessToken</c>, <c>UseDPoP</c>, …).
+    /// <c>Label</c>, <c>Tag</c>, <c>CoveredComponents</c>, <c>Lifetime</c>, <c>IncludeNonce</c>, <c>AccessToken</c>, <c>UseDPoP</c>,
+    /// <c>AllowedOrigins</c>, <c>MaxRedirects</c>, …). Credentials and redirects as in the other overload.
     /// </summary>
     /// <param name="builder">The client builder.</param>
     /// <param name="configuration">The configuration section, for example <c>configuration.GetSection("AgentAuth:Client")</c>.</param>

@@ -11,7 +11,9 @@ namespace AgentAuth.Client;
 /// <summary>
 /// Signs every outgoing request for an AgentAuth-protected API: an RFC 9421 HTTP message signature (with
 /// <c>Content-Digest</c> for bodies and the key-bound token in <c>Authorization</c>), or, with
-/// <see cref="AgentAuthSigningOptions.UseDPoP"/>, a DPoP-bound token with a fresh RFC 9449 proof.
+/// <see cref="AgentAuthSigningOptions.UseDPoP"/>, a DPoP-bound token with a fresh RFC 9449 proof. Credentials go only to
+/// <see cref="AgentAuthSigningOptions.AllowedOrigins"/>; redirects are followed here (the transport's own following is turned
+/// off), re-signed while they stay on the request's origin and stripped of every credential once they leave it.
 /// Thread-safe; one instance serves concurrent requests.
 /// </summary>
 public sealed class AgentAuthSigningHandler : DelegatingHandler

@@ -72,7 +72,8 @@ public sealed class AgentAuthSigningOptions
     /// <summary>
     /// Send the token as a DPoP-bound token (RFC 9449): <c>Authorization: DPoP &lt;token&gt;</c> with a fresh <c>DPoP</c> proof
     /// signed by the key, instead of an HTTP message signature. Needs a token. A <c>401 use_dpop_nonce</c> answer is retried
-    /// once with the server's nonce. Default <see langword="false"/>.
+    /// once with the server's nonce; nonces are kept per origin and sent back only to the origin that issued them.
+    /// Default <see langword="false"/>.
     /// </summary>
     public bool UseDPoP { get; set; }
 

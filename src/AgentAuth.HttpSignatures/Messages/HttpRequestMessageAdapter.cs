@@ -69,8 +69,15 @@ public sealed class HttpRequestMessageAdapter : IHttpMessage
         return _request.Content is not null && TryGet(_request.Content.Headers, lowerCaseName, out lines);
     }
 
-    private static string WireAuthority(Uri uri) =>
-        uri.IsDefaultPort ? uri.IdnHost : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{uri.IdnHost}:{uri.Port}");
+    private static string WireAuthority(Uri uri)
+    {
+        // IP literals: Authority already is the wire form (IPv6 in brackets, without a zone id). Names: punycode.
+        if (uri.HostNameType != UriHostNameType.Dns)
+        {
+            return uri.Authority;
+        }
+        return uri.IsDefaultPort ? uri.IdnHost : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{uri.IdnHost}:{uri.Port}");
+    }
 
     internal static bool TryGet(HttpHeaders headers, string name, out FieldLines lines)
     {
