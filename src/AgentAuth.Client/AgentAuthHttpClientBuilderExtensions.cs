@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using AgentAuth.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Http;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -67,7 +68,7 @@ public static class AgentAuthHttpClientBuilderExtensions
             {
                 options.TimeProvider = timeProvider;
             }
-            return new AgentAuthSigningHandler(options, BaseAddress(services, name));
+            return new AgentAuthSigningHandler(options, BaseAddress(services, name), services.GetService<ILoggerFactory>()?.CreateLogger<AgentAuthSigningHandler>());
         });
     }
 

@@ -5,6 +5,8 @@ using System.Security.Cryptography;
 using AgentAuth.HttpSignatures;
 using AgentAuth.HttpSignatures.Cryptography;
 using AgentAuth.HttpSignatures.Digests;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AgentAuth.Client;
 
@@ -28,7 +30,8 @@ public sealed class AgentAuthSigningHandler : DelegatingHandler
     private readonly SignatureComponent[]? _components;
     private readonly string _keyId;
     private readonly DPoPProofWriter? _dpop;
-    private readonly DPoPNonceStore _nonces = new();
+    private readonly DPoPNonceStore _nonces;
+    private readonly ILogger _logger;
     private readonly RequestOrigin[] _allowedOrigins;
     private readonly Lock _innerCheckGate = new();
     private StrongBox<RequestOrigin>? _firstOrigin;
@@ -38,12 +41,12 @@ public sealed class AgentAuthSigningHandler : DelegatingHandler
     /// <param name="options">The signing options (validated here).</param>
     /// <exception cref="InvalidOperationException">The options are invalid; the message names the option to set.</exception>
     public AgentAuthSigningHandler(AgentAuthSigningOptions options)
-        : this(options, defaultOrigin: null)
+        : this(options, defaultOrigin: null, logger: null)
     {
     }
 
     /// <summary>Creates the handler for a factory client whose <c>BaseAddress</c> is <paramref name="defaultOrigin"/>.</summary>
-    internal AgentAuthSigningHandler(AgentAuthSigningOptions options, Uri? defaultOrigin)
+    internal AgentAuthSigningHandler(AgentAuthSigningOptions options, Uri? defaultOrigin, ILogger? logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         var errors = AgentAuthSigningOptionsValidator.Validate(options);
@@ -52,6 +55,8 @@ public sealed class AgentAuthSigningHandler : DelegatingHandler
             throw new InvalidOperationException(string.Join(" ", errors));
         }
         _options = options;
+        _logger = logger ?? NullLogger.Instance;
+        _nonces = new DPoPNonceStore(_logger);
         _timeProvider = options.TimeProvider ?? TimeProvider.System;
         _signer = new HttpMessageSigner(_timeProvider);
         _components = ParseComponents(options.CoveredComponents);
@@ -109,6 +114,10 @@ public sealed class AgentAuthSigningHandler : DelegatingHandler
 
         var origin = RequestOrigin.Of(uri);
         var withCredentials = IsAllowed(origin);
+        if (!withCredentials)
+        {
+            _logger.CredentialsWithheld(origin.ToString());
+        }
         string? token = null;
         if (withCredentials)
         {
@@ -131,17 +140,24 @@ public sealed class AgentAuthSigningHandler : DelegatingHandler
                 : _dpop is not null
                     ? await SendWithDPoPAsync(request, token!, origin, cancellationToken).ConfigureAwait(false)
                     : await SendSignedAsync(request, token, cancellationToken).ConfigureAwait(false);
+            if (!RedirectPolicy.IsRedirect(response.StatusCode))
+            {
+                return response;
+            }
             if (redirects >= _options.MaxRedirects || !RedirectPolicy.TryGetTarget(request, response, out var target, out var changeToGet))
             {
+                _logger.RedirectNotFollowed((int)response.StatusCode, redirects, _options.MaxRedirects);
                 return response;
             }
             response.Dispose();
             RedirectPolicy.Apply(request, target, changeToGet);
-            if (withCredentials && RequestOrigin.Of(target) != origin)
+            var targetOrigin = RequestOrigin.Of(target);
+            if (withCredentials && targetOrigin != origin)
             {
                 // Another origin: nothing that proves or carries this agent's identity goes there, on this hop or any later one.
                 withCredentials = false;
                 RemoveCredentials(request);
+                _logger.RedirectLeftOrigin((int)response.StatusCode, origin.ToString(), targetOrigin.ToString());
             }
         }
     }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using Microsoft.Extensions.Logging;
 
 namespace AgentAuth.Client;
 
@@ -17,6 +18,9 @@ internal sealed class DPoPNonceStore
     public const int MaxOrigins = 64;
 
     private readonly ConcurrentDictionary<RequestOrigin, string> _nonces = new();
+    private readonly ILogger _logger;
+
+    public DPoPNonceStore(ILogger logger) => _logger = logger;
 
     public string? Get(RequestOrigin origin) => _nonces.TryGetValue(origin, out var nonce) ? nonce : null;
 
@@ -26,7 +30,11 @@ internal sealed class DPoPNonceStore
     /// </summary>
     public string? Observe(RequestOrigin origin, HttpResponseMessage response, string? sent)
     {
-        var fresh = Read(response);
+        var fresh = Read(response, out var malformed);
+        if (malformed.Present)
+        {
+            _logger.MalformedDPoPNonce(origin.ToString(), malformed.Length, malformed.Count);
+        }
         if (fresh is not null)
         {
             if (!_nonces.ContainsKey(origin) && _nonces.Count >= MaxOrigins)
@@ -45,7 +53,10 @@ internal sealed class DPoPNonceStore
         {
             // The server refused the proof and offered no replacement: the nonce is stale or was never good. Forget it
             // (only if nobody stored a newer one meanwhile) so the next request earns a fresh use_dpop_nonce challenge.
-            _nonces.TryRemove(new KeyValuePair<RequestOrigin, string>(origin, sent));
+            if (_nonces.TryRemove(new KeyValuePair<RequestOrigin, string>(origin, sent)))
+            {
+                _logger.DPoPNonceDropped(origin.ToString(), (int)response.StatusCode);
+            }
         }
         return null;
     }
@@ -53,14 +64,20 @@ internal sealed class DPoPNonceStore
     private static bool IsRefusal(HttpStatusCode status) => status is HttpStatusCode.Unauthorized or HttpStatusCode.BadRequest;
 
     /// <summary>The single <c>DPoP-Nonce</c> value of the response when it is a nonce (RFC 9449 §8.1: <c>1*NQCHAR</c>), bounded in length.</summary>
-    internal static string? Read(HttpResponseMessage response)
+    internal static string? Read(HttpResponseMessage response, out (bool Present, int Length, int Count) malformed)
     {
-        if (!response.Headers.NonValidated.TryGetValues("DPoP-Nonce", out var values) || values.Count != 1)
+        malformed = default;
+        if (!response.Headers.NonValidated.TryGetValues("DPoP-Nonce", out var values) || values.Count == 0)
         {
             return null;
         }
         var value = values.ToString();
-        return IsNonce(value) ? value : null;
+        if (values.Count == 1 && IsNonce(value))
+        {
+            return value;
+        }
+        malformed = (true, value.Length, values.Count);
+        return null;
     }
 
     internal static bool IsNonce(ReadOnlySpan<char> value)

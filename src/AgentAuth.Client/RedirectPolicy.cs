@@ -9,6 +9,10 @@ namespace AgentAuth.Client;
 /// </summary>
 internal static class RedirectPolicy
 {
+    /// <summary>Whether the status is one of the redirects this handler follows: 300, 301, 302, 303, 307, 308.</summary>
+    public static bool IsRedirect(HttpStatusCode status) => status is HttpStatusCode.MultipleChoices or HttpStatusCode.MovedPermanently
+        or HttpStatusCode.Found or HttpStatusCode.SeeOther or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect;
+
     /// <summary>
     /// Whether <paramref name="response"/> redirects <paramref name="request"/> somewhere this handler may follow: a 300,
     /// 301, 302, 303, 307 or 308 with a <c>Location</c> resolving to an http(s) URI without user-info, and not from https

@@ -2,6 +2,8 @@ using System.Net;
 using AgentAuth.Client;
 using AgentAuth.HttpSignatures.Cryptography;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace AgentAuth.AspNetCore.Tests.Client;
 
@@ -85,6 +87,65 @@ public sealed class AllowedOriginsAndRedirectLimitTests
         Assert.Equal(HttpStatusCode.Found, response.StatusCode);
         Assert.Equal(maxRedirects + 1, loop.Requests.Count);
         Assert.All(loop.Requests, r => Assert.True(r.HasCredentials));
+    }
+
+    [Fact]
+    public async Task C1_C2_factory_client_logs_what_it_withheld_and_ignored_without_secrets()
+    {
+        using var key = SignatureKey.GenerateEd25519("agent-key");
+        const string Token = "secret-token-value";
+        await using var other = await ScriptedOrigin.StartAsync((context, _) =>
+        {
+            context.Response.Headers["DPoP-Nonce"] = new string('n', 600);
+            return context.Response.WriteAsync("landed");
+        });
+        await using var api = await ScriptedOrigin.StartAsync((context, index) =>
+        {
+            context.Response.Headers["DPoP-Nonce"] = "bad nonce";
+            if (index == 0)
+            {
+                context.Response.StatusCode = StatusCodes.Status307TemporaryRedirect;
+                context.Response.Headers.Location = new Uri(other.BaseAddress, "/landing").ToString();
+            }
+            return Task.CompletedTask;
+        });
+        var sink = new Handler.LogSink();
+        var services = new ServiceCollection();
+        services.AddLogging(logging => logging.AddProvider(sink).SetMinimumLevel(LogLevel.Debug));
+        services.AddHttpClient("agent", c => c.BaseAddress = api.BaseAddress)
+            .AddAgentAuthSigning(o =>
+            {
+                o.Key = key;
+                o.AccessToken = Token;
+                o.UseDPoP = true;
+            });
+        using var provider = services.BuildServiceProvider();
+        var client = provider.GetRequiredService<IHttpClientFactory>().CreateClient("agent");
+
+        using (var redirected = await client.GetAsync(new Uri("/start", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.OK, redirected.StatusCode);
+        }
+        using (var direct = await client.GetAsync(new Uri(other.BaseAddress, "/direct")))
+        {
+            Assert.Equal(HttpStatusCode.OK, direct.StatusCode);
+        }
+        using (var again = await client.GetAsync(new Uri("/again", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        }
+
+        var lines = sink.Lines.Where(l => l.Category == typeof(AgentAuthSigningHandler).FullName).ToList();
+        Assert.Contains(lines, l => l.EventId.Id == 7141 && l.Message.Contains(other.BaseAddress.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.EventId.Id == 7140);
+        Assert.Contains(lines, l => l.EventId.Id == 7143 && l.Level == LogLevel.Warning);
+        Assert.All(lines, l =>
+        {
+            Assert.DoesNotContain(Token, l.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("bad nonce", l.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("/landing", l.Message, StringComparison.Ordinal);
+        });
+        Assert.All(other.Requests, r => Assert.False(r.HasCredentials));
     }
 
     [Fact]
