@@ -114,7 +114,7 @@ public sealed class AgentAuthSigningHandler : DelegatingHandler
 
         var origin = RequestOrigin.Of(uri);
         var withCredentials = IsAllowed(origin);
-        if (!withCredentials)
+        if (!withCredentials && _logger.IsEnabled(LogLevel.Information))
         {
             _logger.CredentialsWithheld(origin.ToString());
         }
