@@ -24,7 +24,8 @@ public static class AgentAuthHttpClientBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
-        builder.Services.AddOptions<AgentAuthSigningOptions>(builder.Name).Configure(configure);
+        // Validated when the host starts (and again when the options are first read without a host).
+        builder.Services.AddOptions<AgentAuthSigningOptions>(builder.Name).Configure(configure).ValidateOnStart();
         return AddHandler(builder);
     }
 
@@ -45,7 +46,8 @@ public static class AgentAuthHttpClientBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configuration);
         var options = builder.Services.AddOptions<AgentAuthSigningOptions>(builder.Name)
-            .Configure(o => configuration.Bind(o));
+            .Configure(o => configuration.Bind(o))
+            .ValidateOnStart();
         if (configure is not null)
         {
             options.Configure(configure);
