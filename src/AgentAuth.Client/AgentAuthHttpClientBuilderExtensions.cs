@@ -1,6 +1,8 @@
 using System.Diagnostics.CodeAnalysis;
 using AgentAuth.Client;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Http;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -11,6 +13,9 @@ public static class AgentAuthHttpClientBuilderExtensions
 {
     /// <summary>
     /// Signs the client's requests. The options are named after the client, so several clients can sign with different keys.
+    /// Credentials go only to <see cref="AgentAuthSigningOptions.AllowedOrigins"/>, by default the origin of the client's
+    /// <c>BaseAddress</c>. The signing handler follows redirects itself and turns off <c>AllowAutoRedirect</c> on the
+    /// primary <see cref="SocketsHttpHandler"/> or <see cref="HttpClientHandler"/>, whichever is configured.
     /// </summary>
     /// <param name="builder">The client builder (<c>services.AddHttpClient("agent")</c>).</param>
     /// <param name="configure">Sets the key, token and signature options.</param>
@@ -19,14 +24,16 @@ public static class AgentAuthHttpClientBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
-        builder.Services.AddOptions<AgentAuthSigningOptions>(builder.Name).Configure(configure);
+        // Validated when the host starts (and again when the options are first read without a host).
+        builder.Services.AddOptions<AgentAuthSigningOptions>(builder.Name).Configure(configure).ValidateOnStart();
         return AddHandler(builder);
     }
 
     /// <summary>
     /// Signs the client's requests with options bound from <paramref name="configuration"/> (keys named as the
     /// <see cref="AgentAuthSigningOptions"/> properties: <c>KeyId</c>, <c>Jwk</c>, <c>PrivateKeyPem</c>, <c>Ed25519PrivateKey</c>,
-    /// <c>Label</c>, <c>Tag</c>, <c>CoveredComponents</c>, <c>Lifetime</c>, <c>IncludeNonce</c>, <c>AccessToken</c>, <c>UseDPoP</c>, …).
+    /// <c>Label</c>, <c>Tag</c>, <c>CoveredComponents</c>, <c>Lifetime</c>, <c>IncludeNonce</c>, <c>AccessToken</c>, <c>UseDPoP</c>,
+    /// <c>AllowedOrigins</c>, <c>MaxRedirects</c>, …). Credentials and redirects as in the other overload.
     /// </summary>
     /// <param name="builder">The client builder.</param>
     /// <param name="configuration">The configuration section, for example <c>configuration.GetSection("AgentAuth:Client")</c>.</param>
@@ -39,7 +46,8 @@ public static class AgentAuthHttpClientBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configuration);
         var options = builder.Services.AddOptions<AgentAuthSigningOptions>(builder.Name)
-            .Configure(o => configuration.Bind(o));
+            .Configure(o => configuration.Bind(o))
+            .ValidateOnStart();
         if (configure is not null)
         {
             options.Configure(configure);
@@ -51,6 +59,10 @@ public static class AgentAuthHttpClientBuilderExtensions
     {
         var name = builder.Name;
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AgentAuthSigningOptions>, AgentAuthSigningOptionsValidator>());
+        // The signing handler follows redirects itself, so that credentials never follow one to another origin. Post-configured
+        // so it runs after every primary handler the application sets (ConfigurePrimaryHttpMessageHandler, UseSocketsHttpHandler).
+        builder.Services.PostConfigure<HttpClientFactoryOptions>(name, factory =>
+            factory.HttpMessageHandlerBuilderActions.Add(handlers => RedirectPolicy.DisableAutoRedirect(handlers.PrimaryHandler)));
         return builder.AddHttpMessageHandler(services =>
         {
             var options = services.GetRequiredService<IOptionsMonitor<AgentAuthSigningOptions>>().Get(name);
@@ -58,7 +70,32 @@ public static class AgentAuthHttpClientBuilderExtensions
             {
                 options.TimeProvider = timeProvider;
             }
-            return new AgentAuthSigningHandler(options);
+            return new AgentAuthSigningHandler(options, BaseAddress(services, name), services.GetService<ILoggerFactory>()?.CreateLogger<AgentAuthSigningHandler>());
         });
+    }
+
+    /// <summary>
+    /// The <c>BaseAddress</c> the named client's configuration (<c>AddHttpClient(name, c => c.BaseAddress = …)</c>,
+    /// <c>ConfigureHttpClient</c>) gives it, read by applying that configuration to a client that never sends.
+    /// </summary>
+    private static Uri? BaseAddress(IServiceProvider services, string name)
+    {
+        var factory = services.GetRequiredService<IOptionsMonitor<HttpClientFactoryOptions>>().Get(name);
+        if (factory.HttpClientActions.Count == 0)
+        {
+            return null;
+        }
+        using var probe = new HttpClient(new NotSendingHandler());
+        foreach (var action in factory.HttpClientActions)
+        {
+            action(probe);
+        }
+        return probe.BaseAddress is { IsAbsoluteUri: true } address ? address : null;
+    }
+
+    private sealed class NotSendingHandler : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("This client only reads the configured BaseAddress.");
     }
 }

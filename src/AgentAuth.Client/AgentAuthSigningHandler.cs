@@ -1,16 +1,21 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using AgentAuth.HttpSignatures;
 using AgentAuth.HttpSignatures.Cryptography;
 using AgentAuth.HttpSignatures.Digests;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AgentAuth.Client;
 
 /// <summary>
 /// Signs every outgoing request for an AgentAuth-protected API: an RFC 9421 HTTP message signature (with
 /// <c>Content-Digest</c> for bodies and the key-bound token in <c>Authorization</c>), or, with
-/// <see cref="AgentAuthSigningOptions.UseDPoP"/>, a DPoP-bound token with a fresh RFC 9449 proof.
+/// <see cref="AgentAuthSigningOptions.UseDPoP"/>, a DPoP-bound token with a fresh RFC 9449 proof. Credentials go only to
+/// <see cref="AgentAuthSigningOptions.AllowedOrigins"/>; redirects are followed here (the transport's own following is turned
+/// off), re-signed while they stay on the request's origin and stripped of every credential once they leave it.
 /// Thread-safe; one instance serves concurrent requests.
 /// </summary>
 public sealed class AgentAuthSigningHandler : DelegatingHandler
@@ -25,12 +30,23 @@ public sealed class AgentAuthSigningHandler : DelegatingHandler
     private readonly SignatureComponent[]? _components;
     private readonly string _keyId;
     private readonly DPoPProofWriter? _dpop;
-    private string? _dpopNonce;
+    private readonly DPoPNonceStore _nonces;
+    private readonly ILogger _logger;
+    private readonly RequestOrigin[] _allowedOrigins;
+    private readonly Lock _innerCheckGate = new();
+    private StrongBox<RequestOrigin>? _firstOrigin;
+    private volatile bool _innerChecked;
 
     /// <summary>Creates the handler; the options are read once.</summary>
     /// <param name="options">The signing options (validated here).</param>
     /// <exception cref="InvalidOperationException">The options are invalid; the message names the option to set.</exception>
     public AgentAuthSigningHandler(AgentAuthSigningOptions options)
+        : this(options, defaultOrigin: null, logger: null)
+    {
+    }
+
+    /// <summary>Creates the handler for a factory client whose <c>BaseAddress</c> is <paramref name="defaultOrigin"/>.</summary>
+    internal AgentAuthSigningHandler(AgentAuthSigningOptions options, Uri? defaultOrigin, ILogger? logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         var errors = AgentAuthSigningOptionsValidator.Validate(options);
@@ -39,9 +55,12 @@ public sealed class AgentAuthSigningHandler : DelegatingHandler
             throw new InvalidOperationException(string.Join(" ", errors));
         }
         _options = options;
+        _logger = logger ?? NullLogger.Instance;
+        _nonces = new DPoPNonceStore(_logger);
         _timeProvider = options.TimeProvider ?? TimeProvider.System;
         _signer = new HttpMessageSigner(_timeProvider);
         _components = ParseComponents(options.CoveredComponents);
+        _allowedOrigins = ParseOrigins(options.AllowedOrigins, defaultOrigin);
         _key = SigningKeyLoader.Load(options, out _ownsKey);
         try
         {
@@ -77,65 +96,158 @@ public sealed class AgentAuthSigningHandler : DelegatingHandler
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (request.RequestUri is not { IsAbsoluteUri: true })
+        if (request.RequestUri is not { IsAbsoluteUri: true } uri)
         {
             throw new InvalidOperationException("AgentAuthSigningHandler needs an absolute request URI; set HttpClient.BaseAddress.");
         }
-
-        var token = _options.AccessToken;
-        if (token is null && _options.AccessTokenProvider is { } provider)
+        if (uri.UserInfo.Length > 0)
         {
-            token = await provider(request, cancellationToken).ConfigureAwait(false);
+            // A password in the URI would be copied into the signed, loggable DPoP htu (the URI itself is not repeated here).
+            throw new InvalidOperationException("AgentAuthSigningHandler refuses request URIs with user-info ('user:password@host'); send credentials in headers instead.");
+        }
+        EnsureTransportDoesNotRedirect();
+        if (request.Content is not null)
+        {
+            // Kept re-sendable: for the one DPoP nonce retry and for 307/308 redirects.
+            await request.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        if (_dpop is not null)
+        var origin = RequestOrigin.Of(uri);
+        var withCredentials = IsAllowed(origin);
+        if (!withCredentials && _logger.IsEnabled(LogLevel.Information))
         {
-            // A DPoP proof without its token would only earn a 401; say why here instead.
-            return await SendWithDPoPAsync(request, token ?? throw new InvalidOperationException(
-                "AgentAuthSigningOptions.UseDPoP is set but AccessTokenProvider returned no token."), cancellationToken).ConfigureAwait(false);
+            _logger.CredentialsWithheld(origin.ToString());
+        }
+        string? token = null;
+        if (withCredentials)
+        {
+            token = _options.AccessToken;
+            if (token is null && _options.AccessTokenProvider is { } provider)
+            {
+                token = await provider(request, cancellationToken).ConfigureAwait(false);
+            }
+            if (_dpop is not null && token is null)
+            {
+                // A DPoP proof without its token would only earn a 401; say why here instead.
+                throw new InvalidOperationException("AgentAuthSigningOptions.UseDPoP is set but AccessTokenProvider returned no token.");
+            }
         }
 
+        for (var redirects = 0; ; redirects++)
+        {
+            var response = !withCredentials
+                ? await base.SendAsync(request, cancellationToken).ConfigureAwait(false)
+                : _dpop is not null
+                    ? await SendWithDPoPAsync(request, token!, origin, cancellationToken).ConfigureAwait(false)
+                    : await SendSignedAsync(request, token, cancellationToken).ConfigureAwait(false);
+            if (!RedirectPolicy.IsRedirect(response.StatusCode))
+            {
+                return response;
+            }
+            if (redirects >= _options.MaxRedirects || !RedirectPolicy.TryGetTarget(request, response, out var target, out var changeToGet))
+            {
+                _logger.RedirectNotFollowed((int)response.StatusCode, redirects, _options.MaxRedirects);
+                return response;
+            }
+            response.Dispose();
+            RedirectPolicy.Apply(request, target, changeToGet);
+            var targetOrigin = RequestOrigin.Of(target);
+            if (withCredentials && targetOrigin != origin)
+            {
+                // Another origin: nothing that proves or carries this agent's identity goes there, on this hop or any later one.
+                withCredentials = false;
+                RemoveCredentials(request);
+                _logger.RedirectLeftOrigin((int)response.StatusCode, origin.ToString(), targetOrigin.ToString());
+            }
+        }
+    }
+
+    private bool IsAllowed(RequestOrigin origin)
+    {
+        if (_allowedOrigins.Length > 0)
+        {
+            foreach (var allowed in _allowedOrigins)
+            {
+                if (allowed == origin)
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
+        // Neither AllowedOrigins nor a BaseAddress: the first origin this handler is used for is the only one it signs for.
+        var first = Volatile.Read(ref _firstOrigin);
+        if (first is null)
+        {
+            Interlocked.CompareExchange(ref _firstOrigin, new StrongBox<RequestOrigin>(origin), null);
+            first = Volatile.Read(ref _firstOrigin)!;
+        }
+        return first.Value == origin;
+    }
+
+    private void EnsureTransportDoesNotRedirect()
+    {
+        if (_innerChecked)
+        {
+            return;
+        }
+        lock (_innerCheckGate)
+        {
+            if (!_innerChecked)
+            {
+                RedirectPolicy.DisableAutoRedirect(InnerHandler);
+                _innerChecked = true;
+            }
+        }
+    }
+
+    private static void RemoveCredentials(HttpRequestMessage request)
+    {
+        var headers = request.Headers;
+        headers.Authorization = null;
+        headers.Remove("Signature");
+        headers.Remove("Signature-Input");
+        headers.Remove("DPoP");
+    }
+
+    private async Task<HttpResponseMessage> SendSignedAsync(HttpRequestMessage request, string? token, CancellationToken cancellationToken)
+    {
         await SignAsync(request, token, cancellationToken).ConfigureAwait(false);
         return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<HttpResponseMessage> SendWithDPoPAsync(HttpRequestMessage request, string token, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendWithDPoPAsync(HttpRequestMessage request, string token, RequestOrigin origin, CancellationToken cancellationToken)
     {
-        if (request.Content is not null)
-        {
-            // Kept re-sendable for the one nonce retry.
-            await request.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
-        }
         request.Headers.Authorization = new AuthenticationHeaderValue("DPoP", token);
-        SetProof(request, token);
+        var sent = _nonces.Get(origin);
+        SetProof(request, token, sent);
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        var nonce = ReadNonce(response);
-        if (nonce is null)
-        {
-            return response;
-        }
-        // The latest nonce rides on later proofs too (RFC 9449 §8.2), whatever the status.
-        Volatile.Write(ref _dpopNonce, nonce);
-        if (response.StatusCode != HttpStatusCode.Unauthorized || !IsUseDPoPNonce(response))
+        // The latest nonce of this origin rides on its later proofs too (RFC 9449 §8.2), whatever the status.
+        var fresh = _nonces.Observe(origin, response, sent);
+        if (fresh is null || string.Equals(fresh, sent, StringComparison.Ordinal)
+            || response.StatusCode != HttpStatusCode.Unauthorized || !IsUseDPoPNonce(response))
         {
             return response;
         }
 
-        // RFC 9449 §8: the server wants a nonce; send the request once more with it.
+        // RFC 9449 §8: the server wants a (new) nonce; send the request once more with it.
         response.Dispose();
-        SetProof(request, token);
-        return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        SetProof(request, token, fresh);
+        response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        _nonces.Observe(origin, response, fresh);
+        return response;
     }
 
-    private void SetProof(HttpRequestMessage request, string token)
+    private void SetProof(HttpRequestMessage request, string token, string? nonce)
     {
-        var proof = _dpop!.Create(request.Method.Method, request.RequestUri!, token, Volatile.Read(ref _dpopNonce), _timeProvider.GetUtcNow());
+        var uri = request.RequestUri!;
+        // htu (RFC 9449 §4.2): scheme, the authority as sent in Host (IDN host, port only when not the default) and
+        // path; never user-info, query or fragment.
+        var htu = string.Concat(uri.Scheme, "://", new HttpRequestMessageAdapter(request).Authority, uri.AbsolutePath);
+        var proof = _dpop!.Create(request.Method.Method, htu, token, nonce, _timeProvider.GetUtcNow());
         request.Headers.Remove("DPoP");
         request.Headers.TryAddWithoutValidation("DPoP", proof);
     }
-
-    private static string? ReadNonce(HttpResponseMessage response) =>
-        response.Headers.TryGetValues("DPoP-Nonce", out var values) ? values.FirstOrDefault() : null;
 
     private static bool IsUseDPoPNonce(HttpResponseMessage response)
     {
@@ -252,6 +364,23 @@ public sealed class AgentAuthSigningHandler : DelegatingHandler
         Span<byte> random = stackalloc byte[16];
         RandomNumberGenerator.Fill(random);
         return System.Buffers.Text.Base64Url.EncodeToString(random);
+    }
+
+    private static RequestOrigin[] ParseOrigins(IList<string> configured, Uri? defaultOrigin)
+    {
+        if (configured.Count == 0)
+        {
+            return defaultOrigin is null ? [] : [RequestOrigin.Of(defaultOrigin)];
+        }
+        var origins = new RequestOrigin[configured.Count];
+        for (var i = 0; i < configured.Count; i++)
+        {
+            if (!RequestOrigin.TryParse(configured[i], out origins[i], out var error))
+            {
+                throw new InvalidOperationException("AgentAuthSigningOptions.AllowedOrigins[" + i + "]: " + error);
+            }
+        }
+        return origins;
     }
 
     private static SignatureComponent[]? ParseComponents(IList<string> configured)

@@ -72,12 +72,29 @@ public sealed class AgentAuthSigningOptions
     /// <summary>
     /// Send the token as a DPoP-bound token (RFC 9449): <c>Authorization: DPoP &lt;token&gt;</c> with a fresh <c>DPoP</c> proof
     /// signed by the key, instead of an HTTP message signature. Needs a token. A <c>401 use_dpop_nonce</c> answer is retried
-    /// once with the server's nonce. Default <see langword="false"/>.
+    /// once with the server's nonce; nonces are kept per origin and sent back only to the origin that issued them.
+    /// Default <see langword="false"/>.
     /// </summary>
     public bool UseDPoP { get; set; }
 
     /// <summary>The JWS algorithm of DPoP proofs. When unset: the key's JWS algorithm, else <c>EdDSA</c>, <c>ES256</c>, <c>ES384</c>, <c>PS256</c> or <c>RS256</c> by key type.</summary>
     public string? DPoPAlgorithm { get; set; }
+
+    /// <summary>
+    /// The origins (<c>https://api.example.com</c>, <c>https://api.example.com:8443</c>) this handler sends credentials to:
+    /// the token, the signature and the DPoP proof. A request to any other origin goes out without them. When empty,
+    /// <c>AddAgentAuthSigning</c> allows the origin of the client's <c>BaseAddress</c>; a handler with neither (built directly,
+    /// or a client without a <c>BaseAddress</c>) allows only the origin of the first request it sends. Redirects get
+    /// credentials only while they stay on the origin of the original request.
+    /// </summary>
+    public IList<string> AllowedOrigins { get; } = new List<string>();
+
+    /// <summary>
+    /// How many redirects (300, 301, 302, 303, 307, 308) the handler follows per request, re-signing each hop on the same
+    /// origin; the transport's own redirect following is turned off. After this many the redirect response is returned.
+    /// Zero returns every redirect response to the caller. Default 10, at most 50.
+    /// </summary>
+    public int MaxRedirects { get; set; } = 10;
 
     /// <summary>The clock for <c>created</c>, <c>expires</c> and DPoP <c>iat</c>. When unset, the registered <see cref="System.TimeProvider"/> or the system clock.</summary>
     public TimeProvider? TimeProvider { get; set; }

@@ -56,8 +56,22 @@ internal sealed class AgentAuthSigningOptionsValidator : IValidateOptions<AgentA
             errors.Add("AgentAuthSigningOptions.CoveredComponents must cover " + missing
                 + " (a signature that does not is valid for another method or URL, and servers refuse it); leave the list empty for the default.");
         }
+        for (var i = 0; i < options.AllowedOrigins.Count; i++)
+        {
+            if (!RequestOrigin.TryParse(options.AllowedOrigins[i], out _, out var error))
+            {
+                errors.Add("AgentAuthSigningOptions.AllowedOrigins[" + i + "]: " + error);
+            }
+        }
+        if (options.MaxRedirects is < 0 or > MaxRedirectsLimit)
+        {
+            errors.Add("AgentAuthSigningOptions.MaxRedirects must be between 0 and 50 (was " + options.MaxRedirects.ToString(System.Globalization.CultureInfo.InvariantCulture) + ").");
+        }
         return errors;
     }
+
+    /// <summary>The most redirects a request may follow (HttpClient's own default limit).</summary>
+    internal const int MaxRedirectsLimit = 50;
 
     private static bool IsLabel(string label)
     {

@@ -49,7 +49,7 @@ internal sealed class DPoPProofWriter
     /// <summary>The JWS algorithm of the proofs.</summary>
     public string Algorithm => _algorithm;
 
-    public string Create(string method, Uri uri, string? accessToken, string? nonce, DateTimeOffset now)
+    public string Create(string method, string htu, string? accessToken, string? nonce, DateTimeOffset now)
     {
         var payload = new ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(payload))
@@ -59,8 +59,8 @@ internal sealed class DPoPProofWriter
             writer.WriteStartObject();
             writer.WriteString("jti", Base64Url.EncodeToString(random));
             writer.WriteString("htm", method);
-            // htu is the target URI without query and fragment (RFC 9449 §4.2).
-            writer.WriteString("htu", uri.GetLeftPart(UriPartial.Path));
+            // htu is the target URI without query and fragment (RFC 9449 §4.2); the caller builds it.
+            writer.WriteString("htu", htu);
             writer.WriteNumber("iat", now.ToUnixTimeSeconds());
             if (accessToken is not null)
             {

@@ -10,6 +10,7 @@ public sealed class HttpRequestMessageAdapter : IHttpMessage
 {
     private readonly HttpRequestMessage _request;
     private readonly Uri _uri;
+    private string? _wireAuthority;
 
     /// <summary>Wraps <paramref name="request"/>, which must have an absolute <see cref="HttpRequestMessage.RequestUri"/>.</summary>
     /// <param name="request">The request to expose.</param>
@@ -31,7 +32,12 @@ public sealed class HttpRequestMessageAdapter : IHttpMessage
     public string Scheme => _uri.Scheme;
 
     /// <inheritdoc />
-    public string Authority => _request.Headers.Host ?? _uri.Authority;
+    /// <remarks>
+    /// Without a <c>Host</c> header set on the request, this is the authority HttpClient writes in <c>Host</c>: the IDN
+    /// (punycode) host, with the port only when it is not the scheme's default. <see cref="Uri.Authority"/> would give a
+    /// Unicode host for an internationalized name, which is not what the server receives (RFC 9421 §2.2.3).
+    /// </remarks>
+    public string Authority => _request.Headers.Host ?? (_wireAuthority ??= WireAuthority(_uri));
 
     /// <inheritdoc />
     public string RequestTarget => _uri.PathAndQuery;
@@ -61,6 +67,16 @@ public sealed class HttpRequestMessageAdapter : IHttpMessage
             return true;
         }
         return _request.Content is not null && TryGet(_request.Content.Headers, lowerCaseName, out lines);
+    }
+
+    private static string WireAuthority(Uri uri)
+    {
+        // IP literals: Authority already is the wire form (IPv6 in brackets, without a zone id). Names: punycode.
+        if (uri.HostNameType != UriHostNameType.Dns)
+        {
+            return uri.Authority;
+        }
+        return uri.IsDefaultPort ? uri.IdnHost : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{uri.IdnHost}:{uri.Port}");
     }
 
     internal static bool TryGet(HttpHeaders headers, string name, out FieldLines lines)

@@ -39,7 +39,8 @@ internal sealed class LoopbackAgentApi : IAsyncDisposable
 
     /// <param name="agentKeys">Public keys trusted for signature-only requests (and cnf.jkt tokens), or none.</param>
     /// <param name="configure">Further options.</param>
-    public static async Task<LoopbackAgentApi> StartAsync(IEnumerable<SignatureKey>? agentKeys = null, Action<AgentAuthOptions>? configure = null)
+    /// <param name="map">Further endpoints.</param>
+    public static async Task<LoopbackAgentApi> StartAsync(IEnumerable<SignatureKey>? agentKeys = null, Action<AgentAuthOptions>? configure = null, Action<WebApplication>? map = null)
     {
         var issuerKey = SignatureKey.GenerateEd25519("issuer-1");
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
@@ -73,6 +74,7 @@ internal sealed class LoopbackAgentApi : IAsyncDisposable
             return Results.Text(await reader.ReadToEndAsync(), "text/plain");
         }).RequireAuthorization();
         app.MapGet("/data/{id}", (string id) => Results.Text(id)).RequireScope("read:data:{id}");
+        map?.Invoke(app);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new LoopbackAgentApi(app, issuerKey, new Uri(address));
