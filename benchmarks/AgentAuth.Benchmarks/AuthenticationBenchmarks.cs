@@ -12,7 +12,7 @@ namespace AgentAuth.Benchmarks;
 
 /// <summary>
 /// Whole authentications through the real <c>AgentAuthHandler</c> (issue item 3), each next to the baseline it is judged
-/// against (item 4): categories <c>Ed25519</c> and <c>Ed25519+token</c> are relative to a bare libsodium verify of the same
+/// against (item 4): categories <c>Ed25519</c> and <c>Ed25519+token</c> are relative to a bare NSec verify (one kept <c>PublicKey</c>, no project checks) of the same
 /// signature base (3a's, and 3b's which also covers the Authorization field), category
 /// <c>ES256</c> to <c>JsonWebTokenHandler.ValidateTokenAsync</c> of the same token with a static key.
 /// Every operation re-initializes its connection's <c>DefaultHttpContext</c> (as Kestrel does), gets a new DI scope and
@@ -35,7 +35,7 @@ public class AuthenticationBenchmarks
     private RequestTemplate _dpop = null!;
     private RequestTemplate _anonymous = null!;
 
-    private byte[] _publicKey = null!;
+    private NSec.Cryptography.PublicKey _publicKey = null!;
     private byte[] _signatureBase = null!;
     private byte[] _signature = null!;
     private byte[] _boundSignatureBase = null!;
@@ -76,16 +76,16 @@ public class AuthenticationBenchmarks
         _anonymous = RequestTemplate.Create("GET", "https", "api.bench.example", "/orders/42?view=full");
 
         // Baseline: the exact base and signature the handler verifies in 3a.
-        _publicKey = ExtractPublicKey(credentials.AgentKey);
+        _publicKey = NSec.Cryptography.PublicKey.Import(NSec.Cryptography.SignatureAlgorithm.Ed25519, ExtractPublicKey(credentials.AgentKey), NSec.Cryptography.KeyBlobFormat.RawPublicKey);
         (_signatureBase, _signature) = BuildBase(_signatureOnly);
-        if (!LibsodiumEd25519Backend.Instance.Verify(_publicKey, _signatureBase, _signature))
+        if (!BareEd25519Verify())
         {
             throw new InvalidOperationException("The bare Ed25519 baseline does not verify.");
         }
         // 3b's base carries the Authorization field (the whole token), so its verify hashes more bytes: 3b is judged against
         // a bare verify of its own base, as the issue asks ("the same signature base").
         (_boundSignatureBase, _boundSignature) = BuildBase(_signatureWithToken);
-        if (!LibsodiumEd25519Backend.Instance.Verify(_publicKey, _boundSignatureBase, _boundSignature))
+        if (!BareEd25519VerifyBoundBase())
         {
             throw new InvalidOperationException("The bare Ed25519 baseline of 3b's signature base does not verify.");
         }
@@ -183,9 +183,9 @@ public class AuthenticationBenchmarks
     [GlobalCleanup]
     public async Task CleanupAsync() => await _harness.DisposeAsync();
 
-    [Benchmark(Baseline = true, Description = "Bare libsodium Ed25519 verify")]
+    [Benchmark(Baseline = true, Description = "Bare NSec Ed25519 verify")]
     [BenchmarkCategory(Ed25519Category)]
-    public bool BareEd25519Verify() => LibsodiumEd25519Backend.Instance.Verify(_publicKey, _signatureBase, _signature);
+    public bool BareEd25519Verify() => NSec.Cryptography.SignatureAlgorithm.Ed25519.Verify(_publicKey, _signatureBase, _signature);
 
     [Benchmark(Description = "3a signature only (JWKS cache)")]
     [BenchmarkCategory(Ed25519Category)]
@@ -195,9 +195,9 @@ public class AuthenticationBenchmarks
     [BenchmarkCategory(Ed25519Category)]
     public Task<AuthenticateResult> SignatureOnlyFreshContext() => _harness.AuthenticateFreshContextAsync(_signatureOnly);
 
-    [Benchmark(Baseline = true, Description = "Bare libsodium Ed25519 verify, 3b's base (with the token)")]
+    [Benchmark(Baseline = true, Description = "Bare NSec Ed25519 verify, 3b's base (with the token)")]
     [BenchmarkCategory(Ed25519TokenCategory)]
-    public bool BareEd25519VerifyBoundBase() => LibsodiumEd25519Backend.Instance.Verify(_publicKey, _boundSignatureBase, _boundSignature);
+    public bool BareEd25519VerifyBoundBase() => NSec.Cryptography.SignatureAlgorithm.Ed25519.Verify(_publicKey, _boundSignatureBase, _boundSignature);
 
     [Benchmark(Description = "3b signature + cnf EdDSA token, cache warm")]
     [BenchmarkCategory(Ed25519TokenCategory)]

@@ -68,8 +68,6 @@ if (args.Length > 0 && args[0] == "ratios")
     return 0;
 }
 
-Ed25519Backend.Current = Ed25519BackendKind.Libsodium;
-
 // Default job: BenchmarkDotNet's short job, in-process (the generated project's build alone can exceed BenchmarkDotNet's
 // 2-minute build timeout on a busy machine), timed by process CPU time so other tenants' load does not skew the ratios
 // between benchmarks that run one after another ("--wall-clock" restores wall time). A "--job" argument replaces it.

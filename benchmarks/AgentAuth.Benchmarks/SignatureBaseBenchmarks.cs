@@ -37,7 +37,6 @@ public class SignatureBaseBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        Ed25519Backend.Current = Ed25519BackendKind.Libsodium;
         _b26 = new PreparedBase(B26Request(), B26SignatureInput);
         _ten = new PreparedBase(TenComponentRequest(), TenComponentSignatureInput);
         AssertScenarios();

@@ -38,10 +38,9 @@ public sealed class AuthenticationHarness : IAsyncDisposable
     internal AgentAuthRuntime RuntimeFor(string scheme) =>
         _services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<AgentAuthOptions>>().Get(scheme).Runtime!;
 
-    /// <summary>Selects the libsodium backend, creates the keys, starts the JWKS server and builds the container.</summary>
+    /// <summary>Creates the keys, starts the JWKS server and builds the container.</summary>
     public static async Task<AuthenticationHarness> CreateAsync()
     {
-        Ed25519Backend.Current = Ed25519BackendKind.Libsodium;
         var credentials = new BenchmarkCredentials();
         var jwks = await JwksServer.StartAsync(new Dictionary<string, string>
         {

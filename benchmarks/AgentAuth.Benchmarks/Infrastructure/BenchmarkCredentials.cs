@@ -9,8 +9,7 @@ namespace AgentAuth.Benchmarks.Infrastructure;
 
 /// <summary>
 /// The keys and tokens of the benchmark scenarios: an agent's Ed25519 key, an issuer with an Ed25519 (EdDSA) and a P-256
-/// (ES256) signing key, and tokens minted with them. Ed25519 keys are created on the backend that is current when
-/// this is constructed (the benchmarks select libsodium first).
+/// (ES256) signing key, and tokens minted with them. Ed25519 keys verify and sign through NSec.Cryptography.
 /// </summary>
 public sealed class BenchmarkCredentials : IDisposable
 {

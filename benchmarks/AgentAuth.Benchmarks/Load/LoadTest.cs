@@ -35,7 +35,6 @@ public static class LoadTest
     /// <summary>Runs both phases and returns the figures; <see cref="LoadResult.Failures"/> counts non-200 answers and errors.</summary>
     public static async Task<LoadResult> RunAsync(LoadSettings settings)
     {
-        Ed25519Backend.Current = Ed25519BackendKind.Libsodium;
         using var credentials = new BenchmarkCredentials();
         await using var jwks = await JwksServer.StartAsync(new Dictionary<string, string> { ["/agents/jwks.json"] = credentials.AgentJwks });
         await using var app = await ResourceApp.StartAsync(jwks.BaseAddress + "/agents/jwks.json");

@@ -134,7 +134,7 @@ internal static class TargetReport
             {
                 text.AppendLine(line);
             }
-            text.AppendLine(CultureInfo.InvariantCulture, $"Ed25519 backend: {AgentAuth.HttpSignatures.Cryptography.Ed25519Backend.Current}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"Ed25519: NSec.Cryptography {typeof(NSec.Cryptography.SignatureAlgorithm).Assembly.GetName().Version} (bundled libsodium)");
             text.AppendLine("```");
         }
         return text.ToString();

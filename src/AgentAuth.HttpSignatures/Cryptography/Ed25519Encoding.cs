@@ -1,9 +1,9 @@
 namespace AgentAuth.HttpSignatures.Cryptography;
 
 /// <summary>
-/// Encoding rules shared by every Ed25519 backend so they accept exactly the same inputs. They mirror
-/// libsodium 1.0.18 <c>crypto_sign/ed25519/ref10/open.c</c>: <c>ge25519_is_canonical</c>,
-/// <c>ge25519_has_small_order</c> and <c>sc25519_is_canonical</c>. All inputs here are public data.
+/// The project's Ed25519 acceptance rules, applied before NSec sees a key or signature so they hold whatever the
+/// bundled libsodium release does. They mirror libsodium 1.0.18 <c>crypto_sign/ed25519/ref10/open.c</c>:
+/// <c>ge25519_is_canonical</c>, <c>ge25519_has_small_order</c> and <c>sc25519_is_canonical</c>. All inputs here are public data.
 /// </summary>
 internal static class Ed25519Encoding
 {
@@ -105,7 +105,7 @@ internal static class Ed25519Encoding
         return false; // equal to L
     }
 
-    /// <summary>The public-key rule both backends apply: canonical and not of small order.</summary>
+    /// <summary>The public-key rule checked at key load: canonical and not of small order.</summary>
     public static bool IsAcceptablePublicKey(ReadOnlySpan<byte> publicKey) =>
         publicKey.Length == PublicKeySize && IsCanonicalPoint(publicKey) && !HasSmallOrder(publicKey);
 }

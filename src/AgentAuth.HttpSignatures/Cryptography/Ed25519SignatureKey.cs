@@ -1,47 +1,59 @@
 using System.Security.Cryptography;
 using AgentAuth.HttpSignatures.Keys;
+using NSec.Cryptography;
+using NSecKey = NSec.Cryptography.Key;
+using NSecPublicKey = NSec.Cryptography.PublicKey;
 
 namespace AgentAuth.HttpSignatures.Cryptography;
 
-/// <summary>An Ed25519 key (RFC 8032) bound to one <see cref="IEd25519Backend"/>.</summary>
+/// <summary>
+/// An Ed25519 key (RFC 8032) verified and signed through NSec.Cryptography, which calls the libsodium shipped in its
+/// <c>libsodium</c> package (the app's <c>runtimes/</c> folder) on every platform. The NSec <see cref="NSecPublicKey"/>
+/// is imported once, at key load, so a verification allocates nothing.
+/// </summary>
 internal sealed class Ed25519SignatureKey : SignatureKey
 {
-    private readonly byte[] _publicKey;
-    private readonly byte[]? _secretKey; // seed || public key, the layout both backends sign with
+    private readonly byte[] _publicKeyBytes;
+    private readonly NSecPublicKey _publicKey;
+    private readonly NSecKey? _privateKey;
 
-    private Ed25519SignatureKey(IEd25519Backend backend, byte[] publicKey, byte[]? secretKey, string? keyId, string? joseAlgorithm)
+    private Ed25519SignatureKey(byte[] publicKeyBytes, NSecPublicKey publicKey, NSecKey? privateKey, string? keyId, string? joseAlgorithm)
         : base(keyId, joseAlgorithm)
     {
-        Backend = backend;
+        _publicKeyBytes = publicKeyBytes;
         _publicKey = publicKey;
-        _secretKey = secretKey;
+        _privateKey = privateKey;
     }
 
-    public IEd25519Backend Backend { get; }
-
-    public ReadOnlySpan<byte> PublicKey => _publicKey;
+    /// <summary>The RFC 8032 encoding of the public key.</summary>
+    public ReadOnlySpan<byte> PublicKey => _publicKeyBytes;
 
     public override string Algorithm => HttpSignatureAlgorithms.Ed25519;
 
-    public override bool CanSign => _secretKey is not null;
+    public override bool CanSign => _privateKey is not null;
 
     public override int SignatureSize => Ed25519Encoding.SignatureSize;
 
-    /// <summary>Creates the key, or returns <see langword="null"/> with a reason; checks that the seed matches the public key.</summary>
-    public static Ed25519SignatureKey? Create(
-        IEd25519Backend backend, ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> seed, string? keyId, string? joseAlgorithm, out string? error)
+    /// <summary>
+    /// Creates the key, or returns <see langword="null"/> with a reason. The public key must pass
+    /// <see cref="Ed25519Encoding.IsAcceptablePublicKey"/> here, at load: NSec's <c>PublicKey.TryImport</c> accepts
+    /// small-order and non-canonical encodings (only its <c>Verify</c> refuses them later), and a key that can never
+    /// verify is a configuration or directory error the caller should see now. A seed must derive the public key.
+    /// </summary>
+    public static Ed25519SignatureKey? Create(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> seed, string? keyId, string? joseAlgorithm, out string? error)
     {
         if (publicKey.Length != Ed25519Encoding.PublicKeySize)
         {
             error = "an Ed25519 public key is 32 bytes";
             return null;
         }
-        if (!Ed25519Encoding.IsAcceptablePublicKey(publicKey))
+        if (!Ed25519Encoding.IsAcceptablePublicKey(publicKey)
+            || !NSecPublicKey.TryImport(SignatureAlgorithm.Ed25519, publicKey, KeyBlobFormat.RawPublicKey, out var imported))
         {
             error = "the Ed25519 public key is non-canonical or of small order";
             return null;
         }
-        byte[]? secretKey = null;
+        NSecKey? privateKey = null;
         if (!seed.IsEmpty)
         {
             if (seed.Length != Ed25519Encoding.SeedSize)
@@ -49,23 +61,61 @@ internal sealed class Ed25519SignatureKey : SignatureKey
                 error = "an Ed25519 private seed is 32 bytes";
                 return null;
             }
-            Span<byte> derived = stackalloc byte[Ed25519Encoding.PublicKeySize];
-            backend.DerivePublicKey(seed, derived);
-            if (!derived.SequenceEqual(publicKey))
+            // NSec keeps the private key in libsodium's guarded memory; it is never exported again.
+            if (!NSecKey.TryImport(SignatureAlgorithm.Ed25519, seed, KeyBlobFormat.RawPrivateKey, out privateKey))
             {
+                error = "the Ed25519 private seed could not be imported";
+                return null;
+            }
+            if (!privateKey!.PublicKey.Equals(imported))
+            {
+                privateKey.Dispose();
                 error = "the Ed25519 private seed does not match the public key";
                 return null;
             }
-            secretKey = new byte[Ed25519Encoding.SecretKeySize];
-            seed.CopyTo(secretKey);
-            publicKey.CopyTo(secretKey.AsSpan(Ed25519Encoding.SeedSize));
         }
         error = null;
-        return new Ed25519SignatureKey(backend, publicKey.ToArray(), secretKey, keyId, joseAlgorithm);
+        return new Ed25519SignatureKey(publicKey.ToArray(), imported!, privateKey, keyId, joseAlgorithm);
     }
 
+    /// <summary>Creates a signing key from a fresh random seed.</summary>
+    public static Ed25519SignatureKey Generate(string? keyId)
+    {
+        Span<byte> seed = stackalloc byte[Ed25519Encoding.SeedSize];
+        Span<byte> publicKey = stackalloc byte[Ed25519Encoding.PublicKeySize];
+        try
+        {
+            RandomNumberGenerator.Fill(seed);
+            DerivePublicKey(seed, publicKey);
+            // A random seed yields a small-order public key with negligible probability; Create would report it.
+            return Create(publicKey, seed, keyId, null, out var error) ?? throw new CryptographicException(error);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(seed);
+        }
+    }
+
+    /// <summary>Derives the 32-byte public key of a 32-byte seed (RFC 8032 section 5.1.5).</summary>
+    public static void DerivePublicKey(ReadOnlySpan<byte> seed, Span<byte> publicKey)
+    {
+        using var key = NSecKey.Import(SignatureAlgorithm.Ed25519, seed, KeyBlobFormat.RawPrivateKey);
+        if (!key.PublicKey.TryExport(KeyBlobFormat.RawPublicKey, publicKey, out var written) || written != Ed25519Encoding.PublicKeySize)
+        {
+            throw new CryptographicException("The Ed25519 public key could not be exported.");
+        }
+    }
+
+    /// <summary>
+    /// Verifies through libsodium's <c>crypto_sign_verify_detached</c>. The R and S checks run here too, so which
+    /// signatures are accepted (non-small-order R, S &lt; L, RFC 8032 section 5.1.7) is this project's rule and does not
+    /// move with the bundled libsodium release; they cost a few comparisons next to the curve arithmetic.
+    /// </summary>
     public override bool Verify(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature) =>
-        signature.Length == Ed25519Encoding.SignatureSize && Backend.Verify(_publicKey, data, signature);
+        signature.Length == Ed25519Encoding.SignatureSize
+        && !Ed25519Encoding.HasSmallOrder(signature[..32])
+        && Ed25519Encoding.IsCanonicalScalar(signature[32..])
+        && SignatureAlgorithm.Ed25519.Verify(_publicKey, data, signature);
 
     public override bool TrySign(ReadOnlySpan<byte> data, Span<byte> destination, out int bytesWritten)
     {
@@ -75,7 +125,7 @@ internal sealed class Ed25519SignatureKey : SignatureKey
             bytesWritten = 0;
             return false;
         }
-        Backend.Sign(_secretKey, data, destination[..Ed25519Encoding.SignatureSize]);
+        SignatureAlgorithm.Ed25519.Sign(_privateKey!, data, destination[..Ed25519Encoding.SignatureSize]);
         bytesWritten = Ed25519Encoding.SignatureSize;
         return true;
     }
@@ -91,7 +141,7 @@ internal sealed class Ed25519SignatureKey : SignatureKey
     private protected override Jwk CreatePublicJwk() => new(Jwk.KeyTypeOkp)
     {
         Curve = Jwk.CurveEd25519,
-        X = Base64UrlStrict.Encode(_publicKey),
+        X = Base64UrlStrict.Encode(_publicKeyBytes),
         KeyId = KeyId,
         Algorithm = JoseAlgorithm ?? JoseAlgorithms.Ed25519,
         Use = "sig",
@@ -99,9 +149,9 @@ internal sealed class Ed25519SignatureKey : SignatureKey
 
     protected override void Dispose(bool disposing)
     {
-        if (_secretKey is not null)
+        if (disposing)
         {
-            CryptographicOperations.ZeroMemory(_secretKey);
+            _privateKey?.Dispose();
         }
         base.Dispose(disposing);
     }

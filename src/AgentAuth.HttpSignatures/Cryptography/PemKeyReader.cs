@@ -15,7 +15,7 @@ internal static class PemKeyReader
     private const string RsaEncryptionOid = "1.2.840.113549.1.1.1";
     private const string RsaPssOid = "1.2.840.113549.1.1.10";
 
-    public static SignatureKey Import(string pem, string? algorithm, string? keyId, IEd25519Backend backend)
+    public static SignatureKey Import(string pem, string? algorithm, string? keyId)
     {
         if (!PemEncoding.TryFind(pem, out var fields))
         {
@@ -31,8 +31,8 @@ internal static class PemKeyReader
         {
             return label switch
             {
-                "PUBLIC KEY" => ImportSubjectPublicKeyInfo(der, algorithm, keyId, backend),
-                "PRIVATE KEY" => ImportPkcs8(der, algorithm, keyId, backend),
+                "PUBLIC KEY" => ImportSubjectPublicKeyInfo(der, algorithm, keyId),
+                "PRIVATE KEY" => ImportPkcs8(der, algorithm, keyId),
                 "RSA PUBLIC KEY" => ImportRsa(rsa => rsa.ImportRSAPublicKey(der, out _), algorithm, defaultPss: false, keyId),
                 "RSA PRIVATE KEY" => ImportRsa(rsa => rsa.ImportRSAPrivateKey(der, out _), algorithm, defaultPss: false, keyId),
                 "EC PRIVATE KEY" => ImportEcdsa(ecdsa => ecdsa.ImportECPrivateKey(der, out _), algorithm, keyId),
@@ -49,7 +49,7 @@ internal static class PemKeyReader
         }
     }
 
-    private static SignatureKey ImportSubjectPublicKeyInfo(byte[] der, string? algorithm, string? keyId, IEd25519Backend backend)
+    private static SignatureKey ImportSubjectPublicKeyInfo(byte[] der, string? algorithm, string? keyId)
     {
         var reader = new AsnReader(der, AsnEncodingRules.DER);
         var spki = reader.ReadSequence();
@@ -67,7 +67,7 @@ internal static class PemKeyReader
                 {
                     throw new ArgumentException("An Ed25519 SubjectPublicKeyInfo holds exactly 32 bytes.");
                 }
-                return CreateEd25519(publicKey, default, algorithm, keyId, backend);
+                return CreateEd25519(publicKey, default, algorithm, keyId);
             case EcPublicKeyOid:
                 return ImportEcdsa(ecdsa => ecdsa.ImportSubjectPublicKeyInfo(der, out _), algorithm, keyId);
             case RsaEncryptionOid:
@@ -78,7 +78,7 @@ internal static class PemKeyReader
         }
     }
 
-    private static SignatureKey ImportPkcs8(byte[] der, string? algorithm, string? keyId, IEd25519Backend backend)
+    private static SignatureKey ImportPkcs8(byte[] der, string? algorithm, string? keyId)
     {
         var reader = new AsnReader(der, AsnEncodingRules.DER);
         var info = reader.ReadSequence();
@@ -121,12 +121,12 @@ internal static class PemKeyReader
                     }
                     info.ThrowIfNotEmpty();
                     Span<byte> derived = stackalloc byte[Ed25519Encoding.PublicKeySize];
-                    backend.DerivePublicKey(seed, derived);
+                    Ed25519SignatureKey.DerivePublicKey(seed, derived);
                     if (embeddedPublicKey is not null && !derived.SequenceEqual(embeddedPublicKey))
                     {
                         throw new ArgumentException("The embedded Ed25519 public key does not match the seed.");
                     }
-                    return CreateEd25519(derived, seed, algorithm, keyId, backend);
+                    return CreateEd25519(derived, seed, algorithm, keyId);
                 }
                 finally
                 {
@@ -152,14 +152,14 @@ internal static class PemKeyReader
         }
     }
 
-    private static Ed25519SignatureKey CreateEd25519(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> seed, string? algorithm, string? keyId, IEd25519Backend backend)
+    private static Ed25519SignatureKey CreateEd25519(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> seed, string? algorithm, string? keyId)
     {
         if (!JwkKeyReader.TryResolve(algorithm, null, HttpSignatureAlgorithms.Ed25519,
                 static a => a is JoseAlgorithms.EdDsa or JoseAlgorithms.Ed25519, out var jose, out var error))
         {
             throw new ArgumentException(error, nameof(algorithm));
         }
-        return Ed25519SignatureKey.Create(backend, publicKey, seed, keyId, jose, out error) ?? throw new ArgumentException(error);
+        return Ed25519SignatureKey.Create(publicKey, seed, keyId, jose, out error) ?? throw new ArgumentException(error);
     }
 
     private static EcdsaSignatureKey ImportEcdsa(Action<ECDsa> import, string? algorithm, string? keyId)

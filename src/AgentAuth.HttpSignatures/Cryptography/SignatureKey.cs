@@ -116,10 +116,10 @@ public abstract class SignatureKey : IDisposable
     /// <param name="publicKey">The public key (RFC 8032 encoding); must be canonical and not of small order.</param>
     /// <param name="privateSeed">The 32-byte private seed, or empty for a verification-only key.</param>
     /// <param name="keyId">The key identifier.</param>
-    /// <returns>The key, bound to the current <see cref="Ed25519Backend"/>.</returns>
+    /// <returns>The key (verified and signed through NSec.Cryptography).</returns>
     /// <exception cref="ArgumentException">The public key is invalid or does not match the seed.</exception>
     public static SignatureKey CreateEd25519(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> privateSeed = default, string? keyId = null) =>
-        Ed25519SignatureKey.Create(Ed25519Backend.Resolve(), publicKey, privateSeed, keyId, null, out var error)
+        Ed25519SignatureKey.Create(publicKey, privateSeed, keyId, null, out var error)
             ?? throw new ArgumentException(error, nameof(publicKey));
 
     /// <summary>Creates an <c>hmac-sha256</c> key from a shared secret of at least 32 bytes.</summary>
@@ -202,7 +202,7 @@ public abstract class SignatureKey : IDisposable
     public static bool TryCreate(Jwk jwk, string? algorithm, out SignatureKey? key, out string? error)
     {
         ArgumentNullException.ThrowIfNull(jwk);
-        key = JwkKeyReader.Create(jwk, algorithm, Ed25519Backend.Resolve(), out error);
+        key = JwkKeyReader.Create(jwk, algorithm, out error);
         return key is not null;
     }
 
@@ -219,29 +219,13 @@ public abstract class SignatureKey : IDisposable
     public static SignatureKey ImportPem(string pem, string? algorithm = null, string? keyId = null)
     {
         ArgumentNullException.ThrowIfNull(pem);
-        return PemKeyReader.Import(pem, algorithm, keyId, Ed25519Backend.Resolve());
+        return PemKeyReader.Import(pem, algorithm, keyId);
     }
 
     /// <summary>Generates a new Ed25519 key pair.</summary>
     /// <param name="keyId">The key identifier.</param>
     /// <returns>A signing key.</returns>
-    public static SignatureKey GenerateEd25519(string? keyId = null)
-    {
-        Span<byte> seed = stackalloc byte[Ed25519Encoding.SeedSize];
-        Span<byte> publicKey = stackalloc byte[Ed25519Encoding.PublicKeySize];
-        var backend = Ed25519Backend.Resolve();
-        try
-        {
-            RandomNumberGenerator.Fill(seed);
-            backend.DerivePublicKey(seed, publicKey);
-            return Ed25519SignatureKey.Create(backend, publicKey, seed, keyId, null, out var error)
-                ?? throw new CryptographicException(error);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(seed);
-        }
-    }
+    public static SignatureKey GenerateEd25519(string? keyId = null) => Ed25519SignatureKey.Generate(keyId);
 
     /// <summary>Generates a new ECDSA P-256 key pair (<c>ecdsa-p256-sha256</c>).</summary>
     /// <param name="keyId">The key identifier.</param>

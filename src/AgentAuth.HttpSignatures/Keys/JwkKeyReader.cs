@@ -7,7 +7,7 @@ namespace AgentAuth.HttpSignatures.Keys;
 /// <summary>Turns a validated <see cref="Jwk"/> into the <see cref="SignatureKey"/> its key type dictates.</summary>
 internal static class JwkKeyReader
 {
-    public static SignatureKey? Create(Jwk jwk, string? requested, IEd25519Backend backend, out string? error)
+    public static SignatureKey? Create(Jwk jwk, string? requested, out string? error)
     {
         if (jwk.Use is not null && jwk.Use != "sig")
         {
@@ -21,7 +21,7 @@ internal static class JwkKeyReader
         }
         return jwk.KeyType switch
         {
-            Jwk.KeyTypeOkp => CreateEd25519(jwk, requested, backend, out error),
+            Jwk.KeyTypeOkp => CreateEd25519(jwk, requested, out error),
             Jwk.KeyTypeEc => CreateEcdsa(jwk, requested, out error),
             Jwk.KeyTypeRsa => CreateRsa(jwk, requested, out error),
             Jwk.KeyTypeOct => CreateHmac(jwk, requested, out error),
@@ -57,7 +57,7 @@ internal static class JwkKeyReader
         return true;
     }
 
-    private static SignatureKey? CreateEd25519(Jwk jwk, string? requested, IEd25519Backend backend, out string? error)
+    private static SignatureKey? CreateEd25519(Jwk jwk, string? requested, out string? error)
     {
         if (!TryResolve(requested, jwk.Algorithm, HttpSignatureAlgorithms.Ed25519,
                 static a => a is JoseAlgorithms.EdDsa or JoseAlgorithms.Ed25519, out var jose, out error))
@@ -77,7 +77,7 @@ internal static class JwkKeyReader
             {
                 return Fail("Ed25519 'd' must be 32 bytes", out error);
             }
-            return Ed25519SignatureKey.Create(backend, publicKey, seed[..seedLength], jwk.KeyId, jose, out error);
+            return Ed25519SignatureKey.Create(publicKey, seed[..seedLength], jwk.KeyId, jose, out error);
         }
         finally
         {

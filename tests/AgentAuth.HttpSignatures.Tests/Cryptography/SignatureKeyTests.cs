@@ -310,9 +310,8 @@ public sealed class SignatureKeyTests
         var lastDot = jws.LastIndexOf('.');
         var signingInput = Encoding.ASCII.GetBytes(jws[..lastDot]);
         var signature = Base64Url.DecodeFromChars(jws.AsSpan(lastDot + 1));
-        foreach (var kind in new[] { Ed25519BackendKind.Libsodium, Ed25519BackendKind.BouncyCastle })
         {
-            using var key = JwkKeyReader.Create(jwk!, null, Ed25519Backend.Get(kind), out var error);
+            using var key = JwkKeyReader.Create(jwk!, null, out var error);
             Assert.NotNull(key);
             Assert.True(key.VerifyJose("EdDSA", signingInput, signature));
             Assert.True(key.VerifyJose("Ed25519", signingInput, signature));
@@ -388,26 +387,18 @@ public sealed class SignatureKeyTests
     }
 
     [Fact]
-    public void Ed25519_keys_bind_the_backend_current_at_creation()
+    public void A_generated_Ed25519_key_signs_for_a_verify_only_key_made_from_its_public_key()
     {
-        var previous = Ed25519Backend.Current;
-        try
-        {
-            Ed25519Backend.Current = Ed25519BackendKind.BouncyCastle;
-            using var bc = (Ed25519SignatureKey)SignatureKey.GenerateEd25519();
-            Assert.Equal(Ed25519BackendKind.BouncyCastle, bc.Backend.Kind);
-            Ed25519Backend.Current = Ed25519BackendKind.Libsodium;
-            using var sodium = (Ed25519SignatureKey)SignatureKey.CreateEd25519(bc.PublicKey);
-            Assert.Equal(Ed25519BackendKind.Libsodium, sodium.Backend.Kind);
-            var signature = new byte[64];
-            Assert.True(bc.TrySign("m"u8, signature, out _));
-            Assert.True(sodium.Verify("m"u8, signature));
-        }
-        finally
-        {
-            Ed25519Backend.Current = previous;
-        }
-        Assert.Throws<ArgumentOutOfRangeException>(() => Ed25519Backend.Current = (Ed25519BackendKind)0);
+        using var signer = (Ed25519SignatureKey)SignatureKey.GenerateEd25519();
+        using var verifier = (Ed25519SignatureKey)SignatureKey.CreateEd25519(signer.PublicKey);
+        Assert.False(verifier.CanSign);
+        var signature = new byte[64];
+        Assert.True(signer.TrySign("m"u8, signature, out _));
+        Assert.True(verifier.Verify("m"u8, signature));
+        Assert.False(verifier.Verify("n"u8, signature));
+        // The signing key lives in NSec's key handle: after Dispose it can no longer sign.
+        signer.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => signer.TrySign("m"u8, signature, out _));
     }
 
     [Fact]

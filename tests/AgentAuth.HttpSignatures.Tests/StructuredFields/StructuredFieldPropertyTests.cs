@@ -1,14 +1,13 @@
 using AgentAuth.HttpSignatures.StructuredFields;
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 
 namespace AgentAuth.HttpSignatures.Tests.StructuredFields;
 
-/// <summary>FsCheck properties: no input makes a parser throw; parse and serialize reach a fixed point.</summary>
+/// <summary>FsCheck properties (FsCheck.Xunit <c>[Property]</c>): no input makes a parser throw; parse and serialize reach a fixed point.</summary>
 public sealed class StructuredFieldPropertyTests
 {
-    private static readonly Config s_config = Config.QuickThrowOnFailure.WithMaxTest(2000);
-
     private const string LcAlpha = "abcdefghijklmnopqrstuvwxyz";
     private const string Alpha = LcAlpha + "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
     private const string Digits = "0123456789";
@@ -95,26 +94,27 @@ public sealed class StructuredFieldPropertyTests
         return dictionary;
     }
 
-    [Fact]
-    public void Arbitrary_input_never_makes_a_parser_throw()
+    /// <summary>The generators of this class as FsCheck arbitraries, for <see cref="PropertyAttribute.Arbitrary"/>.</summary>
+    public static class Arbitraries
     {
-        var grammarish = StringFrom(Gen.Elements(s_fieldChars), 0, 40);
-        var anything = ArbMap.Default.ArbFor<string>().Generator.Select(s => s ?? "");
-        var input = Gen.OneOf(grammarish, anything).ToArbitrary();
-        Prop.ForAll(input, ParsesWithoutThrowing).Check(s_config);
+        /// <summary>Field text: half grammar-heavy strings, half FsCheck's arbitrary strings.</summary>
+        public static Arbitrary<string> FieldText() =>
+            Gen.OneOf(StringFrom(Gen.Elements(s_fieldChars), 0, 40), ArbMap.Default.ArbFor<string>().Generator.Select(s => s ?? "")).ToArbitrary();
+
+        public static Arbitrary<SfDictionary> Dictionaries() => Dictionary().ToArbitrary();
     }
 
-    [Fact]
-    public void Serialized_dictionaries_survive_a_parse_serialize_round_trip()
+    [Property(Arbitrary = [typeof(Arbitraries)], MaxTest = 2000)]
+    public bool Arbitrary_input_never_makes_a_parser_throw(string field) => ParsesWithoutThrowing(field);
+
+    [Property(Arbitrary = [typeof(Arbitraries)], MaxTest = 2000)]
+    public void Serialized_dictionaries_survive_a_parse_serialize_round_trip(SfDictionary dictionary)
     {
-        Prop.ForAll(Dictionary().ToArbitrary(), dictionary =>
-        {
-            Assert.True(StructuredFieldSerializer.TrySerialize(dictionary, out string? first, out string? error), error);
-            Assert.True(StructuredFieldParser.TryParseDictionary(first, out var parsed, out error), $"{first}: {error}");
-            Assert.Equal(SfJson.Describe(dictionary), SfJson.Describe(parsed));
-            Assert.True(StructuredFieldSerializer.TrySerialize(parsed, out string? second, out error), error);
-            Assert.Equal(first, second);
-        }).Check(s_config);
+        Assert.True(StructuredFieldSerializer.TrySerialize(dictionary, out string? first, out string? error), error);
+        Assert.True(StructuredFieldParser.TryParseDictionary(first, out var parsed, out error), $"{first}: {error}");
+        Assert.Equal(SfJson.Describe(dictionary), SfJson.Describe(parsed));
+        Assert.True(StructuredFieldSerializer.TrySerialize(parsed, out string? second, out error), error);
+        Assert.Equal(first, second);
     }
 
     private static bool ParsesWithoutThrowing(string field)
