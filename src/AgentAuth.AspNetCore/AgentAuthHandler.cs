@@ -123,6 +123,13 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
             Logger.NoCredentials();
             return AuthenticateResult.NoResult();
         }
+        // One rule for every mode (issue 14 F1): credentials are only bound to an origin-form target, so the signature base,
+        // the DPoP htu and routing all read the same URI. An origin server has no use for absolute form (RFC 9112 §3.2.2).
+        _message.Reset(Request, runtime.PublicOrigin);
+        if (!_message.IsOriginForm)
+        {
+            return await FailAsync(InvalidRequest("The request target is not in origin form (RFC 9112 §3.2.1); send the path and query, not an absolute URI."));
+        }
         if (hasSignature && (signatureInput.Count == 0 || signature.Count == 0))
         {
             return await FailAsync(SignatureFailure(AgentAuthErrors.InvalidRequest, "Signature and Signature-Input must both be present."));
@@ -198,7 +205,6 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
             }
         }
 
-        _message.Reset(Request, runtime.PublicOrigin);
         var hasBody = HasBody();
         var resolver = new SignatureKeyResolver(runtime.AgentKeys, validation?.Confirmation);
         var verification = await runtime.VerifierFor(hasBody, token is not null)
@@ -277,7 +283,6 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
             return await FailAsync(DPoPFailure(AgentAuthErrors.InvalidToken, "The token is not DPoP-bound (no cnf.jkt)."));
         }
 
-        _message.Reset(Request, runtime.PublicOrigin);
         var proof = await runtime.DPoP!.ValidateAsync(new DPoPProofRequest
         {
             Method = _message.Method,
