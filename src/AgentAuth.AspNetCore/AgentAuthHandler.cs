@@ -224,6 +224,13 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
             return await FailAsync(FromSignatureError(verification));
         }
 
+        if (AcceptedUntil(verification) is not { } acceptedUntil)
+        {
+            // RequireCreated off (issue 14 F2): a signature with neither created nor expires would be accepted forever, and no
+            // replay cache can remember its nonce that long.
+            return await FailAsync(SignatureFailure(AgentAuthErrors.InvalidSignature, "The signature has neither created nor expires, so it would never expire."));
+        }
+
         var key = verification.Key!;
         if (validation?.Confirmation is { } confirmation
             && !string.Equals(confirmation.Thumbprint, key.Thumbprint, StringComparison.Ordinal))
@@ -259,14 +266,27 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
         if (verification.HasNonce)
         {
             var replayKey = ReplayKeys.SignatureNonce(key.Thumbprint, verification.NonceValue);
-            var expires = (verification.Created ?? TimeProvider.GetUtcNow()) + Options.Signatures.MaxAge + Options.ClockSkew;
-            if (!await runtime.ReplayCache.TryAddAsync(replayKey, expires, Context.RequestAborted))
+            if (!await runtime.ReplayCache.TryAddAsync(replayKey, acceptedUntil, Context.RequestAborted))
             {
                 return await FailAsync(SignatureFailure(AgentAuthErrors.InvalidSignature, "The signature nonce was already used."));
             }
         }
 
         return await SucceedAsync(runtime, validation, key.Thumbprint, verification.KeyId, verification.Label);
+    }
+
+    /// <summary>
+    /// The last instant the verifier would accept this signature again, which is how long its nonce must be remembered:
+    /// <c>created</c> + <c>MaxAge</c> + skew when it has <c>created</c> (the verifier enforces that window), else
+    /// <c>expires</c> + skew; <see langword="null"/> when it has neither and so never expires.
+    /// </summary>
+    private DateTimeOffset? AcceptedUntil(SignatureVerificationResult verification)
+    {
+        if (verification.Created is { } created)
+        {
+            return created + Options.Signatures.MaxAge + Options.ClockSkew;
+        }
+        return verification.Expires is { } expires ? expires + Options.ClockSkew : null;
     }
 
     private async ValueTask<AuthenticateResult> AuthenticateDPoPAsync(AgentAuthRuntime runtime, string token, StringValues proofHeaders)

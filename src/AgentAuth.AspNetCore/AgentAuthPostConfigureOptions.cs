@@ -129,7 +129,9 @@ internal sealed class AgentAuthPostConfigureOptions : IPostConfigureOptions<Agen
         var verifier = new HttpSignatureVerifierOptions
         {
             RequireQueryWhenPresent = policy.RequireQueryCoverage,
-            RequireCreated = policy.RequireCreated,
+            // A signature that carries a token needs created whatever the policy says (issue 14 F2): without it the signature is
+            // accepted until the token's exp, far longer than its nonce is remembered (created + MaxAge + skew).
+            RequireCreated = policy.RequireCreated || requireAuthorization,
             MaxAge = policy.MaxAge,
             ClockSkew = options.ClockSkew,
             // A signature that carries a token must be single use (protocols.md §9.2 step 5, mode b2: created + nonce), or a

@@ -24,7 +24,11 @@ public sealed class HttpSignaturePolicyOptions
     /// <summary>The largest request body buffered to check <c>Content-Digest</c>, in bytes; larger bodies are refused with 413. Default 1 MiB.</summary>
     public long MaxBodyBytes { get; set; } = 1024 * 1024;
 
-    /// <summary>Require the <c>created</c> parameter. Default <see langword="true"/>.</summary>
+    /// <summary>
+    /// Require the <c>created</c> parameter. Default <see langword="true"/>. When off, a signature may carry <c>expires</c>
+    /// instead; one with neither is still refused (it would never expire, so no replay cache could remember its nonce long
+    /// enough), and a signature that carries a token always needs <c>created</c>.
+    /// </summary>
     public bool RequireCreated { get; set; } = true;
 
     /// <summary>How old <c>created</c> may be (the signature window; protocols.md §9.2 step 6). Default 60 seconds.</summary>
