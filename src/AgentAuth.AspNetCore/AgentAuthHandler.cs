@@ -207,7 +207,7 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
 
         var hasBody = HasBody();
         var resolver = new SignatureKeyResolver(runtime.AgentKeys, validation?.Confirmation);
-        var verification = await runtime.VerifierFor(hasBody, token is not null)
+        var verification = await runtime.VerifierFor(hasBody, Request.Headers.ContentType.Count > 0, token is not null)
             .VerifyAsync(_message, runtime.SignatureSelection, resolver, Context.RequestAborted);
 
         if (!verification.Succeeded)

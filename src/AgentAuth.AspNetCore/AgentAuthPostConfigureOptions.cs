@@ -63,13 +63,18 @@ internal sealed class AgentAuthPostConfigureOptions : IPostConfigureOptions<Agen
             new JwksMetrics(_services.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         var replayCache = _services.GetRequiredService<IReplayCache>();
 
-        var verifiers = new HttpMessageSignatureVerifier[4];
+        var verifiers = new HttpMessageSignatureVerifier[AgentAuthRuntime.VerifierCount];
         foreach (var hasBody in new[] { false, true })
         {
-            foreach (var hasToken in new[] { false, true })
+            foreach (var hasContentType in new[] { false, true })
             {
-                verifiers[AgentAuthRuntime.VerifierIndex(hasBody, hasToken)] = new HttpMessageSignatureVerifier(
-                    CreateVerifierOptions(options, hasBody && policy.RequireContentDigestForBody, hasToken), timeProvider);
+                foreach (var hasToken in new[] { false, true })
+                {
+                    var requireDigest = hasBody && policy.RequireContentDigestForBody;
+                    verifiers[AgentAuthRuntime.VerifierIndex(hasBody, hasContentType, hasToken)] = new HttpMessageSignatureVerifier(
+                        CreateVerifierOptions(options, requireDigest, requireDigest && hasContentType && policy.RequireContentTypeForBody, hasToken),
+                        timeProvider);
+                }
             }
         }
 
@@ -123,7 +128,7 @@ internal sealed class AgentAuthPostConfigureOptions : IPostConfigureOptions<Agen
         _ => SignatureComponent.Field(name),
     };
 
-    private static HttpSignatureVerifierOptions CreateVerifierOptions(AgentAuthOptions options, bool requireDigest, bool requireAuthorization)
+    private static HttpSignatureVerifierOptions CreateVerifierOptions(AgentAuthOptions options, bool requireDigest, bool requireContentType, bool requireAuthorization)
     {
         var policy = options.Signatures;
         var verifier = new HttpSignatureVerifierOptions
@@ -151,6 +156,10 @@ internal sealed class AgentAuthPostConfigureOptions : IPostConfigureOptions<Agen
         if (requireDigest)
         {
             verifier.RequiredComponents.Add(SignatureComponent.Field("content-digest"));
+        }
+        if (requireContentType)
+        {
+            verifier.RequiredComponents.Add(SignatureComponent.Field("content-type"));
         }
         if (requireAuthorization)
         {

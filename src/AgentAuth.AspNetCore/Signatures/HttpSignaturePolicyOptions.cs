@@ -21,6 +21,13 @@ public sealed class HttpSignaturePolicyOptions
     /// <summary>Require <c>content-digest</c> to be covered (and verified) when the request has a body. Default <see langword="true"/>.</summary>
     public bool RequireContentDigestForBody { get; set; } = true;
 
+    /// <summary>
+    /// When <see cref="RequireContentDigestForBody"/> applies and the request has a <c>Content-Type</c> field, require
+    /// <c>content-type</c> to be covered too: the digest covers the bytes, not their media type, so a signed body could
+    /// otherwise be replayed as another type (issue 14). Default <see langword="true"/>.
+    /// </summary>
+    public bool RequireContentTypeForBody { get; set; } = true;
+
     /// <summary>The largest request body buffered to check <c>Content-Digest</c>, in bytes; larger bodies are refused with 413. Default 1 MiB.</summary>
     public long MaxBodyBytes { get; set; } = 1024 * 1024;
 
