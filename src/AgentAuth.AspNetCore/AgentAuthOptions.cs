@@ -75,8 +75,22 @@ public class AgentAuthOptions : AuthenticationSchemeOptions
     /// <summary>The <c>realm</c> parameter of <c>WWW-Authenticate</c> challenges, when set.</summary>
     public string? Realm { get; set; }
 
-    /// <summary>Include <c>error_description</c> in challenges. Default <see langword="true"/>.</summary>
-    public bool IncludeErrorDetails { get; set; } = true;
+    /// <summary>
+    /// Include <c>error_description</c> in challenges (the error code is always sent). When not set: on in the
+    /// <c>Development</c> environment only, so an unauthenticated client elsewhere cannot tell an untrusted issuer from an
+    /// unknown key from a bad signature.
+    /// </summary>
+    public bool IncludeErrorDetails
+    {
+        get => _includeErrorDetails ?? false;
+        set => _includeErrorDetails = value;
+    }
+
+    // Null until set in code or configuration; post-configuration then fills in the environment's default.
+    private bool? _includeErrorDetails;
+
+    /// <summary>Whether <see cref="IncludeErrorDetails"/> was set in code or configuration (else post-configuration picks the default).</summary>
+    internal bool IncludeErrorDetailsSet => _includeErrorDetails.HasValue;
 
     /// <summary>What the scheme built from these options (set by post-configuration).</summary>
     internal AgentAuthRuntime? Runtime { get; set; }

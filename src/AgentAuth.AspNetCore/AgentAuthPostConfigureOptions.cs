@@ -2,6 +2,7 @@ using AgentAuth.HttpSignatures;
 using AgentAuth.HttpSignatures.Cryptography;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -30,6 +31,11 @@ internal sealed class AgentAuthPostConfigureOptions : IPostConfigureOptions<Agen
 
     public void PostConfigure(string? name, AgentAuthOptions options)
     {
+        if (!options.IncludeErrorDetailsSet)
+        {
+            // Descriptions help a developer and an attacker alike: by default only Development shows them.
+            options.IncludeErrorDetails = _services.GetService<IHostEnvironment>()?.IsDevelopment() ?? false;
+        }
         if (options.BoundTokenSchemes.Count == 0)
         {
             options.BoundTokenSchemes.Add("Bearer");
