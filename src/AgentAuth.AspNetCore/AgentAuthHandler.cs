@@ -458,7 +458,7 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
             return;
         }
         var resourceMetadata = ResourceMetadataChallenge.GetResourceMetadataUrl(Context);
-        AgentAuthChallengeWriter.Write(Response, Runtime.Challenges, _failure, resourceMetadata, ScopeChallenge.GetRequiredScopes(Context), Options.IncludeErrorDetails);
+        AgentAuthChallengeWriter.Write(Response, Runtime.Challenges, _failure, resourceMetadata, ScopeChallenge.GetRequiredScopes(Context), Options.IncludeErrorDetails == true);
     }
 
     /// <inheritdoc />

@@ -76,21 +76,12 @@ public class AgentAuthOptions : AuthenticationSchemeOptions
     public string? Realm { get; set; }
 
     /// <summary>
-    /// Include <c>error_description</c> in challenges (the error code is always sent). When not set: on in the
-    /// <c>Development</c> environment only, so an unauthenticated client elsewhere cannot tell an untrusted issuer from an
-    /// unknown key from a bad signature.
+    /// Include <c>error_description</c> in challenges (the error code is always sent). When <see langword="null"/> (the
+    /// default), post-configuration turns it on in the <c>Development</c> environment only, so an unauthenticated client
+    /// elsewhere cannot tell an untrusted issuer from an unknown key from a bad signature. Nullable so that configuration
+    /// binding, which writes back every value-typed property it visits, cannot be mistaken for an explicit choice.
     /// </summary>
-    public bool IncludeErrorDetails
-    {
-        get => _includeErrorDetails ?? false;
-        set => _includeErrorDetails = value;
-    }
-
-    // Null until set in code or configuration; post-configuration then fills in the environment's default.
-    private bool? _includeErrorDetails;
-
-    /// <summary>Whether <see cref="IncludeErrorDetails"/> was set in code or configuration (else post-configuration picks the default).</summary>
-    internal bool IncludeErrorDetailsSet => _includeErrorDetails.HasValue;
+    public bool? IncludeErrorDetails { get; set; }
 
     /// <summary>What the scheme built from these options (set by post-configuration).</summary>
     internal AgentAuthRuntime? Runtime { get; set; }

@@ -31,11 +31,8 @@ internal sealed class AgentAuthPostConfigureOptions : IPostConfigureOptions<Agen
 
     public void PostConfigure(string? name, AgentAuthOptions options)
     {
-        if (!options.IncludeErrorDetailsSet)
-        {
-            // Descriptions help a developer and an attacker alike: by default only Development shows them.
-            options.IncludeErrorDetails = _services.GetService<IHostEnvironment>()?.IsDevelopment() ?? false;
-        }
+        // Descriptions help a developer and an attacker alike: unless set, only Development shows them.
+        options.IncludeErrorDetails ??= _services.GetService<IHostEnvironment>()?.IsDevelopment() ?? false;
         if (options.BoundTokenSchemes.Count == 0)
         {
             options.BoundTokenSchemes.Add("Bearer");

@@ -77,9 +77,9 @@ public sealed class ErrorDetailsDefaultTests : IAsyncDisposable
     }
 
     [Fact]
-    public void Options_report_off_until_post_configuration_picks_the_default()
+    public void Unset_until_post_configuration_picks_the_default()
     {
-        Assert.False(new AgentAuthOptions().IncludeErrorDetails);
+        Assert.Null(new AgentAuthOptions().IncludeErrorDetails);
     }
 
     private sealed class Environment(string name) : IHostEnvironment
