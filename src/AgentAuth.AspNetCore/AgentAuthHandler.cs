@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using AgentAuth.HttpSignatures;
@@ -224,11 +225,9 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
             return await FailAsync(FromSignatureError(verification));
         }
 
-        if (AcceptedUntil(verification) is not { } acceptedUntil)
+        if (!TryGetAcceptedUntil(verification, out var acceptedUntil, out var lifetimeProblem))
         {
-            // RequireCreated off (issue 14 F2): a signature with neither created nor expires would be accepted forever, and no
-            // replay cache can remember its nonce that long.
-            return await FailAsync(SignatureFailure(AgentAuthErrors.InvalidSignature, "The signature has neither created nor expires, so it would never expire."));
+            return await FailAsync(SignatureFailure(AgentAuthErrors.InvalidSignature, lifetimeProblem));
         }
 
         var key = verification.Key!;
@@ -276,17 +275,35 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
     }
 
     /// <summary>
-    /// The last instant the verifier would accept this signature again, which is how long its nonce must be remembered:
-    /// <c>created</c> + <c>MaxAge</c> + skew when it has <c>created</c> (the verifier enforces that window), else
-    /// <c>expires</c> + skew; <see langword="null"/> when it has neither and so never expires.
+    /// The last instant the verifier would accept this signature again, which is how long its nonce must be remembered
+    /// (issue 14 F2): <c>created</c> + <c>MaxAge</c> + skew when it has <c>created</c> (the verifier enforces that window),
+    /// else <c>expires</c> + skew. Only with <c>RequireCreated</c> off can <c>created</c> be missing; then a signature
+    /// without <c>expires</c> would be accepted forever, and one whose <c>expires</c> lies further ahead than the
+    /// signature window would pin its replay entry that long (a key holder could fill the store), so both are refused.
     /// </summary>
-    private DateTimeOffset? AcceptedUntil(SignatureVerificationResult verification)
+    private bool TryGetAcceptedUntil(SignatureVerificationResult verification, out DateTimeOffset acceptedUntil, [NotNullWhen(false)] out string? problem)
     {
+        var window = Options.Signatures.MaxAge + Options.ClockSkew;
+        problem = null;
         if (verification.Created is { } created)
         {
-            return created + Options.Signatures.MaxAge + Options.ClockSkew;
+            acceptedUntil = created + window;
+            return true;
         }
-        return verification.Expires is { } expires ? expires + Options.ClockSkew : null;
+        if (verification.Expires is not { } expires)
+        {
+            acceptedUntil = default;
+            problem = "The signature has neither created nor expires, so it would never expire.";
+            return false;
+        }
+        if (expires > TimeProvider.GetUtcNow() + window)
+        {
+            acceptedUntil = default;
+            problem = "The signature has no created and its expires lies further ahead than Signatures:MaxAge allows.";
+            return false;
+        }
+        acceptedUntil = expires + Options.ClockSkew;
+        return true;
     }
 
     private async ValueTask<AuthenticateResult> AuthenticateDPoPAsync(AgentAuthRuntime runtime, string token, StringValues proofHeaders)

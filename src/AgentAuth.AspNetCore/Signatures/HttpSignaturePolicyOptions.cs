@@ -33,8 +33,9 @@ public sealed class HttpSignaturePolicyOptions
 
     /// <summary>
     /// Require the <c>created</c> parameter. Default <see langword="true"/>. When off, a signature may carry <c>expires</c>
-    /// instead; one with neither is still refused (it would never expire, so no replay cache could remember its nonce long
-    /// enough), and a signature that carries a token always needs <c>created</c>.
+    /// instead, at most <see cref="MaxAge"/> plus the clock skew ahead; one with neither is still refused (it would never
+    /// expire, so no replay cache could remember its nonce long enough), and a signature that carries a token always needs
+    /// <c>created</c>.
     /// </summary>
     public bool RequireCreated { get; set; } = true;
 

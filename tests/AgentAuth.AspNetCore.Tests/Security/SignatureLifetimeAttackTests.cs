@@ -7,8 +7,9 @@ namespace AgentAuth.AspNetCore.Tests.Security;
 
 /// <summary>
 /// Issue 14 F2: with <c>Signatures:RequireCreated</c> off, a signature's nonce must be remembered for as long as the signature
-/// can be accepted. A signature without <c>created</c> is accepted until its <c>expires</c>, so its replay entry lives that long;
-/// one with neither would be accepted forever and is refused; one that carries a token must have <c>created</c>.
+/// can be accepted. A signature without <c>created</c> is accepted until its <c>expires</c> (at most the signature window ahead),
+/// so its replay entry lives that long; one with neither would be accepted forever and is refused; one that carries a token must
+/// have <c>created</c>.
 /// </summary>
 public sealed class SignatureLifetimeAttackTests : IAsyncDisposable
 {
@@ -44,23 +45,41 @@ public sealed class SignatureLifetimeAttackTests : IAsyncDisposable
     {
         var host = await HostAsync();
         var now = _setup.Time.GetUtcNow();
+        // Within the window a signature without created may use (MaxAge + ClockSkew = 2 minutes ahead).
         var signature = Sign(p =>
         {
             p.OmitCreated = true;
-            p.Expires = now.AddMinutes(10);
+            p.Expires = now.AddSeconds(110);
             p.Nonce = "f2-expires";
         });
 
         await SucceededAsync(await host.SendAsync(Request(signature)));
 
-        // Past MaxAge + ClockSkew (2 minutes), where the nonce used to be forgotten, but before expires.
-        _setup.Time.Advance(TimeSpan.FromMinutes(5));
+        // Past now + MaxAge + ClockSkew, where the nonce used to be forgotten, but before expires + ClockSkew.
+        _setup.Time.Advance(TimeSpan.FromSeconds(150));
         SignatureError(await host.SendAsync(Request(signature)), "invalid_signature");
+        Assert.Contains(host.Logs.Lines, l => l.Message.Contains("nonce was already used", StringComparison.Ordinal));
 
-        // After expires (+ skew) the signature itself is refused, so forgetting the nonce then is safe.
-        _setup.Time.Advance(TimeSpan.FromMinutes(7));
+        // After expires + skew the signature itself is refused, so forgetting the nonce then is safe.
+        _setup.Time.Advance(TimeSpan.FromSeconds(30));
         SignatureError(await host.SendAsync(Request(signature)), "invalid_signature");
         Assert.Contains(host.Logs.Lines, l => l.Message.Contains("has expired", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task F2_signature_without_created_expiring_beyond_the_window_is_refused()
+    {
+        var host = await HostAsync();
+        var now = _setup.Time.GetUtcNow();
+        var signature = Sign(p =>
+        {
+            p.OmitCreated = true;
+            p.Expires = now.AddMinutes(10);
+            p.Nonce = "f2-far";
+        });
+
+        SignatureError(await host.SendAsync(Request(signature)), "invalid_signature");
+        Assert.Contains(host.Logs.Lines, l => l.Message.Contains("further ahead than Signatures:MaxAge", StringComparison.Ordinal));
     }
 
     [Fact]
