@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using AgentAuth.HttpSignatures;
@@ -131,6 +132,13 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
             Logger.NoCredentials();
             return AuthenticateResult.NoResult();
         }
+        // One rule for every mode (issue 14 F1): credentials are only bound to an origin-form target, so the signature base,
+        // the DPoP htu and routing all read the same URI. An origin server has no use for absolute form (RFC 9112 §3.2.2).
+        _message.Reset(Request, runtime.PublicOrigin);
+        if (!_message.IsOriginForm)
+        {
+            return await FailAsync(InvalidRequest("The request target is not in origin form (RFC 9112 §3.2.1); send the path and query, not an absolute URI."));
+        }
         if (hasSignature && (signatureInput.Count == 0 || signature.Count == 0))
         {
             return await FailAsync(SignatureFailure(AgentAuthErrors.InvalidRequest, "Signature and Signature-Input must both be present."));
@@ -206,10 +214,9 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
             }
         }
 
-        _message.Reset(Request, runtime.PublicOrigin);
         var hasBody = HasBody();
         var resolver = new SignatureKeyResolver(runtime.AgentKeys, validation?.Confirmation);
-        var verification = await runtime.VerifierFor(hasBody, token is not null)
+        var verification = await runtime.VerifierFor(hasBody, Request.Headers.ContentType.Count > 0, token is not null)
             .VerifyAsync(_message, runtime.SignatureSelection, resolver, Context.RequestAborted);
 
         if (!verification.Succeeded)
@@ -224,6 +231,11 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
                 return await FailAsync(TokenFailure("The signature does not verify with the key the token is bound to."));
             }
             return await FailAsync(FromSignatureError(verification));
+        }
+
+        if (!TryGetAcceptedUntil(verification, out var acceptedUntil, out var lifetimeProblem))
+        {
+            return await FailAsync(SignatureFailure(AgentAuthErrors.InvalidSignature, lifetimeProblem));
         }
 
         var key = verification.Key!;
@@ -261,14 +273,45 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
         if (verification.HasNonce)
         {
             var replayKey = ReplayKeys.SignatureNonce(key.Thumbprint, verification.NonceValue);
-            var expires = (verification.Created ?? TimeProvider.GetUtcNow()) + Options.Signatures.MaxAge + Options.ClockSkew;
-            if (!await runtime.ReplayCache.TryAddAsync(replayKey, expires, key.Thumbprint, Context.RequestAborted))
+            if (!await runtime.ReplayCache.TryAddAsync(replayKey, acceptedUntil, key.Thumbprint, Context.RequestAborted))
             {
                 return await FailAsync(SignatureFailure(AgentAuthErrors.InvalidSignature, "The signature nonce was already used."));
             }
         }
 
         return await SucceedAsync(runtime, validation, key.Thumbprint, verification.KeyId, verification.Label);
+    }
+
+    /// <summary>
+    /// The last instant the verifier would accept this signature again, which is how long its nonce must be remembered
+    /// (issue 14 F2): <c>created</c> + <c>MaxAge</c> + skew when it has <c>created</c> (the verifier enforces that window),
+    /// else <c>expires</c> + skew. Only with <c>RequireCreated</c> off can <c>created</c> be missing; then a signature
+    /// without <c>expires</c> would be accepted forever, and one whose <c>expires</c> lies further ahead than the
+    /// signature window would pin its replay entry that long (a key holder could fill the store), so both are refused.
+    /// </summary>
+    private bool TryGetAcceptedUntil(SignatureVerificationResult verification, out DateTimeOffset acceptedUntil, [NotNullWhen(false)] out string? problem)
+    {
+        var window = Options.Signatures.MaxAge + Options.ClockSkew;
+        problem = null;
+        if (verification.Created is { } created)
+        {
+            acceptedUntil = created + window;
+            return true;
+        }
+        if (verification.Expires is not { } expires)
+        {
+            acceptedUntil = default;
+            problem = "The signature has neither created nor expires, so it would never expire.";
+            return false;
+        }
+        if (expires > TimeProvider.GetUtcNow() + window)
+        {
+            acceptedUntil = default;
+            problem = "The signature has no created and its expires lies further ahead than Signatures:MaxAge allows.";
+            return false;
+        }
+        acceptedUntil = expires + Options.ClockSkew;
+        return true;
     }
 
     private async ValueTask<AuthenticateResult> AuthenticateDPoPAsync(AgentAuthRuntime runtime, string token, StringValues proofHeaders)
@@ -285,7 +328,6 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
             return await FailAsync(DPoPFailure(AgentAuthErrors.InvalidToken, "The token is not DPoP-bound (no cnf.jkt)."));
         }
 
-        _message.Reset(Request, runtime.PublicOrigin);
         var proof = await runtime.DPoP!.ValidateAsync(new DPoPProofRequest
         {
             Method = _message.Method,
@@ -441,7 +483,7 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
             return;
         }
         var resourceMetadata = ResourceMetadataChallenge.GetResourceMetadataUrl(Context);
-        AgentAuthChallengeWriter.Write(Response, Runtime.Challenges, _failure, resourceMetadata, ScopeChallenge.GetRequiredScopes(Context), Options.IncludeErrorDetails);
+        AgentAuthChallengeWriter.Write(Response, Runtime.Challenges, _failure, resourceMetadata, ScopeChallenge.GetRequiredScopes(Context), Options.IncludeErrorDetails == true);
     }
 
     /// <inheritdoc />

@@ -75,8 +75,13 @@ public class AgentAuthOptions : AuthenticationSchemeOptions
     /// <summary>The <c>realm</c> parameter of <c>WWW-Authenticate</c> challenges, when set.</summary>
     public string? Realm { get; set; }
 
-    /// <summary>Include <c>error_description</c> in challenges. Default <see langword="true"/>.</summary>
-    public bool IncludeErrorDetails { get; set; } = true;
+    /// <summary>
+    /// Include <c>error_description</c> in challenges (the error code is always sent). When <see langword="null"/> (the
+    /// default), post-configuration turns it on in the <c>Development</c> environment only, so an unauthenticated client
+    /// elsewhere cannot tell an untrusted issuer from an unknown key from a bad signature. Nullable so that configuration
+    /// binding, which writes back every value-typed property it visits, cannot be mistaken for an explicit choice.
+    /// </summary>
+    public bool? IncludeErrorDetails { get; set; }
 
     /// <summary>What the scheme built from these options (set by post-configuration).</summary>
     internal AgentAuthRuntime? Runtime { get; set; }

@@ -2,6 +2,7 @@ using AgentAuth.HttpSignatures;
 using AgentAuth.HttpSignatures.Cryptography;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -30,6 +31,8 @@ internal sealed class AgentAuthPostConfigureOptions : IPostConfigureOptions<Agen
 
     public void PostConfigure(string? name, AgentAuthOptions options)
     {
+        // Descriptions help a developer and an attacker alike: unless set, only Development shows them.
+        options.IncludeErrorDetails ??= _services.GetService<IHostEnvironment>()?.IsDevelopment() ?? false;
         if (options.BoundTokenSchemes.Count == 0)
         {
             options.BoundTokenSchemes.Add("Bearer");
@@ -61,13 +64,18 @@ internal sealed class AgentAuthPostConfigureOptions : IPostConfigureOptions<Agen
             new JwksMetrics(_services.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         var replayCache = _services.GetRequiredService<IReplayCache>();
 
-        var verifiers = new HttpMessageSignatureVerifier[4];
+        var verifiers = new HttpMessageSignatureVerifier[AgentAuthRuntime.VerifierCount];
         foreach (var hasBody in new[] { false, true })
         {
-            foreach (var hasToken in new[] { false, true })
+            foreach (var hasContentType in new[] { false, true })
             {
-                verifiers[AgentAuthRuntime.VerifierIndex(hasBody, hasToken)] = new HttpMessageSignatureVerifier(
-                    CreateVerifierOptions(options, hasBody && policy.RequireContentDigestForBody, hasToken), timeProvider);
+                foreach (var hasToken in new[] { false, true })
+                {
+                    var requireDigest = hasBody && policy.RequireContentDigestForBody;
+                    verifiers[AgentAuthRuntime.VerifierIndex(hasBody, hasContentType, hasToken)] = new HttpMessageSignatureVerifier(
+                        CreateVerifierOptions(options, requireDigest, requireDigest && hasContentType && policy.RequireContentTypeForBody, hasToken),
+                        timeProvider);
+                }
             }
         }
 
@@ -145,13 +153,15 @@ internal sealed class AgentAuthPostConfigureOptions : IPostConfigureOptions<Agen
         _ => SignatureComponent.Field(name),
     };
 
-    private static HttpSignatureVerifierOptions CreateVerifierOptions(AgentAuthOptions options, bool requireDigest, bool requireAuthorization)
+    private static HttpSignatureVerifierOptions CreateVerifierOptions(AgentAuthOptions options, bool requireDigest, bool requireContentType, bool requireAuthorization)
     {
         var policy = options.Signatures;
         var verifier = new HttpSignatureVerifierOptions
         {
             RequireQueryWhenPresent = policy.RequireQueryCoverage,
-            RequireCreated = policy.RequireCreated,
+            // A signature that carries a token needs created whatever the policy says (issue 14 F2): without it the signature is
+            // accepted until the token's exp, far longer than its nonce is remembered (created + MaxAge + skew).
+            RequireCreated = policy.RequireCreated || requireAuthorization,
             MaxAge = policy.MaxAge,
             ClockSkew = options.ClockSkew,
             // A signature that carries a token must be single use (protocols.md §9.2 step 5, mode b2: created + nonce), or a
@@ -171,6 +181,10 @@ internal sealed class AgentAuthPostConfigureOptions : IPostConfigureOptions<Agen
         if (requireDigest)
         {
             verifier.RequiredComponents.Add(SignatureComponent.Field("content-digest"));
+        }
+        if (requireContentType)
+        {
+            verifier.RequiredComponents.Add(SignatureComponent.Field("content-type"));
         }
         if (requireAuthorization)
         {

@@ -324,6 +324,7 @@ public sealed class AgentAuthSigningHandler : DelegatingHandler
             selected.Add(SignatureComponent.TargetUri);
             AddIfPresent(selected, message, SignatureComponent.Field("authorization"));
             AddIfPresent(selected, message, SignatureComponent.Field("content-digest"));
+            AddContentType(selected, message);
             return selected;
         }
         foreach (var component in _components)
@@ -348,7 +349,18 @@ public sealed class AgentAuthSigningHandler : DelegatingHandler
         {
             AddIfPresent(selected, message, digest);
         }
+        AddContentType(selected, message);
         return selected;
+    }
+
+    // The digest covers the body's bytes, not their media type: with a body, content-type is signed too (servers require it).
+    private static void AddContentType(List<SignatureComponent> selected, HttpRequestMessageAdapter message)
+    {
+        var contentType = SignatureComponent.Field("content-type");
+        if (selected.Contains(SignatureComponent.Field("content-digest")) && !selected.Contains(contentType))
+        {
+            AddIfPresent(selected, message, contentType);
+        }
     }
 
     private static void AddIfPresent(List<SignatureComponent> selected, HttpRequestMessageAdapter message, SignatureComponent field)

@@ -45,9 +45,9 @@ public sealed class AgentAuthSigningOptions
 
     /// <summary>
     /// The components to cover, in order (for example <c>@method</c>, <c>@target-uri</c>, <c>content-type</c>). When empty:
-    /// <c>@method</c>, <c>@target-uri</c>, <c>authorization</c> when the request has one, <c>content-digest</c> when it has a body.
-    /// A field named here is covered only when the request carries it; derived components are always covered; <c>authorization</c>
-    /// and <c>content-digest</c> are added whenever the request carries them, listed or not.
+    /// <c>@method</c>, <c>@target-uri</c>, <c>authorization</c> when the request has one, <c>content-digest</c> and <c>content-type</c>
+    /// when it has a body. A field named here is covered only when the request carries it; derived components are always covered;
+    /// <c>authorization</c>, <c>content-digest</c> and (with a body) <c>content-type</c> are added whenever the request carries them, listed or not.
     /// </summary>
     public IList<string> CoveredComponents { get; } = new List<string>();
 

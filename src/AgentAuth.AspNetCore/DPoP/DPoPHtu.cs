@@ -16,7 +16,7 @@ internal static class DPoPHtu
     /// <summary>
     /// Whether <paramref name="htu"/> names the request made to <paramref name="publicOrigin"/> (for example
     /// <c>https://api.example.com:8443</c>, as the client sees it) with the raw origin-form
-    /// <paramref name="rawTarget"/> (path and optional query, never decoded; of an absolute-form target only the path counts).
+    /// <paramref name="rawTarget"/> (path and optional query, never decoded). Any other form of target matches nothing.
     /// </summary>
     public static bool Matches(ReadOnlySpan<char> htu, ReadOnlySpan<char> publicOrigin, ReadOnlySpan<char> rawTarget)
     {
@@ -29,14 +29,9 @@ internal static class DPoPHtu
         }
         if (!rawTarget.IsEmpty && rawTarget[0] != '/')
         {
-            // Absolute-form (RFC 9112 §3.2.2, sent to proxies): keep only its path; the public origin stays authoritative.
-            var schemeEnd = rawTarget.IndexOf("://", StringComparison.Ordinal);
-            if (schemeEnd > 0)
-            {
-                var afterScheme = rawTarget[(schemeEnd + 3)..];
-                var slash = afterScheme.IndexOf('/');
-                rawTarget = slash < 0 ? ReadOnlySpan<char>.Empty : afterScheme[slash..];
-            }
+            // Absolute form (RFC 9112 §3.2.2) is for proxies; the handler refuses it before any proof is read, and the
+            // htu check agrees with it instead of deriving a URI the signature base and routing would not use.
+            return false;
         }
 
         char[]? rentedRequest = null;

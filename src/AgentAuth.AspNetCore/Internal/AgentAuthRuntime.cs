@@ -57,11 +57,18 @@ internal sealed class AgentAuthRuntime
 
     /// <summary>
     /// The verifier whose coverage policy fits the request: <c>content-digest</c> is required when the request has a body
-    /// (and the policy says so), <c>authorization</c> when it carries a token. Four verifiers, built once, so the per-request
-    /// path never builds a component list.
+    /// (and the policy says so), <c>content-type</c> as well when the body has a media type (and the policy says so),
+    /// <c>authorization</c> when it carries a token. Eight verifiers, built once, so the per-request path never builds a
+    /// component list.
     /// </summary>
-    public HttpMessageSignatureVerifier VerifierFor(bool hasBody, bool hasToken) => _verifiers[(hasBody ? 1 : 0) | (hasToken ? 2 : 0)];
+    public HttpMessageSignatureVerifier VerifierFor(bool hasBody, bool hasContentType, bool hasToken) => _verifiers[VerifierIndex(hasBody, hasContentType, hasToken)];
 
-    /// <summary>Index helper for <see cref="VerifierFor"/> when building the array.</summary>
-    public static int VerifierIndex(bool hasBody, bool hasToken) => (hasBody ? 1 : 0) | (hasToken ? 2 : 0);
+    /// <summary>The verifier for a request without a <c>Content-Type</c> field.</summary>
+    public HttpMessageSignatureVerifier VerifierFor(bool hasBody, bool hasToken) => VerifierFor(hasBody, hasContentType: false, hasToken);
+
+    /// <summary>Index helper for <see cref="VerifierFor(bool, bool, bool)"/> when building the array.</summary>
+    public static int VerifierIndex(bool hasBody, bool hasContentType, bool hasToken) => (hasBody ? 1 : 0) | (hasToken ? 2 : 0) | (hasContentType ? 4 : 0);
+
+    /// <summary>How many verifiers <see cref="VerifierIndex"/> addresses.</summary>
+    public const int VerifierCount = 8;
 }

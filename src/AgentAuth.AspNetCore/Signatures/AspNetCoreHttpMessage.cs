@@ -60,6 +60,21 @@ internal sealed class AspNetCoreHttpMessage : IHttpMessage
         return string.Concat(request.PathBase.ToUriComponent(), request.Path.ToUriComponent(), request.QueryString.ToUriComponent());
     }
 
+    /// <summary>
+    /// Whether the request target is in origin form (<c>/path?query</c>, RFC 9112 §3.2.1). Only then do the derived components
+    /// mean what the client signed: absolute form (§3.2.2) is for proxies, carries an authority of its own that a configured
+    /// public origin would contradict, and Kestrel routes it on a decoded path (<c>%2F</c> becomes <c>/</c>) while
+    /// <c>@path</c> stays raw. The handler refuses every other form before any credential is looked at.
+    /// </summary>
+    public bool IsOriginForm
+    {
+        get
+        {
+            var target = RequestTarget;
+            return target.Length > 0 && target[0] == '/';
+        }
+    }
+
     /// <summary>The request target without its query, for the DPoP <c>htu</c>.</summary>
     public ReadOnlySpan<char> PathPart
     {

@@ -23,10 +23,22 @@ public sealed class HttpSignaturePolicyOptions
     /// <summary>Require <c>content-digest</c> to be covered (and verified) when the request has a body. Default <see langword="true"/>.</summary>
     public bool RequireContentDigestForBody { get; set; } = true;
 
+    /// <summary>
+    /// When <see cref="RequireContentDigestForBody"/> applies and the request has a <c>Content-Type</c> field, require
+    /// <c>content-type</c> to be covered too: the digest covers the bytes, not their media type, so a signed body could
+    /// otherwise be replayed as another type (issue 14). Default <see langword="true"/>.
+    /// </summary>
+    public bool RequireContentTypeForBody { get; set; } = true;
+
     /// <summary>The largest request body buffered to check <c>Content-Digest</c>, in bytes; larger bodies are refused with 413. Default 1 MiB.</summary>
     public long MaxBodyBytes { get; set; } = 1024 * 1024;
 
-    /// <summary>Require the <c>created</c> parameter. Default <see langword="true"/>.</summary>
+    /// <summary>
+    /// Require the <c>created</c> parameter. Default <see langword="true"/>. When off, a signature may carry <c>expires</c>
+    /// instead, at most <see cref="MaxAge"/> plus the clock skew ahead; one with neither is still refused (it would never
+    /// expire, so no replay cache could remember its nonce long enough), and a signature that carries a token always needs
+    /// <c>created</c>.
+    /// </summary>
     public bool RequireCreated { get; set; } = true;
 
     /// <summary>

@@ -152,7 +152,7 @@ public sealed class SigningHandlerEndToEndTests
         var postInput = inner.LastSignatureInput!;
 
         Assert.StartsWith("sig1=(\"@method\" \"@target-uri\" \"authorization\");created=", getInput);
-        Assert.StartsWith("sig1=(\"@method\" \"@target-uri\" \"authorization\" \"content-digest\");created=", postInput);
+        Assert.StartsWith("sig1=(\"@method\" \"@target-uri\" \"authorization\" \"content-digest\" \"content-type\");created=", postInput);
         var created = long.Parse(Between(postInput, ";created=", ";"), System.Globalization.CultureInfo.InvariantCulture);
         var expires = long.Parse(Between(postInput, ";expires=", ";"), System.Globalization.CultureInfo.InvariantCulture);
         Assert.Equal(60, expires - created);

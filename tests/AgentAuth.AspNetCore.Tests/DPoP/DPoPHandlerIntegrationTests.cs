@@ -154,6 +154,8 @@ public sealed class DPoPHandlerIntegrationTests
         builder.Services.AddAuthentication(AgentAuthDefaults.AuthenticationScheme).AddAgentAuth(o =>
         {
             o.PublicOrigin = PublicOrigin;
+            // These tests read error descriptions, which are off outside Development by default (issue 14).
+            o.IncludeErrorDetails = true;
             o.Audiences.Add(TestTokens.Audience);
             o.Issuers.Add(new TokenIssuerOptions { Issuer = TestTokens.Issuer, JsonWebKeySet = TestTokens.Jwks(TestTokens.PublicJwk(s_issuerKey, "Ed25519")) });
             configure?.Invoke(o);

@@ -81,8 +81,6 @@ public sealed class DPoPHtuTests
     [InlineData("https://h.test/", "https://h.test", "")]
     [InlineData("https://h.test:8443/api/items", "https://h.test:8443", "/api/items?page=2")]
     [InlineData("https://resource.example.org/protectedresource", "https://resource.example.org", "/protectedresource")]
-    [InlineData("https://h.test/x", "https://h.test", "http://internal:8080/x?q=/y")] // absolute-form: only its path counts
-    [InlineData("https://h.test/", "https://h.test", "http://internal:8080?q=/y")]
     public void Matches_equivalent_uris(string htu, string origin, string rawTarget)
     {
         Assert.True(DPoPHtu.Matches(htu, origin, rawTarget));
@@ -99,6 +97,9 @@ public sealed class DPoPHtuTests
     [InlineData("not a uri", "https://h.test", "/x")]
     [InlineData("https://h.test/x", "https://h.test", "/%zz")]       // a broken request target matches nothing
     [InlineData("https://h.test/x", "https://h.test", "*")]          // asterisk-form
+    [InlineData("https://h.test/x", "https://h.test", "http://internal:8080/x?q=/y")] // absolute-form (issue 14 F1): refused, not reduced to its path
+    [InlineData("https://h.test/", "https://h.test", "http://internal:8080?q=/y")]
+    [InlineData("https://h.test/x", "https://h.test", "https://h.test/x")]
     [InlineData("https://h.test/x", "https://h.test", "x")]
     public void Rejects_different_uris(string htu, string origin, string rawTarget)
     {

@@ -163,7 +163,7 @@ public sealed class SignatureOnlyTests : IAsyncLifetime
         var response = await host.SendAsync(_agent.Sign(request, [SignatureComponent.Method, SignatureComponent.Authority, SignatureComponent.Path]));
 
         Challenge(response, HttpStatusCode.Unauthorized, SignatureChallenge,
-            "error=invalid_input, required_input=(\"@method\" \"@authority\" \"@path\" \"content-digest\")");
+            "error=invalid_input, required_input=(\"@method\" \"@authority\" \"@path\" \"content-digest\" \"content-type\")");
     }
 
     [Fact]
@@ -213,8 +213,10 @@ public sealed class SignatureOnlyTests : IAsyncLifetime
         var body = new string('x', size);
         var url = _host.Url("/protected").ToString();
         var request = _agent.Sign(TestAgent.Request(HttpMethod.Post, url, body));
-        // The digest was computed over the same bytes; now send them chunked, with no Content-Length.
+        // The digest was computed over the same bytes; now send them chunked, with no Content-Length (and the signed Content-Type).
+        var contentType = request.Content!.Headers.ContentType;
         request.Content = new StreamContent(new NonSeekableStream(System.Text.Encoding.UTF8.GetBytes(body)));
+        request.Content.Headers.ContentType = contentType;
 
         var response = await _host.SendAsync(request);
 

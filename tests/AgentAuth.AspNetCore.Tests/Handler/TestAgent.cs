@@ -9,8 +9,8 @@ namespace AgentAuth.AspNetCore.Tests.Handler;
 
 /// <summary>
 /// An agent that signs <see cref="HttpRequestMessage"/>s with the core <see cref="HttpMessageSigner"/>. By default it covers what the
-/// handler requires: <c>@method @authority @path</c>, <c>@query</c> when there is a query, <c>content-digest</c> (added) when there is
-/// a body, and <c>authorization</c> when the request carries a token.
+/// handler requires: <c>@method @authority @path</c>, <c>@query</c> when there is a query, <c>content-digest</c> (added) and
+/// <c>content-type</c> when there is a body, and <c>authorization</c> when the request carries a token.
 /// </summary>
 internal sealed class TestAgent : IDisposable
 {
@@ -57,6 +57,11 @@ internal sealed class TestAgent : IDisposable
         if (request.Content is not null)
         {
             components.Add(SignatureComponent.Field("content-digest"));
+            if (request.Content.Headers.ContentType is not null)
+            {
+                // The handler requires the media type of a body to be covered with its digest (issue 14).
+                components.Add(SignatureComponent.Field("content-type"));
+            }
         }
         if (request.Headers.Authorization is not null)
         {

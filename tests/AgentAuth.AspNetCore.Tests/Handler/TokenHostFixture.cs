@@ -44,6 +44,8 @@ internal sealed class TokenSetup : IAsyncDisposable
         Host = await HandlerHost.StartAsync(o =>
         {
             o.AgentKeys.JsonWebKeySet = Agent.Jwks;
+            // Token-mode tests read error descriptions, which are off outside Development by default (issue 14).
+            o.IncludeErrorDetails = true;
             o.Audiences.Add(TestTokens.Audience);
             o.Issuers.Add(new TokenIssuerOptions { Issuer = TestTokens.Issuer, JsonWebKeySet = IssuerJwks });
             configure?.Invoke(o);

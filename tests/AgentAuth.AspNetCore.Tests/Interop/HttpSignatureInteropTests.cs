@@ -52,7 +52,9 @@ public sealed class HttpSignatureInteropTests
             }
             if (body is not null)
             {
+                // The server requires a body's media type to be covered with its digest (issue 14).
                 fields.Add("content-digest");
+                fields.Add("content-type");
             }
             var parameters = new JsonArray("created", "keyid", "alg");
             if (nonce is not null)
@@ -82,7 +84,7 @@ public sealed class HttpSignatureInteropTests
             var request = new HttpRequestMessage(new HttpMethod(method), url);
             if (body is not null)
             {
-                request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+                request.Content = JsonContent(body);
             }
             foreach (var (name, value) in signed["headers"]!.AsObject())
             {
@@ -114,9 +116,17 @@ public sealed class HttpSignatureInteropTests
         if (body is not null)
         {
             var tampered = await SignedAsync(null);
-            tampered.Content = new StringContent(body.Replace('1', '9').Replace('2', '8'), Encoding.UTF8, "application/json");
+            tampered.Content = JsonContent(body.Replace('1', '9').Replace('2', '8'));
             Challenge(await host.SendAsync(tampered), HttpStatusCode.Unauthorized, ["Signature"], "error=invalid_signature");
         }
+    }
+
+    /// <summary>The body as the Node signer signed it: <c>Content-Type: application/json</c> exactly (no charset parameter).</summary>
+    private static ByteArrayContent JsonContent(string body)
+    {
+        var content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        return content;
     }
 
     private static JsonObject NewP256Jwk()

@@ -95,7 +95,7 @@ internal sealed class TestRequest : IHttpMessage
         return this;
     }
 
-    /// <summary>What the default policy needs: method, authority, path, the query when there is one, the digest when there is a body, the token when there is one.</summary>
+    /// <summary>What the default policy needs: method, authority, path, the query when there is one, the digest (and content type) when there is a body, the token when there is one.</summary>
     public static SignatureComponent[] DefaultComponents(TestRequest request)
     {
         var list = new List<SignatureComponent> { SignatureComponent.Method, SignatureComponent.Authority, SignatureComponent.Path };
@@ -106,6 +106,11 @@ internal sealed class TestRequest : IHttpMessage
         if (request.Body is { Length: > 0 })
         {
             list.Add(SignatureComponent.Field("content-digest"));
+            if (request.Header("content-type") is not null)
+            {
+                // A body's media type is covered with its digest (issue 14).
+                list.Add(SignatureComponent.Field("content-type"));
+            }
         }
         if (request.Header("authorization") is not null)
         {
