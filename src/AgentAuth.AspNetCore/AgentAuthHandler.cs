@@ -260,7 +260,8 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
             }
         }
 
-        return await SucceedAsync(runtime, validation, key.Thumbprint, verification.KeyId, verification.Label);
+        // The identity is the resolved key's (F3: never the keyid text a client sent).
+        return await SucceedAsync(runtime, validation, key.Thumbprint, resolver.ResolvedKeyId, verification.Label);
     }
 
     private async ValueTask<AuthenticateResult> AuthenticateDPoPAsync(AgentAuthRuntime runtime, string token, StringValues proofHeaders)

@@ -23,9 +23,9 @@ internal sealed class KeySourceGroup<TKey> where TKey : class
 
     public ValueTask<KeySetLookup<TKey>> FindAsync(string keyId, CancellationToken cancellationToken)
     {
-        if (_static is not null && _static.TryFind(keyId, _matchThumbprints, out var key))
+        if (_static is not null && _static.TryFind(keyId, _matchThumbprints, out var key, out var identity))
         {
-            return new(KeySetLookup<TKey>.Found(key));
+            return new(KeySetLookup<TKey>.Found(key, identity));
         }
         if (_remote is null)
         {
