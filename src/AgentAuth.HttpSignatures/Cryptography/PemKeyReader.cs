@@ -25,7 +25,7 @@ internal static class PemKeyReader
         key = null;
         try
         {
-            key = Import(pem, algorithm, keyId, backend);
+            key = ImportCore(pem, algorithm, keyId, backend);
             error = null;
             return true;
         }
@@ -44,7 +44,11 @@ internal static class PemKeyReader
         return false;
     }
 
-    private static SignatureKey Import(string pem, string? algorithm, string? keyId, IEd25519Backend backend)
+    /// <summary>Imports one PEM key; any unusable input is an <see cref="ArgumentException"/> with the reason.</summary>
+    public static SignatureKey Import(string pem, string? algorithm, string? keyId, IEd25519Backend backend) =>
+        TryImport(pem, algorithm, keyId, backend, out var key, out var error) ? key! : throw new ArgumentException(error, nameof(pem));
+
+    private static SignatureKey ImportCore(string pem, string? algorithm, string? keyId, IEd25519Backend backend)
     {
         if (!PemEncoding.TryFind(pem, out var fields))
         {
