@@ -61,7 +61,7 @@ public class HostileKeyBenchmarks
 
         await _harness.AssertSucceedsAsync(_normal);
         await ExpectFailureAsync(_hostileBound, "exponent 65537");
-        await ExpectFailureAsync(_hostileOtherToken, "bound");
+        await ExpectFailureAsync(_hostileOtherToken, "key binding");
         if (!HostileVerifyByThePlatform())
         {
             throw new InvalidOperationException("The hostile key's own signature does not verify on the platform.");
