@@ -71,4 +71,16 @@ internal sealed class KeySet<TKey> where TKey : class
     }
 
     public bool TryFind(string keyId, bool matchThumbprints, out TKey key) => TryFind(keyId, matchThumbprints, out key, out _);
+
+    /// <summary>Finds a key by RFC 7638 thumbprint only.</summary>
+    public bool TryFindByThumbprint(string thumbprint, out TKey key)
+    {
+        if (_byThumbprint.TryGetValue(thumbprint, out var entry))
+        {
+            key = entry.Key;
+            return true;
+        }
+        key = null!;
+        return false;
+    }
 }

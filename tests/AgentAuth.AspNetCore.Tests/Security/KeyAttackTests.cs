@@ -262,6 +262,23 @@ public sealed class KeyAttackTests : IAsyncLifetime
         Assert.Contains("thumbprint of another key", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task F3_a_configured_kid_equal_to_a_directory_keys_thumbprint_does_not_shadow_that_key()
+    {
+        // The thumbprint rule holds across sources too: once the directory is loaded, a keyid that is the thumbprint of a
+        // directory key resolves to that key, not to a configured key whose kid is the same string.
+        using var directoryKey = SignatureKey.GenerateEd25519();
+        using var configured = SignatureKey.GenerateEd25519();
+        var configuredJwk = TestTokens.PublicJwk(configured, null);
+        configuredJwk["kid"] = directoryKey.Thumbprint;
+        _server.SetJwks(TestTokens.Jwks(TestTokens.PublicJwk(directoryKey, null), TestTokens.PublicJwk(SecurityApp.AgentKey, null)));
+        await using var app = DirectoryApp(o => o.AgentKeys.JsonWebKeySet = TestTokens.Jwks(configuredJwk));
+        Assert.Equal(200, (await app.SendAsync(Signed(SecurityApp.AgentKey))).Status); // loads the directory
+
+        Assert.Equal(200, (await app.SendAsync(Signed(directoryKey, directoryKey.Thumbprint))).Status);
+        AssertSignatureError(await app.SendAsync(Signed(configured, directoryKey.Thumbprint)), AgentAuthErrors.InvalidSignature);
+    }
+
     // ---- F4: attacker-chosen RSA keys ------------------------------------------------------------------------
 
     [Fact]
