@@ -279,7 +279,8 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
             }
         }
 
-        return await SucceedAsync(runtime, validation, key.Thumbprint, verification.KeyId, verification.Label);
+        // The identity is the resolved key's (F3: never the keyid text a client sent).
+        return await SucceedAsync(runtime, validation, key.Thumbprint, resolver.ResolvedKeyId, verification.Label);
     }
 
     /// <summary>

@@ -12,9 +12,11 @@ namespace AgentAuth.AspNetCore;
 
 /// <summary>
 /// Validates the DPoP proof of a resource request (RFC 9449 §4.3, §7.1) in the order of the verifier checklist:
-/// one header, size, compact JWS, required claims, <c>typ</c>, <c>alg</c>, <c>jwk</c>, signature, <c>htm</c>,
-/// <c>htu</c>, nonce, <c>iat</c>, <c>ath</c>, key binding (when the token's <c>cnf.jkt</c> is known), and the
-/// <c>jti</c> replay check last, so a rejected proof never burns its <c>jti</c>.
+/// one header, size, compact JWS, required claims, <c>typ</c>, <c>alg</c>, <c>jwk</c>, key binding (when the token's
+/// <c>cnf.jkt</c> is known: a hash of the JWK, compared before any key import or signature work, so a proof with a key
+/// of the client's choosing costs nothing unless it is the token's key), key import (RSA: 2048-4096 bits, exponent
+/// 65537), signature, <c>htm</c>, <c>htu</c>, nonce, <c>iat</c>, <c>ath</c>, and the <c>jti</c> replay check last, so a
+/// rejected proof never burns its <c>jti</c>.
 /// </summary>
 internal sealed class DPoPProofValidator
 {
@@ -219,9 +221,19 @@ internal sealed class DPoPProofValidator
         {
             return Invalid("DPoP proof 'jwk' must be a public key");
         }
-        if (!SignatureKey.TryCreate(jwk, alg, out var key, out _))
+
+        // Check 12b moved first (RFC 9449 §7.1 does not order the checks): the RFC 7638 thumbprint is a SHA-256 over the
+        // JWK's members, so comparing it with cnf.jkt costs a hash, while importing the key and verifying can cost a
+        // full-size modular exponentiation with a key the client chose.
+        var thumbprint = JwkThumbprint.ComputeSha256(jwk);
+        if (request.ExpectedThumbprint is { } expected && !ThumbprintEquals(thumbprint, expected))
         {
-            return Invalid("DPoP proof 'jwk' does not fit 'alg'");
+            return DPoPProofValidationResult.Failure(DPoPErrors.InvalidToken, DPoPErrors.InvalidKeyBindingDescription);
+        }
+        if (!SignatureKey.TryCreate(jwk, alg, out var key, out var keyError))
+        {
+            // The reader's reason names no key material (for example "RSA keys must use the public exponent 65537").
+            return Invalid(string.Concat("DPoP proof 'jwk' does not fit 'alg' or is not an acceptable key: ", keyError));
         }
 
         var accepted = false;
@@ -280,13 +292,6 @@ internal sealed class DPoPProofValidator
             if (!DPoPAccessTokenHash.Matches(request.AccessToken, ath))
             {
                 return Invalid("DPoP proof 'ath' does not match the access token");
-            }
-
-            // Check 12b, when the token was validated first: cnf.jkt binds the token to this key.
-            var thumbprint = key.Thumbprint;
-            if (request.ExpectedThumbprint is { } expected && !ThumbprintEquals(thumbprint, expected))
-            {
-                return DPoPProofValidationResult.Failure(DPoPErrors.InvalidToken, DPoPErrors.InvalidKeyBindingDescription);
             }
 
             if (options.EnableReplayDetection)

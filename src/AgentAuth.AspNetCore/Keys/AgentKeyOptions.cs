@@ -21,6 +21,8 @@ public sealed class AgentKeyOptions
     /// <summary>
     /// Also match a <c>keyid</c> against each key's RFC 7638 thumbprint, so agents identified by thumbprint
     /// (Web Bot Auth style) are found even when the JWKS has no <c>kid</c>. Default <see langword="true"/>.
+    /// A thumbprint match comes before any <c>kid</c> match, and a key whose <c>kid</c> is another key's thumbprint is
+    /// never loaded, so a thumbprint <c>keyid</c> only ever resolves to the key with that thumbprint.
     /// </summary>
     public bool MatchThumbprints { get; set; } = true;
 }

@@ -12,7 +12,12 @@ namespace AgentAuth.AspNetCore;
 /// one immediately), so a flood of made-up key ids costs at most one fetch per interval;</item>
 /// <item>one fetch at a time (single flight); callers await it, and a caller's cancellation only stops that caller's wait;</item>
 /// <item>a failed, oversized, malformed or over-<see cref="JwksCacheOptions.MaxKeys"/> response never replaces good keys:
-/// the last good keys are served ("stale is better than none") and the fetch is retried after <c>RefreshInterval</c>;</item>
+/// the last good set is served ("stale is better than none") and the fetch is retried after <c>RefreshInterval</c>.
+/// The last good set is exactly the set of the last successful fetch: a key that a successful fetch removed is gone,
+/// and a later failure never brings it back (an attacker who can break the endpoint cannot undo a revocation);</item>
+/// <item>a response with some unusable keys (malformed, weak, oversized, private, or a <c>kid</c> that is another key's
+/// thumbprint) is a successful fetch of the others: each skipped key is logged once and counted in
+/// <c>agentauth.jwks.keys_skipped</c>, so one bad key never freezes the set;</item>
 /// <item>with nothing cached, a failure answers "unavailable" and further fetches back off (1 s doubling up to
 /// <c>RefreshInterval</c>, with jitter), so an outage is not turned into a fetch per request.</item>
 /// </list>
@@ -31,20 +36,17 @@ internal sealed class JwksCache<TKey> where TKey : class
     private readonly JwksMetrics _metrics;
     private readonly TimeSpan _automaticRefreshInterval;
     private readonly TimeSpan _refreshInterval;
-    private readonly TimeSpan _lastKnownGoodLifetime;
     private readonly bool _refreshOnUnknownKeyId;
     private readonly int _maxKeys;
     private readonly Lock _gate = new();
 
     private KeySet<TKey>? _current;
-    private KeySet<TKey>? _lastKnownGood;
-    private long _lastKnownGoodUntilTicks;
     private long _nextFetchTicks;
     private long _nextForcedRefreshTicks;
-    private bool _failing;
     private TimeSpan _bootstrapDelay;
     private string? _lastError;
     private Task? _inflight;
+    private HashSet<KeySetSkippedEntry> _reportedSkipped = [];
 
     public JwksCache(
         RemoteKeySource source,
@@ -61,7 +63,6 @@ internal sealed class JwksCache<TKey> where TKey : class
         _metrics = metrics;
         _automaticRefreshInterval = options.AutomaticRefreshInterval;
         _refreshInterval = options.RefreshInterval;
-        _lastKnownGoodLifetime = options.LastKnownGoodLifetime;
         _refreshOnUnknownKeyId = options.RefreshOnUnknownKeyId;
         _maxKeys = options.MaxKeys;
         _nextFetchTicks = DateTimeOffset.MinValue.UtcTicks;
@@ -86,13 +87,9 @@ internal sealed class JwksCache<TKey> where TKey : class
                 // Due for a refresh: start it in the background and answer from the current keys.
                 _ = StartFetch(nowTicks, force: false);
             }
-            if (current.TryFind(keyId, matchThumbprints, out var key))
+            if (current.TryFind(keyId, matchThumbprints, out var key, out var identity))
             {
-                return new(KeySetLookup<TKey>.Found(key));
-            }
-            if (TryFindLastKnownGood(keyId, matchThumbprints, nowTicks, out key))
-            {
-                return new(KeySetLookup<TKey>.Found(key));
+                return new(KeySetLookup<TKey>.Found(key, identity));
             }
             if (!_refreshOnUnknownKeyId)
             {
@@ -150,10 +147,9 @@ internal sealed class JwksCache<TKey> where TKey : class
         {
             return Unavailable();
         }
-        if (current.TryFind(keyId, matchThumbprints, out var key)
-            || TryFindLastKnownGood(keyId, matchThumbprints, _timeProvider.GetUtcNow().UtcTicks, out key))
+        if (current.TryFind(keyId, matchThumbprints, out var key, out var identity))
         {
-            return KeySetLookup<TKey>.Found(key);
+            return KeySetLookup<TKey>.Found(key, identity);
         }
         return KeySetLookup<TKey>.Unknown("no trusted key has this key id");
     }
@@ -234,21 +230,14 @@ internal sealed class JwksCache<TKey> where TKey : class
         {
             if (parsed is not null)
             {
-                var previous = _current;
-                if (previous is not null)
-                {
-                    _lastKnownGood = previous;
-                    _lastKnownGoodUntilTicks = now + _lastKnownGoodLifetime.Ticks;
-                }
+                // The new set replaces the old one whole: what it dropped is revoked, whatever later fetches do.
                 Volatile.Write(ref _current, parsed);
-                _failing = false;
                 _lastError = null;
                 _bootstrapDelay = TimeSpan.Zero;
                 Volatile.Write(ref _nextFetchTicks, now + _automaticRefreshInterval.Ticks + Jitter(_automaticRefreshInterval / 20));
             }
             else
             {
-                _failing = true;
                 _lastError = reason;
                 TimeSpan retryAfter;
                 if (_current is not null)
@@ -271,34 +260,32 @@ internal sealed class JwksCache<TKey> where TKey : class
         }
         if (parsed is not null)
         {
+            ReportSkipped(parsed.Skipped);
             KeysLog.KeysRefreshed(_logger, _source.Address, parsed.Count);
         }
     }
 
-    private bool TryFindLastKnownGood(string keyId, bool matchThumbprints, long nowTicks, out TKey key)
+    /// <summary>
+    /// Counts every skipped key of a successful fetch and logs each one once: a key skipped again by the next refresh
+    /// is not logged again (fetches are single-flight, so this runs on one thread at a time).
+    /// </summary>
+    private void ReportSkipped(IReadOnlyList<KeySetSkippedEntry> skipped)
     {
-        // Keys dropped by the latest successful fetch stay usable only while the source is failing and only
-        // for LastKnownGoodLifetime; once a fetch succeeds, a key absent from it is gone.
-        key = null!;
-        if (!Volatile.Read(ref _failing))
+        if (skipped.Count == 0 && _reportedSkipped.Count == 0)
         {
-            return false;
+            return;
         }
-        KeySet<TKey>? lastKnownGood;
-        lock (_gate)
+        var reported = new HashSet<KeySetSkippedEntry>(skipped.Count);
+        foreach (var entry in skipped)
         {
-            if (nowTicks >= _lastKnownGoodUntilTicks)
+            _metrics.KeySkipped(entry.Kind);
+            if (!_reportedSkipped.Contains(entry))
             {
-                return false;
+                KeysLog.RemoteKeySkipped(_logger, _source.Address, entry.Index, entry.KeyId, entry.Kind, entry.Reason);
             }
-            lastKnownGood = _lastKnownGood;
+            reported.Add(entry);
         }
-        if (lastKnownGood is not null && lastKnownGood.TryFind(keyId, matchThumbprints, out key))
-        {
-            KeysLog.LastKnownGoodKeyUsed(_logger, _source.Address);
-            return true;
-        }
-        return false;
+        _reportedSkipped = reported;
     }
 
     private KeySetLookup<TKey> Unavailable()

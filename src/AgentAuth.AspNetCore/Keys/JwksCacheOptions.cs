@@ -18,9 +18,6 @@ public sealed class JwksCacheOptions
     /// <summary>Refresh the key set once (throttled by <see cref="RefreshInterval"/>) when a token or signature names an unknown key id. Default <see langword="true"/>.</summary>
     public bool RefreshOnUnknownKeyId { get; set; } = true;
 
-    /// <summary>How long keys that disappeared from a newer fetch are still honoured when that newer fetch later fails. Default 1 hour.</summary>
-    public TimeSpan LastKnownGoodLifetime { get; set; } = TimeSpan.FromHours(1);
-
     /// <summary>The largest JWKS or discovery response accepted, in bytes. Default 1 MiB.</summary>
     public int MaxResponseBytes { get; set; } = 1024 * 1024;
 

@@ -42,10 +42,6 @@ internal sealed class KeyOptionsValidation : IValidateOptions<AgentAuthOptions>
         {
             failures.Add("AgentAuthOptions.Jwks.RefreshInterval must be at least 1 second.");
         }
-        if (jwks.LastKnownGoodLifetime < TimeSpan.Zero)
-        {
-            failures.Add("AgentAuthOptions.Jwks.LastKnownGoodLifetime must not be negative.");
-        }
         if (jwks.MaxResponseBytes < 1024)
         {
             failures.Add("AgentAuthOptions.Jwks.MaxResponseBytes must be at least 1024.");
@@ -175,9 +171,35 @@ internal sealed class KeyOptionsValidation : IValidateOptions<AgentAuthOptions>
 
     private static void ValidateJwks<TKey>(IKeySetParser<TKey> parser, byte[] json, int maxKeys, string option, List<string> failures) where TKey : class
     {
-        if (!parser.TryParse(json, Math.Max(maxKeys, 1), out _, out var error))
+        if (!parser.TryParse(json, Math.Max(maxKeys, 1), out var set, out var error))
         {
             failures.Add($"{option} is not a usable JWK Set: {error}.");
         }
+        else if (FindCollision(set) is { } collision)
+        {
+            failures.Add(collision.Describe(option));
+        }
+    }
+
+    /// <summary>
+    /// A configured set whose entry has a <c>kid</c> equal to another key's thumbprint contradicts itself (which key is
+    /// meant?), so it is a startup error rather than a skipped key.
+    /// </summary>
+    internal static KeyIdentifierCollision? FindCollision<TKey>(KeySet<TKey> set) where TKey : class
+    {
+        foreach (var skipped in set.Skipped)
+        {
+            if (skipped.Kind == KeySkipKinds.IdentifierCollision)
+            {
+                return new KeyIdentifierCollision(skipped.Index, skipped.KeyId);
+            }
+        }
+        return null;
+    }
+
+    internal sealed record KeyIdentifierCollision(int Index, string? KeyId)
+    {
+        public string Describe(string option) =>
+            $"{option} entry {Index} has the kid '{KeyId}', which is the RFC 7638 thumbprint of another key in the set; give it another kid or remove it.";
     }
 }

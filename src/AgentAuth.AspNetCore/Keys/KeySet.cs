@@ -8,14 +8,14 @@ namespace AgentAuth.AspNetCore;
 /// </summary>
 internal sealed class KeySet<TKey> where TKey : class
 {
-    private readonly FrozenDictionary<string, TKey> _byKeyId;
-    private readonly FrozenDictionary<string, TKey> _byThumbprint;
+    private readonly FrozenDictionary<string, KeySetEntry<TKey>> _byKeyId;
+    private readonly FrozenDictionary<string, KeySetEntry<TKey>> _byThumbprint;
     private readonly KeySetEntry<TKey>[] _entries;
 
-    public KeySet(IReadOnlyList<KeySetEntry<TKey>> entries)
+    public KeySet(IReadOnlyList<KeySetEntry<TKey>> entries, IReadOnlyList<KeySetSkippedEntry>? skipped = null)
     {
-        var byKeyId = new Dictionary<string, TKey>(StringComparer.Ordinal);
-        var byThumbprint = new Dictionary<string, TKey>(StringComparer.Ordinal);
+        var byKeyId = new Dictionary<string, KeySetEntry<TKey>>(StringComparer.Ordinal);
+        var byThumbprint = new Dictionary<string, KeySetEntry<TKey>>(StringComparer.Ordinal);
         var all = new TKey[entries.Count];
         _entries = entries.ToArray();
         for (var i = 0; i < entries.Count; i++)
@@ -25,16 +25,17 @@ internal sealed class KeySet<TKey> where TKey : class
             // The first key with a given kid wins: a duplicate kid must not silently replace a key.
             if (!string.IsNullOrEmpty(entry.KeyId))
             {
-                byKeyId.TryAdd(entry.KeyId, entry.Key);
+                byKeyId.TryAdd(entry.KeyId, entry);
             }
             if (!string.IsNullOrEmpty(entry.Thumbprint))
             {
-                byThumbprint.TryAdd(entry.Thumbprint, entry.Key);
+                byThumbprint.TryAdd(entry.Thumbprint, entry);
             }
         }
         _byKeyId = byKeyId.ToFrozenDictionary(StringComparer.Ordinal);
         _byThumbprint = byThumbprint.ToFrozenDictionary(StringComparer.Ordinal);
         Keys = all;
+        Skipped = skipped ?? [];
     }
 
     /// <summary>Every key of the set, in document order.</summary>
@@ -45,14 +46,41 @@ internal sealed class KeySet<TKey> where TKey : class
     /// <summary>The entries the set was built from, so sets can be merged.</summary>
     public IReadOnlyList<KeySetEntry<TKey>> Entries => _entries;
 
+    /// <summary>The entries of the document that were not loaded, with the reason each.</summary>
+    public IReadOnlyList<KeySetSkippedEntry> Skipped { get; }
+
     public bool ContainsKeyId(string keyId) => _byKeyId.ContainsKey(keyId);
 
-    public bool TryFind(string keyId, bool matchThumbprints, out TKey key)
+    /// <summary>
+    /// Finds a key by <paramref name="keyId"/>. With <paramref name="matchThumbprints"/>, a thumbprint match comes first:
+    /// a <c>keyid</c> that is a key's RFC 7638 thumbprint resolves to that key and never to another key whose <c>kid</c>
+    /// happens to be the same string. <paramref name="identity"/> is the identifier the key is known by in the set (its
+    /// thumbprint or its <c>kid</c>), which is what the principal carries, never the request's text.
+    /// </summary>
+    public bool TryFind(string keyId, bool matchThumbprints, out TKey key, out string identity)
     {
-        if (_byKeyId.TryGetValue(keyId, out key!))
+        if ((matchThumbprints && _byThumbprint.TryGetValue(keyId, out var entry)) || _byKeyId.TryGetValue(keyId, out entry))
         {
+            key = entry.Key;
+            identity = matchThumbprints && string.Equals(entry.Thumbprint, keyId, StringComparison.Ordinal) ? entry.Thumbprint : entry.KeyId!;
             return true;
         }
-        return matchThumbprints && _byThumbprint.TryGetValue(keyId, out key!);
+        key = null!;
+        identity = null!;
+        return false;
+    }
+
+    public bool TryFind(string keyId, bool matchThumbprints, out TKey key) => TryFind(keyId, matchThumbprints, out key, out _);
+
+    /// <summary>Finds a key by RFC 7638 thumbprint only.</summary>
+    public bool TryFindByThumbprint(string thumbprint, out TKey key)
+    {
+        if (_byThumbprint.TryGetValue(thumbprint, out var entry))
+        {
+            key = entry.Key;
+            return true;
+        }
+        key = null!;
+        return false;
     }
 }

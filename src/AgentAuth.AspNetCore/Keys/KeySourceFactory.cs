@@ -74,9 +74,20 @@ internal sealed class KeySourceFactory
 
     private void AddStatic<TKey>(List<KeySetEntry<TKey>> entries, IKeySetParser<TKey> parser, byte[] json, string optionPath) where TKey : class
     {
+        // KeyOptionsValidation has refused these at startup already; this only guards a factory used without it.
         if (!parser.TryParse(json, _options.Jwks.MaxKeys, out var set, out var error))
         {
             throw new InvalidOperationException($"{optionPath} is not a usable JWK Set: {error}.");
+        }
+        if (KeyOptionsValidation.FindCollision(set) is { } collision)
+        {
+            throw new InvalidOperationException(collision.Describe(optionPath));
+        }
+        foreach (var skipped in set.Skipped)
+        {
+            // Configured keys are loaded once, so each unusable one is logged once, at startup.
+            _metrics.KeySkipped(skipped.Kind);
+            KeysLog.ConfiguredKeySkipped(_logger, optionPath, skipped.Index, skipped.KeyId, skipped.Kind, skipped.Reason);
         }
         entries.AddRange(set.Entries);
     }

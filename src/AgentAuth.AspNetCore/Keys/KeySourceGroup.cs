@@ -23,9 +23,9 @@ internal sealed class KeySourceGroup<TKey> where TKey : class
 
     public ValueTask<KeySetLookup<TKey>> FindAsync(string keyId, CancellationToken cancellationToken)
     {
-        if (_static is not null && _static.TryFind(keyId, _matchThumbprints, out var key))
+        if (_static is not null && _static.TryFind(keyId, _matchThumbprints, out var key, out var identity) && !ShadowsRemoteThumbprint(keyId))
         {
-            return new(KeySetLookup<TKey>.Found(key));
+            return new(KeySetLookup<TKey>.Found(key, identity));
         }
         if (_remote is null)
         {
@@ -37,7 +37,7 @@ internal sealed class KeySourceGroup<TKey> where TKey : class
     /// <summary>Finds a key among what is already loaded, without any I/O (for IdentityModel's synchronous key resolver).</summary>
     public bool TryFindLoaded(string keyId, out TKey key)
     {
-        if (_static is not null && _static.TryFind(keyId, _matchThumbprints, out key))
+        if (_static is not null && _static.TryFind(keyId, _matchThumbprints, out key) && !ShadowsRemoteThumbprint(keyId))
         {
             return true;
         }
@@ -76,4 +76,12 @@ internal sealed class KeySourceGroup<TKey> where TKey : class
         }
         return list;
     }
+
+    /// <summary>
+    /// A thumbprint names one key in every source: when a configured key matched <paramref name="keyId"/> only by its
+    /// <c>kid</c> and the loaded remote set has a key with that thumbprint, the remote key is the one meant (the lookup
+    /// goes on to the remote set, which matches thumbprints first), as inside one set (see <see cref="KeySet{TKey}.TryFind(string, bool, out TKey, out string)"/>).
+    /// </summary>
+    private bool ShadowsRemoteThumbprint(string keyId) =>
+        _matchThumbprints && _remote?.Current is { } loaded && !_static!.TryFindByThumbprint(keyId, out _) && loaded.TryFindByThumbprint(keyId, out _);
 }

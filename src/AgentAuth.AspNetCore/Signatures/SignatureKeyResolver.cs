@@ -24,12 +24,19 @@ internal sealed class SignatureKeyResolver : ISignatureKeyResolver
     /// <summary>Whether a key was handed to the verifier, so a later <c>invalid_signature</c> means the signature did not verify with it.</summary>
     public bool KeyResolved { get; private set; }
 
+    /// <summary>
+    /// The identifier of the resolved key: the thumbprint or <c>kid</c> it is known by in its key set, or the <c>kid</c> of a
+    /// token's <c>cnf.jwk</c>. The principal's <c>keyid</c> (and, without a token, <c>sub</c>) is this, never the header's text.
+    /// </summary>
+    public string? ResolvedKeyId { get; private set; }
+
     // Not an async method: a key from a loaded key set resolves without an async state machine.
     public ValueTask<SignatureKeyResolution> ResolveAsync(string? keyId, SignatureParametersView parameters, CancellationToken cancellationToken)
     {
         if (_confirmation?.Key is { } boundKey)
         {
             KeyResolved = true;
+            ResolvedKeyId = boundKey.KeyId;
             return new(SignatureKeyResolution.Resolved(boundKey));
         }
         if (string.IsNullOrEmpty(keyId))
@@ -50,6 +57,7 @@ internal sealed class SignatureKeyResolver : ISignatureKeyResolver
         {
             case KeyLookupStatus.Found:
                 KeyResolved = true;
+                ResolvedKeyId = lookup.Identity;
                 return SignatureKeyResolution.Resolved(lookup.Key!);
             case KeyLookupStatus.Unavailable:
                 KeysUnavailableReason = lookup.Reason;

@@ -15,7 +15,40 @@ internal static class PemKeyReader
     private const string RsaEncryptionOid = "1.2.840.113549.1.1.1";
     private const string RsaPssOid = "1.2.840.113549.1.1.10";
 
-    public static SignatureKey Import(string pem, string? algorithm, string? keyId)
+    /// <summary>
+    /// Imports one PEM key; never throws for bad input. The readers below report a problem by throwing
+    /// (<see cref="ArgumentException"/> from this class, <see cref="AsnContentException"/> from the DER reader,
+    /// <see cref="CryptographicException"/> from the platform import); every one of them becomes a reason here.
+    /// </summary>
+    public static bool TryImport(string pem, string? algorithm, string? keyId, out SignatureKey? key, out string? error)
+    {
+        key = null;
+        try
+        {
+            key = ImportCore(pem, algorithm, keyId);
+            error = null;
+            return true;
+        }
+        catch (ArgumentException ex)
+        {
+            error = ex.Message;
+        }
+        catch (AsnContentException)
+        {
+            error = "The PEM key is not valid DER.";
+        }
+        catch (CryptographicException)
+        {
+            error = "The platform refused the PEM key (malformed or unsupported).";
+        }
+        return false;
+    }
+
+    /// <summary>Imports one PEM key; any unusable input is an <see cref="ArgumentException"/> with the reason.</summary>
+    public static SignatureKey Import(string pem, string? algorithm, string? keyId) =>
+        TryImport(pem, algorithm, keyId, out var key, out var error) ? key! : throw new ArgumentException(error, nameof(pem));
+
+    private static SignatureKey ImportCore(string pem, string? algorithm, string? keyId)
     {
         if (!PemEncoding.TryFind(pem, out var fields))
         {

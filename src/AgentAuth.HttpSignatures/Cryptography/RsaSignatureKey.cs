@@ -11,6 +11,12 @@ internal sealed class RsaSignatureKey : SignatureKey
 {
     public const int MinimumKeySize = 2048;
 
+    /// <summary>The largest modulus accepted, in bits: verification cost grows with the modulus, and a client chooses DPoP keys.</summary>
+    public const int MaximumKeySize = 4096;
+
+    /// <summary>The only public exponent accepted (F4): a large exponent makes every verification a full-size exponentiation.</summary>
+    public const int PublicExponent = 65537;
+
     private readonly RSA _rsa;
     private readonly bool _pss;
     private readonly int _modulusSize;
@@ -101,16 +107,39 @@ internal sealed class RsaSignatureKey : SignatureKey
         }
         var n = TrimLeadingZeros(publicParameters.Modulus ?? []);
         var e = TrimLeadingZeros(publicParameters.Exponent ?? []);
-        if (n.Length * 8 < MinimumKeySize || e.IsEmpty)
+        if (!CheckPublicKey(n, e, out error))
         {
             owned.Dispose();
-            error = "RSA keys must have at least 2048 bits";
             return null;
         }
         error = null;
         return new RsaSignatureKey(
             owned, rfc9421Algorithm == HttpSignatureAlgorithms.RsaPssSha512, canSign, n.Length,
             Base64UrlStrict.Encode(n), Base64UrlStrict.Encode(e), keyId, joseAlgorithm);
+    }
+
+    /// <summary>
+    /// The one check of an RSA public key, for every RSA key accepted (agent, issuer and DPoP keys, JWK or PEM): a modulus
+    /// of <see cref="MinimumKeySize"/> to <see cref="MaximumKeySize"/> bits and the exponent <see cref="PublicExponent"/>.
+    /// Cheap (no key import), so readers call it before any import; <paramref name="n"/> and <paramref name="e"/> are
+    /// unsigned big-endian without leading zeros.
+    /// </summary>
+    public static bool CheckPublicKey(ReadOnlySpan<byte> n, ReadOnlySpan<byte> e, out string? error)
+    {
+        var bits = n.IsEmpty || n[0] == 0 ? 0 : ((n.Length - 1) * 8) + (32 - System.Numerics.BitOperations.LeadingZeroCount((uint)n[0]));
+        if (bits < MinimumKeySize || bits > MaximumKeySize)
+        {
+            error = "RSA keys must have a modulus of 2048 to 4096 bits";
+            return false;
+        }
+        // 65537 = 0x01 0x00 0x01.
+        if (e.Length != 3 || e[0] != 0x01 || e[1] != 0x00 || e[2] != 0x01)
+        {
+            error = "RSA keys must use the public exponent 65537";
+            return false;
+        }
+        error = null;
+        return true;
     }
 
     /// <summary>Copies <paramref name="source"/> into a new instance (private part when exportable).</summary>
@@ -220,9 +249,9 @@ internal sealed class RsaSignatureKey : SignatureKey
         }
     }
 
-    private static ReadOnlySpan<byte> TrimLeadingZeros(byte[] value)
+    internal static ReadOnlySpan<byte> TrimLeadingZeros(ReadOnlySpan<byte> value)
     {
-        var span = value.AsSpan();
+        var span = value;
         while (span.Length > 1 && span[0] == 0)
         {
             span = span[1..];

@@ -161,11 +161,11 @@ public abstract class SignatureKey : IDisposable
     }
 
     /// <summary>Creates an RSA key for one RFC 9421 RSA algorithm from a copy of <paramref name="rsa"/>'s parameters.</summary>
-    /// <param name="rsa">The source key (at least 2048 bits); not retained, the caller still owns and disposes it.</param>
+    /// <param name="rsa">The source key (2048 to 4096 bits, public exponent 65537); not retained, the caller still owns and disposes it.</param>
     /// <param name="rfc9421Algorithm"><see cref="HttpSignatureAlgorithms.RsaPssSha512"/> or <see cref="HttpSignatureAlgorithms.RsaV15Sha256"/> (a JWS RSA name is also accepted and restricts JOSE use to it).</param>
     /// <param name="keyId">The key identifier.</param>
     /// <returns>The key; it can sign when the private parameters are exportable.</returns>
-    /// <exception cref="ArgumentException">The algorithm is not an RSA algorithm or the key is too small.</exception>
+    /// <exception cref="ArgumentException">The algorithm is not an RSA algorithm, or the modulus is outside 2048-4096 bits or the exponent is not 65537.</exception>
     public static SignatureKey FromRsa(RSA rsa, string rfc9421Algorithm, string? keyId = null)
     {
         ArgumentNullException.ThrowIfNull(rsa);
@@ -219,7 +219,26 @@ public abstract class SignatureKey : IDisposable
     public static SignatureKey ImportPem(string pem, string? algorithm = null, string? keyId = null)
     {
         ArgumentNullException.ThrowIfNull(pem);
-        return PemKeyReader.Import(pem, algorithm, keyId);
+        return PemKeyReader.TryImport(pem, algorithm, keyId, out var key, out var error)
+            ? key!
+            : throw new ArgumentException(error, nameof(pem));
+    }
+
+    /// <summary>
+    /// Imports a PEM key like <see cref="ImportPem(string, string?, string?)"/>, but reports any unusable input (no PEM
+    /// block, bad base64 or DER, an unsupported algorithm, a key the platform refuses) as <see langword="false"/> with a
+    /// reason instead of an exception.
+    /// </summary>
+    /// <param name="pem">The PEM text (one key).</param>
+    /// <param name="algorithm">The RFC 9421 or JWS algorithm (see <see cref="ImportPem(string, string?, string?)"/>).</param>
+    /// <param name="keyId">The key identifier.</param>
+    /// <param name="key">The key on success.</param>
+    /// <param name="error">A short reason on failure.</param>
+    /// <returns>Whether <paramref name="key"/> was created.</returns>
+    public static bool TryImportPem(string pem, string? algorithm, string? keyId, out SignatureKey? key, out string? error)
+    {
+        ArgumentNullException.ThrowIfNull(pem);
+        return PemKeyReader.TryImport(pem, algorithm, keyId, out key, out error);
     }
 
     /// <summary>Generates a new Ed25519 key pair.</summary>
@@ -239,12 +258,13 @@ public abstract class SignatureKey : IDisposable
 
     /// <summary>Generates a new RSA key pair for one RSA algorithm.</summary>
     /// <param name="rfc9421Algorithm"><see cref="HttpSignatureAlgorithms.RsaPssSha512"/> or <see cref="HttpSignatureAlgorithms.RsaV15Sha256"/> (or a JWS RSA name).</param>
-    /// <param name="keySizeInBits">The modulus size, at least 2048.</param>
+    /// <param name="keySizeInBits">The modulus size, 2048 to 4096.</param>
     /// <param name="keyId">The key identifier.</param>
     /// <returns>A signing key.</returns>
     public static SignatureKey GenerateRsa(string rfc9421Algorithm, int keySizeInBits = 3072, string? keyId = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(keySizeInBits, RsaSignatureKey.MinimumKeySize);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(keySizeInBits, RsaSignatureKey.MaximumKeySize);
         using var rsa = RSA.Create(keySizeInBits);
         return FromRsa(rsa, rfc9421Algorithm, keyId);
     }

@@ -62,6 +62,13 @@ internal static class Base64UrlStrict
 
     public static string Encode(ReadOnlySpan<byte> bytes) => Base64Url.EncodeToString(bytes);
 
+    /// <summary>
+    /// Whether a value already accepted by <see cref="TryGetDecodedLength"/> decodes to bytes whose first byte is zero:
+    /// the first character carries the byte's top six bits and the top two of the second character's six bits the rest.
+    /// </summary>
+    public static bool HasLeadingZeroByte(ReadOnlySpan<char> value) =>
+        value.Length >= 2 && ValueOf(value[0]) == 0 && ValueOf(value[1]) < 16;
+
     private static int ValueOf(char c) => c switch
     {
         >= 'A' and <= 'Z' => c - 'A',

@@ -378,6 +378,12 @@ public sealed class Jwk
                 {
                     return "RSA key needs 'n' and 'e' in strict base64url";
                 }
+                // RFC 7518 §2 (Base64urlUInt) and §6.3.1: "the minimum number of octets". A redundant leading zero is refused
+                // rather than stripped: it would give the same key a second RFC 7638 thumbprint (and identity).
+                if (Base64UrlStrict.HasLeadingZeroByte(N) || Base64UrlStrict.HasLeadingZeroByte(E))
+                {
+                    return "RSA 'n' and 'e' must not have a leading zero octet (RFC 7518 §2, §6.3.1)";
+                }
                 if ((D is not null && !IsValue(D)) || (P is not null && !IsValue(P)) || (Q is not null && !IsValue(Q))
                     || (DP is not null && !IsValue(DP)) || (DQ is not null && !IsValue(DQ)) || (QI is not null && !IsValue(QI)))
                 {

@@ -120,6 +120,14 @@ internal static class JwkKeyReader
         {
             return Fail("an RSA private JWK needs p, q, dp, dq and qi", out error);
         }
+        // The public key check first, before any import: the one RSA check (modulus size, exponent) on the decoded values.
+        // Jwk parsing has refused leading zeros in n and e (RFC 7518 §2), so the decoded values are minimal.
+        var n = Base64UrlStrict.Decode(jwk.N!);
+        var e = Base64UrlStrict.Decode(jwk.E!);
+        if (!RsaSignatureKey.CheckPublicKey(n, e, out error))
+        {
+            return null;
+        }
         // PKCS#1 DER rather than RSAParameters: JWK integers are minimal and primes may be unbalanced.
         var writer = new AsnWriter(AsnEncodingRules.DER);
         using (writer.PushSequence())
@@ -128,13 +136,18 @@ internal static class JwkKeyReader
             {
                 writer.WriteInteger(0);
             }
-            foreach (var member in jwk.D is null
-                ? new[] { jwk.N, jwk.E }
-                : new[] { jwk.N, jwk.E, jwk.D, jwk.P, jwk.Q, jwk.DP, jwk.DQ, jwk.QI })
+            writer.WriteIntegerUnsigned(n);
+            writer.WriteIntegerUnsigned(e);
+            if (jwk.D is not null)
             {
-                var value = Base64UrlStrict.Decode(member!);
-                writer.WriteIntegerUnsigned(value);
-                CryptographicOperations.ZeroMemory(value);
+                foreach (var member in new[] { jwk.D, jwk.P, jwk.Q, jwk.DP, jwk.DQ, jwk.QI })
+                {
+                    var value = Base64UrlStrict.Decode(member!);
+                    // The private integers do not identify the key; a generator that pads them to a fixed width is
+                    // tolerated. AsnWriter refuses a redundant leading zero (ArgumentException), so it is dropped here.
+                    writer.WriteIntegerUnsigned(RsaSignatureKey.TrimLeadingZeros(value));
+                    CryptographicOperations.ZeroMemory(value);
+                }
             }
         }
         var der = writer.Encode();
