@@ -6,7 +6,8 @@ namespace AgentAuth.HttpSignatures.StructuredFields;
 /// Canonical serialization (RFC 9651 §4.1) of a structured field given as text, straight from
 /// <see cref="StructuredFieldReader"/> into <see cref="SfWriter"/>, without building the object model: the same
 /// reader and the same writer as <see cref="StructuredFieldParser"/> and <see cref="StructuredFieldSerializer"/>, so the
-/// result is exactly what parsing and serializing would give. Used by the <c>sf</c> and <c>key</c> component paths.
+/// result is exactly what parsing and serializing would give. Used by the <c>sf</c> and <c>key</c> component paths. Keys
+/// and tokens were validated by the reader, so they are copied as read.
 /// </summary>
 /// <remarks>
 /// Linear time: each member and parameter is read a bounded number of times, and repeated keys are found with a
@@ -16,8 +17,14 @@ namespace AgentAuth.HttpSignatures.StructuredFields;
 /// </remarks>
 internal static class SfTextCanonicalizer
 {
-    // Scratch ints kept on the stack: covers a parameter list of up to 16 parameters, the usual case.
+    // Scratch ints kept on the stack for a small dictionary.
     private const int StackInts = 128;
+
+    // Parameters whose key positions are kept on the stack while they are read (more are read a second time).
+    private const int StackParameters = 16;
+
+    // Up to this many keys, repeated ones are found by comparing each with those before it (at most 28 comparisons).
+    private const int PairwiseKeys = 8;
 
     /// <summary>An item field (§4.2.3).</summary>
     public static bool TryWriteItem(ReadOnlySpan<char> text, ref SfWriter writer)
@@ -59,45 +66,48 @@ internal static class SfTextCanonicalizer
     /// <summary>A dictionary field (§4.2.2): a repeated key keeps its first position and takes its last value.</summary>
     public static bool TryWriteDictionary(ReadOnlySpan<char> text, ref SfWriter writer)
     {
-        // Pass 1 validates the whole field and counts its members, so the scratch below is sized exactly.
-        if (!TryCountMembers(text, out var count))
-        {
-            return false;
-        }
-        if (count == 0)
-        {
-            return true;
-        }
-        var need = (count * 2) + SpanKeyTable.StorageLength(count);
+        // A member takes at least two characters ("a,"), which bounds the scratch without a counting pass; rented memory
+        // is not cleared, so the bound costs nothing but address space.
+        var maxMembers = (text.Length / 2) + 1;
         int[]? rented = null;
-        var storage = need <= StackInts ? stackalloc int[StackInts] : (rented = ArrayPool<int>.Shared.Rent(need));
+        var storage = maxMembers * 2 <= StackInts ? stackalloc int[StackInts] : (rented = ArrayPool<int>.Shared.Rent(maxMembers * 2));
         try
         {
-            var keyStarts = storage[..count];
-            var winners = storage.Slice(count, count);
-            var table = new SpanKeyTable(text, storage[(count * 2)..], count);
-
-            // Pass 2: where each member's key starts, and for each first occurrence of a key the index of its last occurrence
-            // (-1 for the later occurrences, which are not written).
+            // Pass 1 validates the whole field (nothing is written for an invalid one) and records where each key is.
+            var keys = storage[..maxMembers];
+            var lengths = storage.Slice(maxMembers, maxMembers);
+            var count = 0;
             var reader = new StructuredFieldReader(text);
-            for (var i = 0; i < count; i++)
+            while (!reader.IsAtEnd)
             {
-                keyStarts[i] = reader.Position;
+                var start = reader.Position;
                 if (!reader.TryReadDictionaryKey(out var key, out var hasValue)
                     || (hasValue ? !reader.TrySkipMember() : !reader.TrySkipParameters())
-                    || !reader.TryReadMemberSeparator(out _))
+                    || !reader.TryReadMemberSeparator(out var end))
                 {
                     return false;
                 }
-                winners[i] = i;
-                if (table.TryAddOrGet(keyStarts[i], key.Length, i, out var first))
+                keys[count] = start;
+                lengths[count++] = key.Length;
+                if (end)
                 {
-                    winners[first] = i;
-                    winners[i] = -1;
+                    break;
                 }
             }
+            if (count == 0)
+            {
+                return true;
+            }
 
-            // Pass 3: each key at its first position with the value of its last occurrence.
+            // For each first occurrence of a key, the index of its last occurrence; -1 for the later ones, which are not written.
+            // The lengths slots are reused for it once read.
+            var winners = lengths[..count];
+            if (!FindLastOccurrences(text, keys[..count], winners))
+            {
+                return false;
+            }
+
+            // Pass 2: each key at its first position with the value of its last occurrence.
             var written = false;
             for (var i = 0; i < count; i++)
             {
@@ -105,12 +115,12 @@ internal static class SfTextCanonicalizer
                 {
                     continue;
                 }
-                var keyReader = new StructuredFieldReader(text[keyStarts[i]..]);
-                var valueReader = new StructuredFieldReader(text[keyStarts[winners[i]]..]);
+                var keyReader = new StructuredFieldReader(text[keys[i]..]);
+                var valueReader = new StructuredFieldReader(text[keys[winners[i]]..]);
                 if (!keyReader.TryReadKey(out var key)
                     || !valueReader.TryReadDictionaryKey(out _, out var hasValue)
                     || (written && !writer.Append(", "))
-                    || !writer.WriteKey(key)
+                    || !writer.Append(key)
                     || !TryWriteDictionaryValue(ref valueReader, hasValue, ref writer))
                 {
                     return false;
@@ -125,6 +135,59 @@ internal static class SfTextCanonicalizer
             {
                 ArrayPool<int>.Shared.Return(rented);
             }
+        }
+    }
+
+    /// <summary>
+    /// Given where each key starts in <paramref name="text"/> (<paramref name="keyStarts"/>, each at a key, or at the
+    /// <c>;</c> of a parameter) and its length in <paramref name="winners"/>, replaces each length by the index of that key's
+    /// last occurrence when this is its first occurrence, or by -1. A handful of keys is compared pairwise (bounded); more
+    /// go through a <see cref="SpanKeyTable"/> (linear).
+    /// </summary>
+    private static bool FindLastOccurrences(ReadOnlySpan<char> text, scoped ReadOnlySpan<int> keyStarts, scoped Span<int> winners)
+    {
+        var count = keyStarts.Length;
+        Span<int> small = stackalloc int[PairwiseKeys];
+        if (count <= PairwiseKeys)
+        {
+            var lengths = small[..count];
+            winners.CopyTo(lengths);
+            for (var i = 0; i < count; i++)
+            {
+                winners[i] = i;
+                var key = text.Slice(keyStarts[i], lengths[i]);
+                for (var j = 0; j < i; j++)
+                {
+                    if (winners[j] >= 0 && lengths[j] == key.Length && text.Slice(keyStarts[j], lengths[j]).SequenceEqual(key))
+                    {
+                        winners[j] = i;
+                        winners[i] = -1;
+                        break;
+                    }
+                }
+            }
+            return true;
+        }
+        var need = SpanKeyTable.StorageLength(count);
+        var rented = ArrayPool<int>.Shared.Rent(need);
+        try
+        {
+            var table = new SpanKeyTable(text, rented, count);
+            for (var i = 0; i < count; i++)
+            {
+                var length = winners[i];
+                winners[i] = i;
+                if (table.TryAddOrGet(keyStarts[i], length, i, out var first))
+                {
+                    winners[first] = i;
+                    winners[i] = -1;
+                }
+            }
+            return true;
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(rented);
         }
     }
 
@@ -250,10 +313,13 @@ internal static class SfTextCanonicalizer
     {
         var input = reader.Input;
         var start = reader.Position;
+        // Where each key starts and its length, for the first few parameters (usually all of them).
+        Span<int> keyStarts = stackalloc int[StackParameters];
+        Span<int> lengths = stackalloc int[StackParameters];
         var count = 0;
         while (true)
         {
-            if (!reader.TryReadParameter(out _, out _, out var end))
+            if (!reader.TryReadParameter(out var key, out _, out var end))
             {
                 return false;
             }
@@ -261,67 +327,89 @@ internal static class SfTextCanonicalizer
             {
                 break;
             }
+            if (count < StackParameters)
+            {
+                input.Overlaps(key, out var keyStart);
+                keyStarts[count] = keyStart - start;
+                lengths[count] = key.Length;
+            }
             count++;
         }
-        return count == 0 || WriteParameters(input[start..reader.Position], count, ref writer);
-    }
-
-    /// <summary>Writes a region holding exactly <paramref name="count"/> valid parameters; a repeated key keeps its first position and last value.</summary>
-    private static bool WriteParameters(ReadOnlySpan<char> region, int count, ref SfWriter writer)
-    {
-        var need = (count * 2) + SpanKeyTable.StorageLength(count);
-        int[]? rented = null;
-        var storage = need <= StackInts ? stackalloc int[StackInts] : (rented = ArrayPool<int>.Shared.Rent(need));
+        if (count == 0)
+        {
+            return true;
+        }
+        var region = input[start..reader.Position];
+        if (count <= StackParameters)
+        {
+            return WriteParameters(region, keyStarts[..count], lengths[..count], ref writer);
+        }
+        int[]? rented = ArrayPool<int>.Shared.Rent(count * 2);
         try
         {
-            var starts = storage[..count];
-            var winners = storage.Slice(count, count);
-            var table = new SpanKeyTable(region, storage[(count * 2)..], count);
-            var reader = new StructuredFieldReader(region);
+            var starts = rented.AsSpan(0, count);
+            var winners = rented.AsSpan(count, count);
+            var again = new StructuredFieldReader(region);
             for (var i = 0; i < count; i++)
             {
-                starts[i] = reader.Position;
-                if (!reader.TryReadParameter(out var key, out _, out _))
+                if (!again.TryReadParameter(out var key, out _, out _))
                 {
                     return false;
                 }
-                region.Overlaps(key, out var keyStart);
-                winners[i] = i;
-                if (table.TryAddOrGet(keyStart, key.Length, i, out var first))
-                {
-                    winners[first] = i;
-                    winners[i] = -1;
-                }
+                region.Overlaps(key, out starts[i]);
+                winners[i] = key.Length;
             }
-            for (var i = 0; i < count; i++)
-            {
-                if (winners[i] < 0)
-                {
-                    continue;
-                }
-                var keyReader = new StructuredFieldReader(region[starts[i]..]);
-                var valueReader = new StructuredFieldReader(region[starts[winners[i]]..]);
-                if (!keyReader.TryReadParameter(out var key, out _, out _)
-                    || !valueReader.TryReadParameter(out _, out var value, out _)
-                    || !writer.Append(';')
-                    || !writer.WriteKey(key))
-                {
-                    return false;
-                }
-                // §4.1.1.2: a parameter whose value is boolean true is written as its key alone.
-                if (!(value.Kind == SfItemKind.Boolean && value.BooleanValue) && (!writer.Append('=') || !writer.WriteBareItem(value)))
-                {
-                    return false;
-                }
-            }
-            return true;
+            return WriteParameters(region, starts, winners, ref writer);
         }
         finally
         {
-            if (rented is not null)
+            ArrayPool<int>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>
+    /// Writes the valid parameters of <paramref name="region"/>, whose keys start at <paramref name="keyStarts"/> with the
+    /// lengths in <paramref name="lengths"/> (overwritten); a repeated key keeps its first position and its last value.
+    /// </summary>
+    private static bool WriteParameters(ReadOnlySpan<char> region, scoped ReadOnlySpan<int> keyStarts, scoped Span<int> lengths, ref SfWriter writer)
+    {
+        if (!FindLastOccurrences(region, keyStarts, lengths))
+        {
+            return false;
+        }
+        var winners = lengths;
+        for (var i = 0; i < keyStarts.Length; i++)
+        {
+            if (winners[i] < 0)
             {
-                ArrayPool<int>.Shared.Return(rented);
+                continue;
+            }
+            var keyReader = new StructuredFieldReader(region[keyStarts[i]..]);
+            // The value follows its key: re-read from the key of the last occurrence, as a parameter without its ';'.
+            var valueReader = new StructuredFieldReader(region[keyStarts[winners[i]]..]);
+            if (!keyReader.TryReadKey(out var key)
+                || !valueReader.TryReadKey(out _)
+                || !writer.Append(';')
+                || !writer.Append(key))
+            {
+                return false;
+            }
+            // §4.1.1.2: a parameter whose value is boolean true is written as its key alone.
+            if (valueReader.IsAtEnd || valueReader.Remaining[0] != '=')
+            {
+                continue;
+            }
+            var valueText = valueReader.Remaining[1..];
+            var item = new StructuredFieldReader(valueText);
+            if (valueText.IsEmpty || valueText[0] == ' ' || !item.TryReadBareItem(out var value))
+            {
+                return false;
+            }
+            if (!(value.Kind == SfItemKind.Boolean && value.BooleanValue) && (!writer.Append('=') || !writer.WriteBareItem(value)))
+            {
+                return false;
             }
         }
+        return true;
     }
 }

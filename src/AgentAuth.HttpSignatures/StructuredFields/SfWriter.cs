@@ -143,7 +143,8 @@ internal ref struct SfWriter
                 // The reader accepts only \" and \\ as escapes and requires them for a quote and a backslash: the raw text is already canonical.
                 return Append('"') && Append(item.Raw) && Append('"');
             case SfItemKind.Token:
-                return WriteToken(item.Raw);
+                // Read as a token, so already one (§4.2.6): no second validation.
+                return Append(item.Raw);
             case SfItemKind.Boolean:
                 return Append(item.BooleanValue ? "?1" : "?0");
             case SfItemKind.Date:
