@@ -70,6 +70,10 @@ internal sealed class AgentAuthOptionsValidator : IValidateOptions<AgentAuthOpti
         {
             errors.Add(prefix + "Signatures.Limits.MaxHeaderLength must be at least 16 and Signatures.Limits.MaxSignatureBaseLength at least 64.");
         }
+        if (limits.MaxStructuredFieldLength < 16)
+        {
+            errors.Add(prefix + "Signatures.Limits.MaxStructuredFieldLength must be at least 16.");
+        }
         if (options.MaxTokenLength < 256)
         {
             errors.Add(prefix + "MaxTokenLength must be at least 256 characters.");

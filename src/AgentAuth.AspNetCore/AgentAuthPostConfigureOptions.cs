@@ -173,6 +173,7 @@ internal sealed class AgentAuthPostConfigureOptions : IPostConfigureOptions<Agen
             MaxParameters = policy.Limits.MaxParameters,
             MaxHeaderLength = policy.Limits.MaxHeaderLength,
             MaxSignatureBaseLength = policy.Limits.MaxSignatureBaseLength,
+            MaxStructuredFieldLength = policy.Limits.MaxStructuredFieldLength,
         };
         foreach (var component in policy.RequiredComponents)
         {

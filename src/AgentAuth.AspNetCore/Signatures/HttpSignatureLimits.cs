@@ -20,4 +20,10 @@ public sealed class HttpSignatureLimits
 
     /// <summary>The longest signature base the verifier builds, in bytes (covered field values included). Default 65536; at least 64.</summary>
     public int MaxSignatureBaseLength { get; set; } = 64 * 1024;
+
+    /// <summary>
+    /// The longest value (all field lines joined) of a field covered with <c>;sf</c> or <c>;key</c>, which the verifier
+    /// parses and re-serializes, in characters. Default 16384; at least 16.
+    /// </summary>
+    public int MaxStructuredFieldLength { get; set; } = 16 * 1024;
 }

@@ -68,4 +68,7 @@ public enum ComponentError
 
     /// <summary>The signature base would exceed the configured maximum length.</summary>
     SignatureBaseTooLarge,
+
+    /// <summary>A field covered with <c>sf</c> or <c>key</c> is longer than the verifier canonicalizes (<see cref="HttpSignatureVerifierOptions.MaxStructuredFieldLength"/>).</summary>
+    StructuredFieldTooLarge,
 }

@@ -35,7 +35,7 @@ public sealed class HttpMessageSignatureVerifier
         _options = options;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _limits = new SignatureInputLimits(options.MaxSignatures, options.MaxComponents, options.MaxParameters, options.MaxHeaderLength);
-        _types = new StructuredFieldTypes(options.StructuredFields);
+        _types = new StructuredFieldTypes(options.StructuredFields, options.MaxStructuredFieldLength);
         _required = [.. options.RequiredComponents];
         _maxAgeSeconds = (long)Math.Ceiling(options.MaxAge.TotalSeconds);
         _skewSeconds = (long)Math.Ceiling(options.ClockSkew.TotalSeconds);
@@ -211,7 +211,7 @@ public sealed class HttpMessageSignatureVerifier
         System.Buffers.ArrayPool<SignatureComponent>.Shared.Return(components);
     }
 
-    /// <summary>Policy checks that need no key: coverage, time window, nonce, and the alg parameter.</summary>
+    /// <summary>Policy checks that need no key: coverage, time window, nonce, the alg parameter, and the length of <c>sf</c>/<c>key</c> fields.</summary>
     private SignatureVerificationResult? CheckBeforeKey(IHttpMessage message, SignatureParametersView view, ReadOnlySpan<SignatureComponent> components)
     {
         if (CheckCoverage(message, view, components) is { } coverageFailure)
@@ -229,6 +229,14 @@ public sealed class HttpMessageSignatureVerifier
         if (view.HasAlgorithm && !IsAllowedAlgorithmParameter(view))
         {
             return SignatureVerificationResult.Failure(SignatureError.UnsupportedAlgorithm, "The alg parameter names an algorithm that is not accepted.", view);
+        }
+        foreach (var component in components)
+        {
+            if (StructuredFieldComponent.ExceedsLimit(component, message, _types.MaxFieldLength))
+            {
+                return SignatureVerificationResult.Failure(SignatureError.InvalidSignature,
+                    "A field covered with sf or key is longer than MaxStructuredFieldLength.", view, ComponentError.StructuredFieldTooLarge);
+            }
         }
         return null;
     }
@@ -397,6 +405,7 @@ public sealed class HttpMessageSignatureVerifier
         ComponentError.UnknownStructuredFieldType => "sf on a field of unknown structured type",
         ComponentError.NonAsciiValue => "a value is not printable ASCII",
         ComponentError.SignatureBaseTooLarge => "the base exceeds MaxSignatureBaseLength",
+        ComponentError.StructuredFieldTooLarge => "a field covered with sf or key exceeds MaxStructuredFieldLength",
         _ => error.ToString(),
     };
 }

@@ -52,6 +52,12 @@ public sealed class HttpSignatureVerifierOptions
     /// <summary>Longest signature base in bytes. Default: 65536.</summary>
     public int MaxSignatureBaseLength { get; set; } = 64 * 1024;
 
+    /// <summary>
+    /// Longest value (all field lines joined) of a field covered with <c>sf</c> or <c>key</c>, in characters; a longer one
+    /// is refused before any key is resolved and before it is parsed. Default: 16384.
+    /// </summary>
+    public int MaxStructuredFieldLength { get; set; } = 16 * 1024;
+
     /// <summary>Structured field types for <c>sf</c> components, by lowercase field name. Pre-filled with the registered fields this library meets.</summary>
     public IDictionary<string, StructuredFieldType> StructuredFields { get; } =
         new Dictionary<string, StructuredFieldType>(StructuredFieldTypes.Known, StringComparer.Ordinal);
@@ -71,6 +77,10 @@ public sealed class HttpSignatureVerifierOptions
         if (MaxSignatures < 1 || MaxComponents < 1 || MaxParameters < 1 || MaxHeaderLength < 16 || MaxSignatureBaseLength < 64)
         {
             throw new ArgumentException("HttpSignatureVerifierOptions.MaxSignatures, MaxComponents, MaxParameters, MaxHeaderLength and MaxSignatureBaseLength must be positive (header at least 16, base at least 64).");
+        }
+        if (MaxStructuredFieldLength < 16)
+        {
+            throw new ArgumentException("HttpSignatureVerifierOptions.MaxStructuredFieldLength must be at least 16.", nameof(MaxStructuredFieldLength));
         }
         if (AllowedAlgorithms.Count == 0)
         {

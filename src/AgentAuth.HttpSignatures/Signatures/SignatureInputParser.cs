@@ -44,6 +44,12 @@ internal static class SignatureInputParser
         // One pooled buffer for every member's components; only the slots a member wrote are cleared afterwards.
         var components = System.Buffers.ArrayPool<SignatureComponent>.Shared.Rent(limits.MaxComponents);
         var used = 0;
+        // Labels seen so far, to refuse a repeated one in linear time (a member takes at least two characters, "a,").
+        var maxMembers = Math.Min(limits.MaxSignatures, (input.Length / 2) + 1);
+        var labelStorageLength = SpanKeyTable.StorageLength(maxMembers);
+        int[]? labelStorage = null;
+        var labels = new SpanKeyTable(input, labelStorageLength <= 64 ? stackalloc int[64]
+            : (labelStorage = System.Buffers.ArrayPool<int>.Shared.Rent(labelStorageLength)), maxMembers);
         try
         {
             while (true)
@@ -59,7 +65,8 @@ internal static class SignatureInputParser
                 {
                     return false;
                 }
-                if (count > 1 && HasLabelBefore(input, reader.Position, view))
+                input.AsSpan().Overlaps(view.LabelSpan, out var labelStart);
+                if (labels.TryAddOrGet(labelStart, view.LabelSpan.Length, count, out _))
                 {
                     reason = "Signature-Input repeats a label.";
                     return false;
@@ -88,27 +95,11 @@ internal static class SignatureInputParser
         {
             Array.Clear(components, 0, used);
             System.Buffers.ArrayPool<SignatureComponent>.Shared.Return(components);
-        }
-    }
-
-    private static bool HasLabelBefore(string input, int position, SignatureParametersView view)
-    {
-        // Labels seen so far are re-read only when there is more than one member, which is rare.
-        var label = view.LabelSpan;
-        var reader = new StructuredFieldReader(input);
-        var occurrences = 0;
-        while (reader.Position < position && reader.TryReadDictionaryKey(out var key, out var hasValue))
-        {
-            if (key.SequenceEqual(label))
+            if (labelStorage is not null)
             {
-                occurrences++;
-            }
-            if ((hasValue ? !reader.TrySkipMember() : !reader.TrySkipParameters()) || !reader.TryReadMemberSeparator(out var end) || end)
-            {
-                break;
+                System.Buffers.ArrayPool<int>.Shared.Return(labelStorage);
             }
         }
-        return occurrences > 1;
     }
 
     // components: scratch of at least MaxComponents slots; written holds how many slots were written (to clear), even on failure.

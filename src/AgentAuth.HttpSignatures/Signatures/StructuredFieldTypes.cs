@@ -28,12 +28,19 @@ internal sealed class StructuredFieldTypes
         new("want-repr-digest", StructuredFieldType.Dictionary),
     ];
 
+    /// <summary>The registered types without a length limit (the signer canonicalizes only fields its application chose).</summary>
     public static StructuredFieldTypes Default { get; } = new(Known);
 
     private readonly FrozenDictionary<string, StructuredFieldType> _types;
 
-    public StructuredFieldTypes(IEnumerable<KeyValuePair<string, StructuredFieldType>> types) =>
+    public StructuredFieldTypes(IEnumerable<KeyValuePair<string, StructuredFieldType>> types, int maxFieldLength = int.MaxValue)
+    {
         _types = types.ToFrozenDictionary(StringComparer.Ordinal);
+        MaxFieldLength = maxFieldLength;
+    }
+
+    /// <summary>The longest field value (lines joined) the <c>sf</c>/<c>key</c> paths canonicalize; longer ones are refused unread.</summary>
+    public int MaxFieldLength { get; }
 
     public bool TryGet(string lowerCaseName, out StructuredFieldType type) => _types.TryGetValue(lowerCaseName, out type);
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 
@@ -125,7 +126,79 @@ internal ref struct SfWriter
         _ => Fail("an item has no value"),
     };
 
-    public bool WriteKey(ReadOnlySpan<char> key)
+    /// <summary>
+    /// A bare item as read by <see cref="StructuredFieldReader"/> (already valid), in the same canonical form as
+    /// <see cref="WriteBareItem(in SfBareItem)"/>: this is how the <c>sf</c> component path shares this writer without
+    /// building the object model.
+    /// </summary>
+    public bool WriteBareItem(scoped in SfBareItemSpan item)
+    {
+        switch (item.Kind)
+        {
+            case SfItemKind.Integer:
+                return WriteInteger(item.IntegerValue);
+            case SfItemKind.Decimal:
+                return WriteDecimal(item.DecimalValue);
+            case SfItemKind.String:
+                // The reader accepts only \" and \\ as escapes and requires them for a quote and a backslash: the raw text is already canonical.
+                return Append('"') && Append(item.Raw) && Append('"');
+            case SfItemKind.Token:
+                // Read as a token, so already one (§4.2.6): no second validation.
+                return Append(item.Raw);
+            case SfItemKind.Boolean:
+                return Append(item.BooleanValue ? "?1" : "?0");
+            case SfItemKind.Date:
+                return Append('@') && WriteInteger(item.DateValue);
+            case SfItemKind.ByteSequence:
+                return WriteEncodedByteSequence(item.Raw);
+            case SfItemKind.DisplayString:
+                return WriteEncodedDisplayString(item.Raw);
+            default:
+                return Fail("an item has no value");
+        }
+    }
+
+    private bool WriteEncodedByteSequence(scoped ReadOnlySpan<char> raw)
+    {
+        byte[]? rented = null;
+        int length = StructuredFieldReader.GetDecodedByteSequenceLength(raw);
+        Span<byte> bytes = length <= 256 ? stackalloc byte[256] : (rented = ArrayPool<byte>.Shared.Rent(length));
+        try
+        {
+            return StructuredFieldReader.TryDecodeByteSequence(raw, bytes, out int decoded)
+                ? WriteByteSequence(bytes[..decoded])
+                : Fail("byte sequence is not valid base64");
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private bool WriteEncodedDisplayString(scoped ReadOnlySpan<char> raw)
+    {
+        // Decoding never produces more UTF-16 units than there are input characters.
+        char[]? rented = null;
+        Span<char> chars = raw.Length <= 256 ? stackalloc char[256] : (rented = ArrayPool<char>.Shared.Rent(raw.Length));
+        try
+        {
+            return StructuredFieldReader.TryDecodeDisplayString(raw, chars, out int decoded)
+                ? WriteDisplayString(chars[..decoded])
+                : Fail("display string is not valid");
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<char>.Shared.Return(rented);
+            }
+        }
+    }
+
+    public bool WriteKey(scoped ReadOnlySpan<char> key)
     {
         if (key.IsEmpty || !StructuredFieldReader.IsKeyStart(key[0]))
         {
@@ -193,7 +266,7 @@ internal ref struct SfWriter
         return Append(buffer[..digits]);
     }
 
-    public bool WriteString(ReadOnlySpan<char> value)
+    public bool WriteString(scoped ReadOnlySpan<char> value)
     {
         foreach (char c in value)
         {
@@ -220,7 +293,7 @@ internal ref struct SfWriter
         return Append('"');
     }
 
-    public bool WriteToken(ReadOnlySpan<char> value)
+    public bool WriteToken(scoped ReadOnlySpan<char> value)
     {
         if (value.IsEmpty || !(value[0] == '*' || StructuredFieldReader.IsAlpha(value[0])))
         {
@@ -236,7 +309,7 @@ internal ref struct SfWriter
         return Append(value);
     }
 
-    public bool WriteByteSequence(ReadOnlySpan<byte> value)
+    public bool WriteByteSequence(scoped ReadOnlySpan<byte> value)
     {
         if (!Append(':'))
         {
@@ -250,7 +323,7 @@ internal ref struct SfWriter
         return Append(':');
     }
 
-    public bool WriteDisplayString(ReadOnlySpan<char> value)
+    public bool WriteDisplayString(scoped ReadOnlySpan<char> value)
     {
         // Validate first so that an invalid value never leaves a partial write behind a false result.
         for (int i = 0; i < value.Length;)
@@ -288,7 +361,8 @@ internal ref struct SfWriter
 
     private static char LowerHex(int nibble) => (char)(nibble < 10 ? '0' + nibble : 'a' + nibble - 10);
 
-    private bool Append(char c)
+    /// <summary>Appends structural text (separators, <c>=</c>, parentheses) as is.</summary>
+    public bool Append(char c)
     {
         if (Position >= _destination.Length)
         {
@@ -298,7 +372,8 @@ internal ref struct SfWriter
         return true;
     }
 
-    private bool Append(scoped ReadOnlySpan<char> text)
+    /// <summary>Appends structural text as is.</summary>
+    public bool Append(scoped ReadOnlySpan<char> text)
     {
         if (!text.TryCopyTo(_destination[Position..]))
         {

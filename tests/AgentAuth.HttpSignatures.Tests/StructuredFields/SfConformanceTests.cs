@@ -177,5 +177,5 @@ public sealed class SfConformanceTests
 
     private static JsonDocument Document(string file) => s_documents.GetOrAdd(file, f => ConformanceFiles.ReadJson(f));
 
-    private static JsonElement Record(string file, int index) => Document(file).RootElement[index];
+    internal static JsonElement Record(string file, int index) => Document(file).RootElement[index];
 }
