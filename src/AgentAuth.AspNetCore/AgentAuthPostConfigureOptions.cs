@@ -177,19 +177,20 @@ internal sealed class AgentAuthPostConfigureOptions : IPostConfigureOptions<Agen
         };
         foreach (var component in policy.RequiredComponents)
         {
-            verifier.RequiredComponents.Add(ToComponent(component));
+            AddOnce(verifier.RequiredComponents, ToComponent(component));
         }
+        // Configured components may already name these; listing one twice would repeat it in required_input.
         if (requireDigest)
         {
-            verifier.RequiredComponents.Add(SignatureComponent.Field("content-digest"));
+            AddOnce(verifier.RequiredComponents, SignatureComponent.Field("content-digest"));
         }
         if (requireContentType)
         {
-            verifier.RequiredComponents.Add(SignatureComponent.Field("content-type"));
+            AddOnce(verifier.RequiredComponents, SignatureComponent.Field("content-type"));
         }
         if (requireAuthorization)
         {
-            verifier.RequiredComponents.Add(SignatureComponent.Field("authorization"));
+            AddOnce(verifier.RequiredComponents, SignatureComponent.Field("authorization"));
         }
         verifier.AllowedAlgorithms.Clear();
         foreach (var algorithm in policy.AllowedAlgorithms)
@@ -197,5 +198,13 @@ internal sealed class AgentAuthPostConfigureOptions : IPostConfigureOptions<Agen
             verifier.AllowedAlgorithms.Add(algorithm);
         }
         return verifier;
+    }
+
+    private static void AddOnce(IList<SignatureComponent> components, SignatureComponent component)
+    {
+        if (!components.Contains(component))
+        {
+            components.Add(component);
+        }
     }
 }

@@ -46,6 +46,8 @@ public sealed partial class DocumentationTests
             "--contentRoot", AppContext.BaseDirectory,
             "--Logging:LogLevel:Default", "Warning",
             "--Authentication:Schemes:AgentAuth:AgentKeys:JsonWebKeySet", publicJwks,
+            // Outside Development error descriptions are off by default; this test reads AgentAuth's reason.
+            "--Authentication:Schemes:AgentAuth:IncludeErrorDetails", "true",
             // JwtBearer's own configuration binding: issuer, audience and a symmetric signing key for that issuer.
             "--Authentication:Schemes:Bearer:ValidIssuer", BearerIssuer,
             "--Authentication:Schemes:Bearer:ValidAudiences:0", BearerAudience,

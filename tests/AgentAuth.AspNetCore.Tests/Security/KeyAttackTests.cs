@@ -42,6 +42,7 @@ public sealed class KeyAttackTests : IAsyncLifetime
         o.AgentKeys.RequireHttpsMetadata = false;
         o.Jwks.RefreshInterval = TimeSpan.FromMinutes(1);
         o.Signatures.MaxAge = TimeSpan.FromDays(1);
+        o.Signatures.AllowLongMaxAge = true;
         configure?.Invoke(o);
     });
 
