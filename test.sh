@@ -33,13 +33,12 @@ if [ -n "$need" ]; then
   if ! command -v apt-get >/dev/null 2>&1; then
     fail "missing prerequisites (Debian package names): $need. Install them (or their equivalents) and run again."
   fi
-  as_root=()
+  as_root=(env DEBIAN_FRONTEND=noninteractive)
   if [ "$(id -u)" -ne 0 ]; then
     command -v sudo >/dev/null 2>&1 || fail "missing prerequisites: $need. Run as root or install sudo, or install them yourself (apt-get install $need)."
-    as_root=(sudo)
+    as_root=(sudo env DEBIAN_FRONTEND=noninteractive)
   fi
   echo "test.sh: installing $need"
-  export DEBIAN_FRONTEND=noninteractive
   # shellcheck disable=SC2086 # $need is a list of package names
   "${as_root[@]}" apt-get update -qq && "${as_root[@]}" apt-get install -y -qq --no-install-recommends $need >/dev/null \
     || fail "apt-get install $need failed; install them and run again."
