@@ -7,6 +7,7 @@ namespace ResourceApi;
 /// <summary>
 /// Builds the sample resource API: the AgentAuth scheme configured only from <c>Authentication:Schemes:AgentAuth</c>
 /// (appsettings.json, environment variables, command line), minimal-API endpoints and an MVC controller for the same data.
+/// The native AOT build (<c>-p:PublishAot=true</c>) leaves the MVC controller out: MVC does not support native AOT.
 /// </summary>
 public static class ResourceApiApp
 {
@@ -31,12 +32,15 @@ public static class ResourceApiApp
             });
         builder.Services.AddAuthorization();
         builder.Services.AddSingleton<DataStore>();
+        builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, ResourceApiJsonContext.Default));
+#if !NATIVE_AOT
         builder.Services.AddControllers().AddApplicationPart(typeof(ResourceApiApp).Assembly);
+#endif
 
         var app = builder.Build();
         app.UseAgentAuth();
 
-        app.MapGet("/health", () => Results.Ok(new { status = "ok" })).AllowAnonymous();
+        app.MapGet("/health", () => Results.Ok(new HealthStatus("ok"))).AllowAnonymous();
 
         app.MapGet("/whoami", (ClaimsPrincipal user) => Results.Ok(WhoAmI.From(user)))
             .RequireAuthorization(policy => policy.AddAuthenticationSchemes(AgentAuthDefaults.AuthenticationScheme).RequireAuthenticatedUser());
@@ -56,7 +60,9 @@ public static class ResourceApiApp
             return Results.Created("/data/" + item.Id, item);
         }).RequireScope("write:data:*");
 
+#if !NATIVE_AOT
         app.MapControllers();
+#endif
         return app;
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
@@ -15,13 +14,6 @@ internal sealed class AgentAuthConfigureOptions : IConfigureNamedOptions<AgentAu
         _configurationProvider = configurationProvider;
     }
 
-    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "The option types bound here are kept by the DynamicDependency attributes.")]
-    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(AgentAuthOptions))]
-    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(AgentKeyOptions))]
-    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(TokenIssuerOptions))]
-    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(JwksCacheOptions))]
-    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(HttpSignaturePolicyOptions))]
-    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(AgentAuthDPoPOptions))]
     public void Configure(string? name, AgentAuthOptions options)
     {
         if (string.IsNullOrEmpty(name))
@@ -31,6 +23,8 @@ internal sealed class AgentAuthConfigureOptions : IConfigureNamedOptions<AgentAu
         var section = _configurationProvider.GetSchemeConfiguration(name);
         if (section.GetChildren().Any())
         {
+            // Compiled by the configuration binding source generator (see the project file): no reflection, so it is
+            // safe under trimming and native AOT.
             section.Bind(options);
         }
     }

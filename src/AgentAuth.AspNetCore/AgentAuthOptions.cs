@@ -84,7 +84,9 @@ public class AgentAuthOptions : AuthenticationSchemeOptions
     public bool? IncludeErrorDetails { get; set; }
 
     /// <summary>What the scheme built from these options (set by post-configuration).</summary>
-    internal AgentAuthRuntime? Runtime { get; set; }
+    /// <remarks>A field, not a property, so that configuration binding (source-generated, which also sees internal
+    /// properties) never walks into the runtime state.</remarks>
+    internal AgentAuthRuntime? Runtime;
 
     /// <summary>The events raised by the handler, for customization.</summary>
     public new AgentAuthEvents Events

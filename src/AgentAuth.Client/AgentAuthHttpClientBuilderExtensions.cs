@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using AgentAuth.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Http;
@@ -39,13 +38,12 @@ public static class AgentAuthHttpClientBuilderExtensions
     /// <param name="configuration">The configuration section, for example <c>configuration.GetSection("AgentAuth:Client")</c>.</param>
     /// <param name="configure">Optional further configuration applied after binding (for example a token provider).</param>
     /// <returns>The builder, for chaining.</returns>
-    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "AgentAuthSigningOptions' bindable properties are kept by the DynamicDependency attribute.")]
-    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(AgentAuthSigningOptions))]
     public static IHttpClientBuilder AddAgentAuthSigning(this IHttpClientBuilder builder, IConfiguration configuration, Action<AgentAuthSigningOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configuration);
         var options = builder.Services.AddOptions<AgentAuthSigningOptions>(builder.Name)
+            // Compiled by the configuration binding source generator (see the project file): trimming and AOT safe.
             .Configure(o => configuration.Bind(o))
             .ValidateOnStart();
         if (configure is not null)

@@ -27,7 +27,7 @@ public sealed class PostgreSqlReplayCacheTests : IAsyncLifetime
         }
     }
 
-    [PostgreSqlFact]
+    [Fact]
     public async Task First_use_is_accepted_and_the_second_is_a_replay()
     {
         var table = PostgreSqlServerFixture.UniqueTableName();
@@ -43,7 +43,7 @@ public sealed class PostgreSqlReplayCacheTests : IAsyncLifetime
         Assert.Equal(3L, await _server.CountRowsAsync(table, "octet_length(key) = 32"));
     }
 
-    [PostgreSqlFact]
+    [Fact]
     public async Task An_entry_is_a_replay_until_its_expiry_and_reusable_from_then_on()
     {
         var table = PostgreSqlServerFixture.UniqueTableName();
@@ -67,7 +67,7 @@ public sealed class PostgreSqlReplayCacheTests : IAsyncLifetime
         Assert.Equal(expiresAt.AddMinutes(5).UtcDateTime, stored);
     }
 
-    [PostgreSqlFact]
+    [Fact]
     public async Task Expiry_is_judged_by_the_callers_clock_not_the_database_clock()
     {
         // The manual clock is years behind the server's: an entry whose expiry is long past for the database is
@@ -80,7 +80,7 @@ public sealed class PostgreSqlReplayCacheTests : IAsyncLifetime
         Assert.True(await instance.Cache.TryAddAsync("k", Start.AddMinutes(2)));
     }
 
-    [PostgreSqlFact]
+    [Fact]
     public async Task Two_instances_racing_on_one_key_admit_exactly_one_caller()
     {
         var table = PostgreSqlServerFixture.UniqueTableName();
@@ -96,7 +96,7 @@ public sealed class PostgreSqlReplayCacheTests : IAsyncLifetime
         Assert.Equal(8, await _server.CountRowsAsync(table));
     }
 
-    [PostgreSqlFact]
+    [Fact]
     public async Task Two_instances_racing_to_reuse_an_expired_key_admit_exactly_one_caller()
     {
         var table = PostgreSqlServerFixture.UniqueTableName();
@@ -115,7 +115,7 @@ public sealed class PostgreSqlReplayCacheTests : IAsyncLifetime
         Assert.Equal(1, await _server.CountRowsAsync(table));
     }
 
-    [PostgreSqlFact]
+    [Fact]
     public async Task Racing_with_an_expiry_already_past_still_admits_exactly_one_caller()
     {
         var table = PostgreSqlServerFixture.UniqueTableName();
@@ -128,7 +128,7 @@ public sealed class PostgreSqlReplayCacheTests : IAsyncLifetime
         Assert.True(accepted == 1, $"{accepted} of 64 callers were told first use.");
     }
 
-    [PostgreSqlFact]
+    [Fact]
     public async Task Instances_creating_the_schema_at_the_same_time_all_succeed()
     {
         var schema = PostgreSqlServerFixture.UniqueTableName("schema");
@@ -161,7 +161,7 @@ public sealed class PostgreSqlReplayCacheTests : IAsyncLifetime
         await NewInstance(table, o => o.SchemaName = schema).Services.EnsurePostgreSqlReplayCacheSchemaAsync();
     }
 
-    [PostgreSqlFact]
+    [Fact]
     public async Task A_missing_table_without_schema_creation_fails_closed_until_the_schema_is_ensured()
     {
         var table = PostgreSqlServerFixture.UniqueTableName();
@@ -176,7 +176,7 @@ public sealed class PostgreSqlReplayCacheTests : IAsyncLifetime
         Assert.False(await instance.Cache.TryAddAsync("k", Start.AddMinutes(1)));
     }
 
-    [PostgreSqlFact]
+    [Fact]
     public async Task An_unreachable_server_fails_closed_and_is_counted()
     {
         int closedPort = GetClosedPort();
@@ -210,7 +210,7 @@ public sealed class PostgreSqlReplayCacheTests : IAsyncLifetime
         });
     }
 
-    [PostgreSqlFact]
+    [Fact]
     public async Task Cleanup_deletes_expired_rows_in_batches_and_keeps_live_ones()
     {
         var table = PostgreSqlServerFixture.UniqueTableName();
@@ -231,7 +231,7 @@ public sealed class PostgreSqlReplayCacheTests : IAsyncLifetime
         Assert.False(await instance.Cache.TryAddAsync("long-1", Start.AddMinutes(10)));
     }
 
-    [PostgreSqlFact]
+    [Fact]
     public async Task The_hosted_cleanup_service_deletes_expired_rows_on_its_interval()
     {
         var table = PostgreSqlServerFixture.UniqueTableName();

@@ -4,8 +4,7 @@ namespace AgentAuth.Testing;
 
 /// <summary>
 /// Locates the shared conformance data (<c>../shared/conformance</c> beside the repository, or
-/// <c>AGENTAUTH_CONFORMANCE_DIR</c>). Under <c>CI=true</c> a missing folder fails the test; elsewhere the
-/// caller may skip with the message from <see cref="MissingReason"/>.
+/// <c>AGENTAUTH_CONFORMANCE_DIR</c>). A missing folder fails the test with <see cref="MissingReason"/>; it is never a skip.
 /// </summary>
 internal static class ConformanceFiles
 {

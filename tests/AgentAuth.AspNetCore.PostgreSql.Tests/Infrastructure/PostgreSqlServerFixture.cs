@@ -17,7 +17,7 @@ public sealed class PostgreSqlServerFixture : IAsyncLifetime
 
     /// <summary>Connection string of the test database.</summary>
     public string ConnectionString =>
-        _connectionString ?? throw new InvalidOperationException("The PostgreSQL fixture did not start: " + PostgreSqlTestEnvironment.SkipReason);
+        _connectionString ?? throw new InvalidOperationException("The PostgreSQL fixture did not start.");
 
     /// <summary>
     /// A connection string for one application instance. The pool is capped so that several instances together stay
@@ -38,10 +38,10 @@ public sealed class PostgreSqlServerFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        if (PostgreSqlTestEnvironment.SkipReason is not null)
+        if (PostgreSqlTestEnvironment.MissingReason is { } missing)
         {
-            // Every test using this fixture is skipped; there is nothing to start.
-            return;
+            // Fails every test of the collection with what to install: a missing server is never a skip.
+            throw new InvalidOperationException(missing);
         }
         if (PostgreSqlTestEnvironment.ExternalConnectionString is { } external)
         {
@@ -49,8 +49,7 @@ public sealed class PostgreSqlServerFixture : IAsyncLifetime
             return;
         }
 
-        var bin = PostgreSqlTestEnvironment.BinDirectory ?? throw new InvalidOperationException(
-            $"CI=true and no PostgreSQL server: no initdb/pg_ctl under {PostgreSqlTestEnvironment.BinariesRoot}/*/bin and {PostgreSqlTestEnvironment.ConnectionVariable} is not set.");
+        var bin = PostgreSqlTestEnvironment.BinDirectory!;
         _cluster = await PrivatePostgreSqlCluster.StartAsync(bin);
 
         var admin = new NpgsqlConnectionStringBuilder

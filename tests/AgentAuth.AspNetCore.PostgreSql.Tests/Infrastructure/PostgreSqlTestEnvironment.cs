@@ -2,8 +2,8 @@ namespace AgentAuth.AspNetCore.PostgreSql.Tests.Infrastructure;
 
 /// <summary>
 /// Decides where the PostgreSQL tests get a server: <c>AGENTAUTH_POSTGRES_CONNECTION</c> when set, otherwise a
-/// private cluster started from the highest <c>/usr/lib/postgresql/*/bin</c>. Under <c>CI=true</c> nothing is
-/// skipped: a missing or broken server fails the tests.
+/// private cluster started from the highest <c>/usr/lib/postgresql/*/bin</c>. Nothing is ever skipped: without either,
+/// the tests fail with <see cref="MissingReason"/>, which says what to install (./test.sh installs it).
 /// </summary>
 internal static class PostgreSqlTestEnvironment
 {
@@ -11,7 +11,7 @@ internal static class PostgreSqlTestEnvironment
     public const string BinariesRoot = "/usr/lib/postgresql";
 
     private static readonly Lazy<string?> s_binDirectory = new(FindBinDirectory);
-    private static readonly Lazy<string?> s_skipReason = new(ComputeSkipReason);
+    private static readonly Lazy<string?> s_missingReason = new(ComputeMissingReason);
 
     public static string? ExternalConnectionString
     {
@@ -22,22 +22,20 @@ internal static class PostgreSqlTestEnvironment
         }
     }
 
-    public static bool IsCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
-
     /// <summary>The <c>bin</c> folder of the highest installed PostgreSQL version, or null.</summary>
     public static string? BinDirectory => s_binDirectory.Value;
 
-    /// <summary>Why the PostgreSQL tests are skipped here, or null when they run (always null under CI=true).</summary>
-    public static string? SkipReason => s_skipReason.Value;
+    /// <summary>Why no PostgreSQL server can be had here (what to install), or null when the tests can run.</summary>
+    public static string? MissingReason => s_missingReason.Value;
 
-    private static string? ComputeSkipReason()
+    private static string? ComputeMissingReason()
     {
-        if (ExternalConnectionString is not null || IsCi || BinDirectory is not null)
+        if (ExternalConnectionString is not null || BinDirectory is not null)
         {
             return null;
         }
         return $"PostgreSQL server binaries (initdb, pg_ctl) not found under {BinariesRoot}/*/bin. " +
-               $"Install the Debian 'postgresql' package or set {ConnectionVariable} to a connection string.";
+               $"Install the Debian 'postgresql' package (./test.sh does) or set {ConnectionVariable} to a connection string.";
     }
 
     private static string? FindBinDirectory()

@@ -61,7 +61,7 @@ public sealed class MultiInstanceReplayTests : IAsyncLifetime
         return await Task.WhenAll(sends);
     }
 
-    [PostgreSqlFact]
+    [Fact]
     public async Task Signature_nonce_replayed_64_times_across_two_instances_is_accepted_exactly_once()
     {
         var instances = await StartTwoInstancesAsync();
@@ -78,7 +78,7 @@ public sealed class MultiInstanceReplayTests : IAsyncLifetime
         }
     }
 
-    [PostgreSqlFact]
+    [Fact]
     public async Task DPoP_jti_replayed_64_times_across_two_instances_is_accepted_exactly_once()
     {
         var instances = await StartTwoInstancesAsync();
@@ -89,7 +89,7 @@ public sealed class MultiInstanceReplayTests : IAsyncLifetime
         Assert.Equal(Copies - 1, statuses.Count(s => s == HttpStatusCode.Unauthorized));
     }
 
-    [PostgreSqlFact]
+    [Fact]
     public async Task Unreachable_store_fails_closed_with_503_retry_after_log_and_metric()
     {
         // Nothing listens on the fixture's port once we pick a closed one: every replay check fails to connect.

@@ -22,7 +22,7 @@ public sealed class DPoPInteropTests
 
     public static TheoryData<string> Algorithms => new() { "ES256", "Ed25519", "EdDSA", "PS256", "RS256" };
 
-    [NodeInteropTheory]
+    [Theory]
     [MemberData(nameof(Algorithms))]
     public async Task Accepts_independent_proofs_and_agrees_on_the_thumbprint(string alg)
     {
@@ -37,7 +37,7 @@ public sealed class DPoPInteropTests
         Assert.True(DPoPProofValidator.CheckKeyBinding(result, proof.Jkt).Succeeded);
     }
 
-    [NodeInteropTheory]
+    [Theory]
     [MemberData(nameof(Algorithms))]
     public async Task Rejects_tampered_independent_proofs(string alg)
     {
@@ -72,7 +72,7 @@ public sealed class DPoPInteropTests
         DPoPProofValidatorTests.AssertFailure(await ValidateAsync(proof), DPoPErrors.InvalidDPoPProof, "already been used");
     }
 
-    [NodeInteropFact]
+    [Fact]
     public async Task Independent_proof_carries_a_server_nonce()
     {
         _options.RequireNonce = true;

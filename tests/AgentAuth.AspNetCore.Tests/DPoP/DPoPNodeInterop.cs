@@ -7,8 +7,8 @@ namespace AgentAuth.AspNetCore.Tests.DPoP;
 
 /// <summary>
 /// Runs <c>tests/interop/dpop-proof.mjs</c> (panva/dpop and panva/jose, pinned in package.json) to make proofs with
-/// code this project did not write. Without Node.js or <c>node_modules</c> the tests skip with a message, except
-/// under <c>CI=true</c>, where they run and fail.
+/// code this project did not write. Without Node.js or <c>node_modules</c> the tests fail with what to install
+/// (./test.sh installs both); they are never skipped.
 /// </summary>
 internal static class DPoPNodeInterop
 {
@@ -16,14 +16,23 @@ internal static class DPoPNodeInterop
 
     public static string InteropDirectory => Path.Combine(ConformanceFiles.RepositoryRoot, "tests", "interop");
 
-    /// <summary>Why the fixture cannot run here, or <see langword="null"/> when it can (always under CI).</summary>
-    public static string? SkipReason =>
-        string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase) ? null : s_missingReason.Value;
+    /// <summary>Why the fixture cannot run here (what to install), or <see langword="null"/> when it can.</summary>
+    public static string? MissingReason => s_missingReason.Value;
+
+    /// <summary>Fails the test, saying what to install, when Node.js or the npm fixtures are missing.</summary>
+    public static void EnsureAvailable()
+    {
+        if (MissingReason is { } missing)
+        {
+            Assert.Fail(missing);
+        }
+    }
 
     public sealed record Proof(string Value, JsonObject Jwk, string Jkt);
 
     public static async Task<Proof> CreateProofAsync(string alg, string htm, string htu, string accessToken, string? nonce = null)
     {
+        EnsureAvailable();
         var job = new JsonObject { ["alg"] = alg, ["htm"] = htm, ["htu"] = htu, ["accessToken"] = accessToken, ["nonce"] = nonce };
         var start = new ProcessStartInfo("node", "dpop-proof.mjs")
         {
@@ -48,46 +57,22 @@ internal static class DPoPNodeInterop
 
     private static string? FindMissingReason()
     {
-        var modules = Path.Combine(InteropDirectory, "node_modules", "dpop");
-        if (!Directory.Exists(modules))
+        foreach (var package in new[] { "dpop", "jose", "http-message-signatures" })
         {
-            return "Node interop fixtures not installed: run 'npm ci' in tests/interop (required under CI=true).";
+            if (!Directory.Exists(Path.Combine(InteropDirectory, "node_modules", package)))
+            {
+                return $"Node interop fixtures not installed (node_modules/{package} is missing): run ./test.sh, or 'npm ci' in tests/interop.";
+            }
         }
         try
         {
             using var node = Process.Start(new ProcessStartInfo("node", "--version") { RedirectStandardOutput = true, UseShellExecute = false });
             node!.WaitForExit(10_000);
-            return node.ExitCode == 0 ? null : "node --version failed; install Node.js 20+ (required under CI=true).";
+            return node.ExitCode == 0 ? null : "node --version failed; install Node.js 20+ (Debian: nodejs npm; ./test.sh installs them).";
         }
         catch (System.ComponentModel.Win32Exception)
         {
-            return "Node.js is not on PATH; install Node.js 20+ (required under CI=true).";
-        }
-    }
-}
-
-/// <summary>A theory that skips, with the reason, when the Node interop fixture cannot run outside CI.</summary>
-[AttributeUsage(AttributeTargets.Method)]
-internal sealed class NodeInteropTheoryAttribute : TheoryAttribute
-{
-    public NodeInteropTheoryAttribute()
-    {
-        if (DPoPNodeInterop.SkipReason is { } reason)
-        {
-            Skip = reason;
-        }
-    }
-}
-
-/// <summary>A fact that skips, with the reason, when the Node interop fixture cannot run outside CI.</summary>
-[AttributeUsage(AttributeTargets.Method)]
-internal sealed class NodeInteropFactAttribute : FactAttribute
-{
-    public NodeInteropFactAttribute()
-    {
-        if (DPoPNodeInterop.SkipReason is { } reason)
-        {
-            Skip = reason;
+            return "Node.js is not on PATH; install Node.js 20+ (Debian: nodejs npm; ./test.sh installs them).";
         }
     }
 }

@@ -15,7 +15,7 @@ namespace AgentAuth.AspNetCore.Tests.Interop;
 /// <summary>
 /// Requests signed by http-message-signatures 1.0.6 (an independent RFC 9421 implementation, through
 /// <c>tests/interop/sign-request.mjs</c>) sent to the handler on real Kestrel (127.0.0.1, so the raw request target is used).
-/// Skips with a message when Node.js or <c>node_modules</c> is missing outside CI; runs (and fails) under <c>CI=true</c>.
+/// Fails with what to install when Node.js or <c>node_modules</c> is missing (./test.sh installs both); never skipped.
 /// </summary>
 public sealed class HttpSignatureInteropTests
 {
@@ -28,7 +28,7 @@ public sealed class HttpSignatureInteropTests
         ["d"] = "n4Ni-HpISpVObnQMW0wOhCKROaIKqKtW_2ZYb2p9KcU",
     };
 
-    [NodeInteropTheory]
+    [Theory]
     [InlineData("ed25519", "GET", "/protected", null)]
     [InlineData("ed25519", "POST", "/protected?view=full&x=%20y", "{\"order\":1}")]
     [InlineData("ecdsa-p256-sha256", "GET", "/protected?id=7", null)]
@@ -145,6 +145,7 @@ public sealed class HttpSignatureInteropTests
 
     private static async Task<JsonObject> RunAsync(JsonObject job)
     {
+        DPoPNodeInterop.EnsureAvailable();
         var start = new ProcessStartInfo("node", "sign-request.mjs")
         {
             WorkingDirectory = DPoPNodeInterop.InteropDirectory,

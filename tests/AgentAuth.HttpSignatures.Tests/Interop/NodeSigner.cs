@@ -7,7 +7,7 @@ namespace AgentAuth.HttpSignatures.Tests.Interop;
 
 /// <summary>
 /// Runs tests/interop/sign-request.mjs (the independent <c>http-message-signatures</c> package) with a JSON job.
-/// Missing node or node_modules: fails under CI=true, otherwise the caller skips with <see cref="MissingReason"/>.
+/// Missing node or node_modules fails the test with <see cref="MissingReason"/> (what to install); never a skip.
 /// </summary>
 internal static class NodeSigner
 {
@@ -17,18 +17,13 @@ internal static class NodeSigner
 
     public static string? MissingReason => s_missing.Value;
 
-    public static bool ShouldSkip()
+    /// <summary>Fails the test, saying what to install, when Node.js or the npm fixtures are missing.</summary>
+    public static void EnsureAvailable()
     {
-        if (MissingReason is null)
+        if (MissingReason is { } missing)
         {
-            return false;
+            Assert.Fail(missing);
         }
-        if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
-        {
-            Assert.Fail(MissingReason);
-        }
-        Console.WriteLine("SKIPPED: " + MissingReason);
-        return true;
     }
 
     public static JsonNode Sign(JsonObject job)
@@ -55,17 +50,17 @@ internal static class NodeSigner
     {
         if (!Directory.Exists(Path.Combine(ScriptDirectory, "node_modules", "http-message-signatures")))
         {
-            return "tests/interop/node_modules is missing: run 'npm ci' in tests/interop.";
+            return "Node interop fixtures not installed (tests/interop/node_modules/http-message-signatures is missing): run ./test.sh, or 'npm ci' in tests/interop.";
         }
         try
         {
             using var process = Process.Start(new ProcessStartInfo("node", "--version") { RedirectStandardOutput = true, UseShellExecute = false })!;
             process.WaitForExit(10_000);
-            return process.ExitCode == 0 ? null : "node --version failed.";
+            return process.ExitCode == 0 ? null : "node --version failed; install Node.js 20+ (Debian: nodejs npm; ./test.sh installs them).";
         }
         catch (System.ComponentModel.Win32Exception)
         {
-            return "node is not installed.";
+            return "Node.js is not on PATH; install Node.js 20+ (Debian: nodejs npm; ./test.sh installs them).";
         }
     }
 }
