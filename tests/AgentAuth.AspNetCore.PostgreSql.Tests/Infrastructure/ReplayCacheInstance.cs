@@ -1,6 +1,6 @@
-using AgentAuth.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AgentAuth.AspNetCore.PostgreSql.Tests.Infrastructure;
 
@@ -10,7 +10,7 @@ namespace AgentAuth.AspNetCore.PostgreSql.Tests.Infrastructure;
 /// </summary>
 internal sealed class ReplayCacheInstance : IAsyncDisposable
 {
-    private ReplayCacheInstance(ServiceProvider services, ManualTimeProvider time)
+    private ReplayCacheInstance(ServiceProvider services, FakeTimeProvider time)
     {
         Services = services;
         Time = time;
@@ -20,7 +20,7 @@ internal sealed class ReplayCacheInstance : IAsyncDisposable
 
     public ServiceProvider Services { get; }
 
-    public ManualTimeProvider Time { get; }
+    public FakeTimeProvider Time { get; }
 
     public IReplayCache Cache { get; }
 
@@ -32,7 +32,7 @@ internal sealed class ReplayCacheInstance : IAsyncDisposable
         DateTimeOffset now,
         Action<PostgreSqlReplayCacheOptions>? configure = null)
     {
-        var time = new ManualTimeProvider(now);
+        var time = new FakeTimeProvider(now);
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(time);
         services.AddPostgreSqlReplayCache(connectionString, options =>

@@ -3,13 +3,13 @@ using System.Net.Http.Headers;
 using AgentAuth.AspNetCore;
 using AgentAuth.AspNetCore.Tests.Tokens;
 using AgentAuth.HttpSignatures.Cryptography;
-using AgentAuth.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AgentAuth.AspNetCore.Tests.DPoP;
 
@@ -21,7 +21,7 @@ public sealed class DPoPHandlerIntegrationTests
 
     private static readonly SignatureKey s_issuerKey = SignatureKey.GenerateEd25519("issuer-1");
     private readonly SignatureKey _proofKey = SignatureKey.GenerateEcdsaP256();
-    private readonly ManualTimeProvider _clock = new(TestTokens.Now);
+    private readonly FakeTimeProvider _clock = new(TestTokens.Now);
 
     [Fact]
     public async Task Bound_token_with_a_valid_proof_is_authenticated()

@@ -2,9 +2,9 @@ using System.Buffers.Text;
 using System.Text.Json.Nodes;
 using AgentAuth.AspNetCore;
 using AgentAuth.HttpSignatures.Cryptography;
-using AgentAuth.Testing;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Primitives;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AgentAuth.AspNetCore.Tests.DPoP;
 
@@ -22,7 +22,7 @@ public sealed class DPoPProofValidatorTests
     private static readonly Lazy<SignatureKey> s_rsaPss = new(() => SignatureKey.GenerateRsa(JoseAlgorithms.PS256, 2048));
     private static readonly Lazy<SignatureKey> s_rsaPkcs1 = new(() => SignatureKey.GenerateRsa(JoseAlgorithms.RS256, 2048));
 
-    private readonly ManualTimeProvider _clock = new(Now);
+    private readonly FakeTimeProvider _clock = new(Now);
     private readonly TestReplayCache _replay;
     private readonly DPoPNonceService _nonces = new(new EphemeralDataProtectionProvider());
     private readonly AgentAuthDPoPOptions _options = new();
@@ -465,8 +465,8 @@ public sealed class DPoPProofValidatorTests
     [Fact]
     public async Task Future_iat_is_rejected()
     {
-        var proof = Builder().Build();
-        _clock.Advance(TimeSpan.FromHours(-1));
+        // The clock never moves backwards, so the proof comes from an hour ahead of it instead.
+        var proof = Builder(issuedAt: _clock.GetUtcNow() + TimeSpan.FromHours(1)).Build();
         AssertFailure(await ValidateAsync(proof), DPoPErrors.InvalidDPoPProof, "'iat' is in the future");
     }
 

@@ -1,10 +1,10 @@
 using AgentAuth.AspNetCore;
 using AgentAuth.HttpSignatures.Cryptography;
-using AgentAuth.Testing;
 using FsCheck;
 using FsCheck.Fluent;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Primitives;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AgentAuth.AspNetCore.Tests.DPoP;
 
@@ -17,7 +17,7 @@ public sealed class DPoPRobustnessTests
     [Fact]
     public async Task Every_single_character_edit_of_a_valid_proof_is_rejected()
     {
-        var clock = new ManualTimeProvider(Now);
+        var clock = new FakeTimeProvider(Now);
         var replay = new TestReplayCache(clock);
         var options = new AgentAuthDPoPOptions { EnableReplayDetection = false };
         var validator = new DPoPProofValidator(replay, new DPoPNonceService(new EphemeralDataProtectionProvider()), clock);
@@ -40,7 +40,7 @@ public sealed class DPoPRobustnessTests
     [Fact]
     public void Arbitrary_header_values_never_throw_and_never_succeed()
     {
-        var clock = new ManualTimeProvider(Now);
+        var clock = new FakeTimeProvider(Now);
         var validator = new DPoPProofValidator(new TestReplayCache(clock), new DPoPNonceService(new EphemeralDataProtectionProvider()), clock);
         var options = new AgentAuthDPoPOptions { RequireNonce = true };
 

@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using AgentAuth.Testing;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -11,6 +10,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AgentAuth.AspNetCore.Tests.Handler;
 
@@ -77,7 +77,7 @@ public sealed class AgentAppController : ControllerBase
 }
 
 /// <summary>Hosts <see cref="AgentApp"/> with in-memory configuration and the test clock.</summary>
-internal sealed class AgentAppFactory(IDictionary<string, string?> configuration, ManualTimeProvider time) : WebApplicationFactory<AgentAppFactory>
+internal sealed class AgentAppFactory(IDictionary<string, string?> configuration, FakeTimeProvider time) : WebApplicationFactory<AgentAppFactory>
 {
     protected override IHostBuilder CreateHostBuilder() =>
         Host.CreateDefaultBuilder()

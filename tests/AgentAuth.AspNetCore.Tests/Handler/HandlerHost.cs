@@ -3,7 +3,6 @@ using System.Net;
 using System.Security.Claims;
 using System.Text.Json.Nodes;
 using AgentAuth.AspNetCore.Tests.Tokens;
-using AgentAuth.Testing;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -13,12 +12,13 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AgentAuth.AspNetCore.Tests.Handler;
 
 /// <summary>
 /// A minimal app with the AgentAuth scheme on a test server (or real Kestrel on 127.0.0.1 when the raw request target matters),
-/// a <see cref="ManualTimeProvider"/> registered as the app's <see cref="TimeProvider"/>, and a log sink. Endpoints:
+/// a <see cref="FakeTimeProvider"/> registered as the app's <see cref="TimeProvider"/>, and a log sink. Endpoints:
 /// <c>/anonymous</c> (reports the authentication result), <c>/protected</c> (any method; requires an authenticated user; reads the
 /// body and returns it with the principal as JSON).
 /// </summary>
@@ -26,7 +26,7 @@ internal sealed class HandlerHost : IAsyncDisposable
 {
     public const string Origin = "http://localhost";
 
-    private HandlerHost(WebApplication app, HttpClient client, ManualTimeProvider time, LogSink logs, Uri baseAddress)
+    private HandlerHost(WebApplication app, HttpClient client, FakeTimeProvider time, LogSink logs, Uri baseAddress)
     {
         App = app;
         Client = client;
@@ -39,7 +39,7 @@ internal sealed class HandlerHost : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public ManualTimeProvider Time { get; }
+    public FakeTimeProvider Time { get; }
 
     public LogSink Logs { get; }
 
@@ -52,9 +52,9 @@ internal sealed class HandlerHost : IAsyncDisposable
         Action<IServiceCollection>? services = null,
         Action<WebApplication>? beforeAuthentication = null,
         bool kestrel = false,
-        ManualTimeProvider? time = null)
+        FakeTimeProvider? time = null)
     {
-        time ??= new ManualTimeProvider(TestTokens.Now);
+        time ??= new FakeTimeProvider(TestTokens.Now);
         var logs = new LogSink();
         var builder = WebApplication.CreateSlimBuilder();
         if (kestrel)

@@ -3,6 +3,7 @@ using AgentAuth.HttpSignatures;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AgentAuth.AspNetCore.Tests.Handler;
 
@@ -17,7 +18,7 @@ public sealed class ProxyTests : IAsyncLifetime
     private static readonly SignatureComponent[] Components =
         [SignatureComponent.Method, SignatureComponent.Scheme, SignatureComponent.Authority, SignatureComponent.Path];
 
-    private readonly Testing.ManualTimeProvider _time = new(Tokens.TestTokens.Now);
+    private readonly FakeTimeProvider _time = new(Tokens.TestTokens.Now);
     private TestAgent _agent = null!;
     private HandlerHost? _host;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using AgentAuth.HttpSignatures;
 using AgentAuth.HttpSignatures.Cryptography;
+using Microsoft.Extensions.Time.Testing;
 using static AgentAuth.AspNetCore.Tests.Handler.ResponseAssert;
 
 namespace AgentAuth.AspNetCore.Tests.Handler;
@@ -12,7 +13,7 @@ public sealed class SignatureOnlyTests : IAsyncLifetime
     private static readonly string[] SignatureChallenge = ["Signature"];
     private const string AcceptAlg = "ed25519, ecdsa-p256-sha256, ecdsa-p384-sha384, rsa-pss-sha512, rsa-v1_5-sha256";
 
-    private readonly Testing.ManualTimeProvider _time = new(Tokens.TestTokens.Now);
+    private readonly FakeTimeProvider _time = new(Tokens.TestTokens.Now);
     private TestAgent _agent = null!;
     private HandlerHost? _host;
 

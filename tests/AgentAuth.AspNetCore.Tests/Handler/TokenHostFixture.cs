@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 using AgentAuth.AspNetCore.Tests.Tokens;
 using AgentAuth.HttpSignatures.Cryptography;
-using AgentAuth.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AgentAuth.AspNetCore.Tests.Handler;
 
@@ -17,14 +17,14 @@ internal sealed class TokenSetup : IAsyncDisposable
 
     public TokenSetup()
     {
-        Time = new ManualTimeProvider(TestTokens.Now);
+        Time = new FakeTimeProvider(TestTokens.Now);
         IssuerEd = SignatureKey.GenerateEd25519("iss-ed");
         IssuerEc = SignatureKey.GenerateEcdsaP256("iss-ec");
         IssuerRsa = SignatureKey.GenerateRsa(HttpSignatureAlgorithms.RsaV15Sha256, 2048, "iss-rsa");
         Agent = TestAgent.Ed25519(Time);
     }
 
-    public ManualTimeProvider Time { get; }
+    public FakeTimeProvider Time { get; }
 
     public SignatureKey IssuerEd { get; }
 

@@ -7,7 +7,7 @@ using System.Text.Json.Nodes;
 using AgentAuth.AspNetCore.Tests.DPoP;
 using AgentAuth.AspNetCore.Tests.Handler;
 using AgentAuth.AspNetCore.Tests.Tokens;
-using AgentAuth.Testing;
+using Microsoft.Extensions.Time.Testing;
 using static AgentAuth.AspNetCore.Tests.Handler.ResponseAssert;
 
 namespace AgentAuth.AspNetCore.Tests.Interop;
@@ -39,7 +39,7 @@ public sealed class HttpSignatureInteropTests
         var publicJwk = (JsonObject)privateJwk.DeepClone();
         publicJwk.Remove("d");
         publicJwk["kid"] = "node-" + alg;
-        var time = new ManualTimeProvider(TestTokens.Now);
+        var time = new FakeTimeProvider(TestTokens.Now);
         await using var host = await HandlerHost.StartAsync(o => o.AgentKeys.JsonWebKeySet = TestTokens.Jwks(publicJwk), kestrel: true, time: time);
 
         async Task<HttpRequestMessage> SignedAsync(string? nonce)

@@ -1,14 +1,14 @@
 using AgentAuth.HttpSignatures.Cryptography;
 using AgentAuth.AspNetCore.Tests.Tokens;
-using AgentAuth.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AgentAuth.AspNetCore.Tests.Keys;
 
 public sealed class AgentKeyResolverTests : IAsyncLifetime
 {
-    private readonly ManualTimeProvider _time = new(JwksCacheFixture.Start);
+    private readonly FakeTimeProvider _time = new(JwksCacheFixture.Start);
     private readonly SignatureKey _inline = SignatureKey.GenerateEd25519("inline-1");
     private readonly SignatureKey _remote = SignatureKey.GenerateEcdsaP256("remote-1");
     private TestJwksServer _server = null!;

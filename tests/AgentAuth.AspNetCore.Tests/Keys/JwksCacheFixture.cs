@@ -1,5 +1,5 @@
-using AgentAuth.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AgentAuth.AspNetCore.Tests.Keys;
 
@@ -10,17 +10,17 @@ internal static class JwksCacheFixture
 
     public static JwksCache<TestKey> Create(
         RemoteKeySource source,
-        ManualTimeProvider time,
+        FakeTimeProvider time,
         JwksCacheOptions? options = null,
         JwksMetrics? metrics = null) =>
         new(source, new TestKeyParser(), options ?? new JwksCacheOptions(), time, NullLogger.Instance, metrics ?? new JwksMetrics(null));
 
-    public static BackchannelDocumentReader Reader(ManualTimeProvider time, JwksCacheOptions? options = null) =>
+    public static BackchannelDocumentReader Reader(FakeTimeProvider time, JwksCacheOptions? options = null) =>
         new(static () => s_client, time, options ?? new JwksCacheOptions());
 
     private static readonly HttpClient s_client = new();
 
-    public static JwksUriKeySource UriSource(TestJwksServer server, ManualTimeProvider time, JwksCacheOptions? options = null) =>
+    public static JwksUriKeySource UriSource(TestJwksServer server, FakeTimeProvider time, JwksCacheOptions? options = null) =>
         new(server.JwksUri, requireHttps: false, Reader(time, options));
 
     /// <summary>Waits (without asserting on time) until a background fetch has had its effect.</summary>

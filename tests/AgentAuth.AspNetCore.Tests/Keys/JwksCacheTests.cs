@@ -1,10 +1,10 @@
-using AgentAuth.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AgentAuth.AspNetCore.Tests.Keys;
 
 public sealed class JwksCacheTests : IAsyncLifetime
 {
-    private readonly ManualTimeProvider _time = new(JwksCacheFixture.Start);
+    private readonly FakeTimeProvider _time = new(JwksCacheFixture.Start);
     private readonly FetchRecorder _fetches = new();
     private TestJwksServer _server = null!;
 

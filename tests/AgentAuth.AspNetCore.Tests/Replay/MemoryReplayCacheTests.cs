@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
-using AgentAuth.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AgentAuth.AspNetCore.Tests.Replay;
 
@@ -9,7 +9,7 @@ public sealed class MemoryReplayCacheTests : IDisposable
 {
     private static readonly DateTimeOffset Start = DateTimeOffset.FromUnixTimeSeconds(1_700_000_000);
 
-    private readonly ManualTimeProvider _time = new(Start);
+    private readonly FakeTimeProvider _time = new(Start);
     private readonly List<ServiceProvider> _providers = [];
 
     public void Dispose()

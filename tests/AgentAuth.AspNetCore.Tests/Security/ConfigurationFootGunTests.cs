@@ -5,8 +5,8 @@ using AgentAuth.AspNetCore.Tests.Tokens;
 using AgentAuth.Client;
 using AgentAuth.HttpSignatures;
 using AgentAuth.HttpSignatures.Cryptography;
-using AgentAuth.Testing;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using static AgentAuth.AspNetCore.Tests.Handler.ResponseAssert;
 
 namespace AgentAuth.AspNetCore.Tests.Security;
@@ -22,7 +22,7 @@ public sealed class ConfigurationFootGunTests
     [Fact]
     public async Task S3_configured_content_type_adds_to_method_and_target_coverage_so_a_GET_signature_for_another_host_is_not_a_DELETE_here()
     {
-        var time = new ManualTimeProvider(TestTokens.Now);
+        var time = new FakeTimeProvider(TestTokens.Now);
         using var agent = TestAgent.Ed25519(time);
         await using var host = await HandlerHost.StartAsync(o =>
         {
@@ -42,7 +42,7 @@ public sealed class ConfigurationFootGunTests
     [Fact]
     public async Task S3_the_900_day_old_GET_of_another_host_replayed_as_DELETE_is_refused_at_startup_without_an_explicit_override()
     {
-        var time = new ManualTimeProvider(TestTokens.Now);
+        var time = new FakeTimeProvider(TestTokens.Now);
         using var agent = TestAgent.Ed25519(time);
 
         var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => HandlerHost.StartAsync(o =>
@@ -59,7 +59,7 @@ public sealed class ConfigurationFootGunTests
     [Fact]
     public async Task S3_with_the_long_window_explicitly_allowed_the_900_day_old_replay_still_fails_on_method_and_target_and_a_warning_is_logged()
     {
-        var time = new ManualTimeProvider(TestTokens.Now);
+        var time = new FakeTimeProvider(TestTokens.Now);
         using var agent = TestAgent.Ed25519(time);
         await using var host = await HandlerHost.StartAsync(o =>
         {
@@ -82,7 +82,7 @@ public sealed class ConfigurationFootGunTests
     [Fact]
     public async Task S3_target_uri_still_stands_for_authority_and_path()
     {
-        var time = new ManualTimeProvider(TestTokens.Now);
+        var time = new FakeTimeProvider(TestTokens.Now);
         using var agent = TestAgent.Ed25519(time);
         await using var host = await HandlerHost.StartAsync(o =>
         {

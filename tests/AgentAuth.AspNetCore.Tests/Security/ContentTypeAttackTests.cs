@@ -5,6 +5,7 @@ using AgentAuth.AspNetCore.Tests.Client;
 using AgentAuth.AspNetCore.Tests.Handler;
 using AgentAuth.Client;
 using AgentAuth.HttpSignatures;
+using Microsoft.Extensions.Time.Testing;
 using static AgentAuth.AspNetCore.Tests.Handler.ResponseAssert;
 
 namespace AgentAuth.AspNetCore.Tests.Security;
@@ -21,7 +22,7 @@ public sealed class ContentTypeAttackTests : IAsyncLifetime
     private static readonly SignatureComponent[] DigestOnly =
         [SignatureComponent.Method, SignatureComponent.Authority, SignatureComponent.Path, SignatureComponent.Field("content-digest")];
 
-    private readonly Testing.ManualTimeProvider _time = new(Tokens.TestTokens.Now);
+    private readonly FakeTimeProvider _time = new(Tokens.TestTokens.Now);
     private TestAgent _agent = null!;
     private HandlerHost? _host;
 

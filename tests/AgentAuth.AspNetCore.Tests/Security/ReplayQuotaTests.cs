@@ -5,8 +5,8 @@ using AgentAuth.AspNetCore.Tests.Handler;
 using AgentAuth.AspNetCore.Tests.Tokens;
 using AgentAuth.HttpSignatures;
 using AgentAuth.HttpSignatures.Cryptography;
-using AgentAuth.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using static AgentAuth.AspNetCore.Tests.Handler.ResponseAssert;
 
 namespace AgentAuth.AspNetCore.Tests.Security;
@@ -22,7 +22,7 @@ public sealed class ReplayQuotaTests
     [Fact]
     public async Task S1_agent_flooding_nonces_on_404_paths_is_refused_429_and_another_agent_is_still_served_over_Kestrel()
     {
-        var time = new ManualTimeProvider(TestTokens.Now);
+        var time = new FakeTimeProvider(TestTokens.Now);
         using var attacker = TestAgent.Ed25519(time, "agent-a");
         using var victim = TestAgent.Ed25519(time, "agent-b");
         await using var host = await HandlerHost.StartAsync(
@@ -77,7 +77,7 @@ public sealed class ReplayQuotaTests
     [Fact]
     public async Task S1_a_key_at_its_quota_has_room_again_when_its_values_expire_and_retry_after_points_there()
     {
-        var time = new ManualTimeProvider(TestTokens.Now);
+        var time = new FakeTimeProvider(TestTokens.Now);
         var cache = CreateCache(time, sizeLimit: 100, perKeyLimit: 3);
         var expiry = TestTokens.Now.AddMinutes(2);
 
@@ -99,7 +99,7 @@ public sealed class ReplayQuotaTests
     [Fact]
     public void S1_concurrent_adds_for_one_key_never_exceed_its_quota_and_expired_values_make_room()
     {
-        var time = new ManualTimeProvider(TestTokens.Now);
+        var time = new FakeTimeProvider(TestTokens.Now);
         var cache = CreateCache(time, sizeLimit: 1000, perKeyLimit: 5);
 
         var accepted = Replay.ConcurrentRace.Run(rounds: 20, callers: 16, attempt: round =>
@@ -122,7 +122,7 @@ public sealed class ReplayQuotaTests
     [Fact]
     public async Task S1_fill_ratio_is_published_as_an_observable_gauge_on_the_AgentAuth_meter()
     {
-        var time = new ManualTimeProvider(TestTokens.Now);
+        var time = new FakeTimeProvider(TestTokens.Now);
         var cache = CreateCache(time, sizeLimit: 10, perKeyLimit: 10, out var meterFactory);
         for (var i = 0; i < 4; i++)
         {
@@ -183,10 +183,10 @@ public sealed class ReplayQuotaTests
     private static HttpRequestMessage Signed(TestAgent agent, HandlerHost host, string path) =>
         agent.Sign(TestAgent.Request(HttpMethod.Get, host.Url(path).ToString()), parameters: p => p.Nonce = Guid.NewGuid().ToString("N"));
 
-    private static MemoryReplayCache CreateCache(ManualTimeProvider time, int sizeLimit, int perKeyLimit) =>
+    private static MemoryReplayCache CreateCache(FakeTimeProvider time, int sizeLimit, int perKeyLimit) =>
         CreateCache(time, sizeLimit, perKeyLimit, out _);
 
-    private static MemoryReplayCache CreateCache(ManualTimeProvider time, int sizeLimit, int perKeyLimit, out IMeterFactory meterFactory)
+    private static MemoryReplayCache CreateCache(FakeTimeProvider time, int sizeLimit, int perKeyLimit, out IMeterFactory meterFactory)
     {
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(time);

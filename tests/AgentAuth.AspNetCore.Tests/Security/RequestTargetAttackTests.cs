@@ -3,9 +3,9 @@ using AgentAuth.AspNetCore.Tests.DPoP;
 using AgentAuth.AspNetCore.Tests.Handler;
 using AgentAuth.AspNetCore.Tests.Tokens;
 using AgentAuth.Client;
-using AgentAuth.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AgentAuth.AspNetCore.Tests.Security;
 
@@ -19,7 +19,7 @@ public sealed class RequestTargetAttackTests : IAsyncLifetime
     private const string ServiceA = "https://a.example";
     private const string ServiceB = "https://b.example";
 
-    private readonly ManualTimeProvider _time = new(TestTokens.Now);
+    private readonly FakeTimeProvider _time = new(TestTokens.Now);
     private TestAgent _agent = null!;
     private HandlerHost? _host;
 

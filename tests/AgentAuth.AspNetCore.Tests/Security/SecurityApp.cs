@@ -4,13 +4,13 @@ using System.Text;
 using System.Text.Json.Nodes;
 using AgentAuth.AspNetCore.Tests.Tokens;
 using AgentAuth.HttpSignatures.Cryptography;
-using AgentAuth.Testing;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AgentAuth.AspNetCore.Tests.Security;
 
@@ -41,7 +41,7 @@ internal sealed class SecurityApp : IAsyncDisposable
     private readonly MeterListener _meters = new();
     private readonly ConcurrentQueue<(string Name, long Value, string? Error)> _measurements = new();
 
-    private SecurityApp(ServiceProvider services, RequestDelegate pipeline, ManualTimeProvider time, LogCapture logs)
+    private SecurityApp(ServiceProvider services, RequestDelegate pipeline, FakeTimeProvider time, LogCapture logs)
     {
         _services = services;
         _pipeline = pipeline;
@@ -70,7 +70,7 @@ internal sealed class SecurityApp : IAsyncDisposable
         _meters.Start();
     }
 
-    public ManualTimeProvider Time { get; }
+    public FakeTimeProvider Time { get; }
 
     public LogCapture Logs { get; }
 
@@ -83,7 +83,7 @@ internal sealed class SecurityApp : IAsyncDisposable
 
     public static SecurityApp Create(Action<AgentAuthOptions>? configure = null, Action<IServiceCollection>? services = null, LogLevel logLevel = LogLevel.Debug)
     {
-        var time = new ManualTimeProvider(Now);
+        var time = new FakeTimeProvider(Now);
         var logs = new LogCapture();
         var collection = new ServiceCollection();
         // Property runs keep only warnings and errors, so a million requests do not fill memory with log lines.

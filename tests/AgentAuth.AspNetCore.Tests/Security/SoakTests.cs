@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using AgentAuth.AspNetCore.Tests.Tokens;
 using AgentAuth.HttpSignatures;
-using AgentAuth.Testing;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -12,6 +11,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 using Xunit.Abstractions;
 
 namespace AgentAuth.AspNetCore.Tests.Security;
@@ -36,7 +36,7 @@ public sealed class SoakTests
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
-        builder.Services.AddSingleton<TimeProvider>(new ManualTimeProvider(SecurityApp.Now));
+        builder.Services.AddSingleton<TimeProvider>(new FakeTimeProvider(SecurityApp.Now));
         builder.Services.AddAuthentication(AgentAuthDefaults.AuthenticationScheme).AddAgentAuth(options =>
         {
             options.PublicOrigin = "https://" + SecurityApp.Authority;

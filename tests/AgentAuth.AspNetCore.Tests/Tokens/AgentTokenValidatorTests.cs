@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using AgentAuth.HttpSignatures.Cryptography;
-using AgentAuth.Testing;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -11,7 +11,7 @@ namespace AgentAuth.AspNetCore.Tests.Tokens;
 
 public sealed class AgentTokenValidatorTests
 {
-    private readonly ManualTimeProvider _time = new(TestTokens.Now);
+    private readonly FakeTimeProvider _time = new(TestTokens.Now);
     private readonly SignatureKey _ed = SignatureKey.GenerateEd25519("ed-1");
 
     private AgentTokenValidator EdValidator(Action<TokenIssuerOptions>? configure = null, Action<AgentAuthOptions>? options = null)

@@ -3,6 +3,7 @@ using System.Text.Json;
 using AgentAuth.HttpSignatures.Cryptography;
 using AgentAuth.HttpSignatures.Keys;
 using AgentAuth.Testing;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.Tokens;
 
 namespace AgentAuth.AspNetCore.Tests.Tokens;
@@ -92,7 +93,7 @@ public sealed class Ed25519CryptoProviderTests
     [Fact]
     public async Task Cache_hit_allocates_nothing()
     {
-        var time = new ManualTimeProvider(TestTokens.Now);
+        var time = new FakeTimeProvider(TestTokens.Now);
         var ed = SignatureKey.GenerateEd25519("ed-1");
         var validator = TestTokens.Validator(TestTokens.Options(TestTokens.Jwks(TestTokens.PublicJwk(ed, null))), time);
         var token = TestTokens.Mint(ed, "EdDSA");

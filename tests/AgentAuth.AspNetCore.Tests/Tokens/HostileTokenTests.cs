@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using AgentAuth.HttpSignatures.Cryptography;
-using AgentAuth.Testing;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.Tokens;
 
 namespace AgentAuth.AspNetCore.Tests.Tokens;
@@ -8,7 +8,7 @@ namespace AgentAuth.AspNetCore.Tests.Tokens;
 /// <summary>Properly signed tokens with hostile or odd headers and claims: rejected (or accepted) without exceptions.</summary>
 public sealed class HostileTokenTests
 {
-    private readonly ManualTimeProvider _time = new(TestTokens.Now);
+    private readonly FakeTimeProvider _time = new(TestTokens.Now);
     private readonly SignatureKey _ed = SignatureKey.GenerateEd25519("ed-1");
 
     private AgentTokenValidator Validator() =>

@@ -1,13 +1,13 @@
 using AgentAuth.AspNetCore.Tests.Keys;
 using AgentAuth.HttpSignatures.Cryptography;
-using AgentAuth.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AgentAuth.AspNetCore.Tests.Tokens;
 
 /// <summary>Token validation with the issuer's keys served by a real HTTP server (JWKS URL or discovery).</summary>
 public sealed class RemoteIssuerTokenTests : IAsyncLifetime
 {
-    private readonly ManualTimeProvider _time = new(TestTokens.Now);
+    private readonly FakeTimeProvider _time = new(TestTokens.Now);
     private readonly SignatureKey _key1 = SignatureKey.GenerateEd25519("k1");
     private readonly SignatureKey _key2 = SignatureKey.GenerateEd25519("k2");
     private TestJwksServer _server = null!;

@@ -2,8 +2,8 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AgentAuth.HttpSignatures.Cryptography;
-using AgentAuth.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.Tokens;
 
 namespace AgentAuth.AspNetCore.Tests.Tokens;
@@ -92,7 +92,7 @@ internal static class TestTokens
         return options;
     }
 
-    public static AgentTokenValidator Validator(AgentAuthOptions options, ManualTimeProvider time, HttpMessageHandler? backchannel = null)
+    public static AgentTokenValidator Validator(AgentAuthOptions options, FakeTimeProvider time, HttpMessageHandler? backchannel = null)
     {
         if (backchannel is not null)
         {

@@ -1,12 +1,12 @@
 using AgentAuth.HttpSignatures.Cryptography;
-using AgentAuth.Testing;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace AgentAuth.AspNetCore.Tests.Tokens;
 
 public sealed class ValidatedTokenCacheTests
 {
-    private readonly ManualTimeProvider _time = new(TestTokens.Now);
+    private readonly FakeTimeProvider _time = new(TestTokens.Now);
     private static readonly JsonWebToken s_jwt = new(TestTokens.Mint(SignatureKey.GenerateEd25519("k"), "EdDSA"));
     private static readonly TokenIssuerOptions s_issuer = new() { Issuer = TestTokens.Issuer };
 

@@ -3,7 +3,7 @@ using System.Text;
 using AgentAuth.HttpSignatures.Cryptography;
 using AgentAuth.HttpSignatures.Digests;
 using AgentAuth.HttpSignatures.Tests.Signatures;
-using AgentAuth.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AgentAuth.HttpSignatures.Tests.Conformance;
 
@@ -41,7 +41,7 @@ public sealed class Rfc9421VectorTests
         var message = ConformanceData.Message(vector);
         var key = LoadKey(vector, withPrivate: false, backend);
         var created = long.Parse(System.Text.RegularExpressions.Regex.Match(vector.String("signature_input")!, "created=(\\d+)").Groups[1].Value);
-        var clock = new ManualTimeProvider(created + 10);
+        var clock = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(created + 10));
         var options = new HttpSignatureVerifierOptions { AllowHmac = key.Algorithm == HttpSignatureAlgorithms.HmacSha256 };
         var verifier = new HttpMessageSignatureVerifier(options, clock);
         var result = await verifier.VerifyAsync(message, SignatureSelection.ByLabel(vector.String("label")!),
@@ -132,7 +132,7 @@ public sealed class Rfc9421VectorTests
         Assert.True(RawHttpMessage.TryParse(tampered, "https", related, out var message));
         var key = LoadKey(vector, withPrivate: false, backend);
         var created = long.Parse(System.Text.RegularExpressions.Regex.Match(vector.String("signature_input")!, "created=(\\d+)").Groups[1].Value);
-        var verifier = new HttpMessageSignatureVerifier(new HttpSignatureVerifierOptions { AllowHmac = true }, new ManualTimeProvider(created));
+        var verifier = new HttpMessageSignatureVerifier(new HttpSignatureVerifierOptions { AllowHmac = true }, new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(created)));
         var result = await verifier.VerifyAsync(message!, SignatureSelection.ByLabel(vector.String("label")!),
             new TestKeyResolver((vector.String("key_id")!, key)));
         Assert.Equal(SignatureError.InvalidSignature, result.Error);
@@ -197,7 +197,7 @@ public sealed class Rfc9421MultipleSignatureTests
         var resolver = new TestKeyResolver(
             ("test-key-ecc-p256", TestKeys.Load("test-key-ecc-p256", HttpSignatureAlgorithms.EcdsaP256Sha256, withPrivate: false)),
             ("test-key-rsa", TestKeys.Load("test-key-rsa", HttpSignatureAlgorithms.RsaV15Sha256, withPrivate: false)));
-        var verifier = new HttpMessageSignatureVerifier(new HttpSignatureVerifierOptions(), new ManualTimeProvider(1618884480));
+        var verifier = new HttpMessageSignatureVerifier(new HttpSignatureVerifierOptions(), new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1618884480)));
         var results = await verifier.VerifyAllAsync(ConformanceData.Message(vector), resolver);
         Assert.Equal(["sig1", "proxy_sig"], results.Select(r => r.Label));
         Assert.Equal(SignatureError.InvalidSignature, results[0].Error);
@@ -205,7 +205,7 @@ public sealed class Rfc9421MultipleSignatureTests
         Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1618884540), results[1].Expires);
 
         // Past proxy_sig's expires plus the 60 s skew it is expired.
-        var later = new HttpMessageSignatureVerifier(new HttpSignatureVerifierOptions(), new ManualTimeProvider(1618884601));
+        var later = new HttpMessageSignatureVerifier(new HttpSignatureVerifierOptions(), new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1618884601)));
         var afterExpiry = await later.VerifyAllAsync(ConformanceData.Message(vector), resolver);
         Assert.Equal(SignatureError.Expired, afterExpiry[1].Error);
     }

@@ -5,7 +5,7 @@ using AgentAuth.HttpSignatures.Cryptography;
 using AgentAuth.HttpSignatures.Digests;
 using AgentAuth.HttpSignatures.Keys;
 using AgentAuth.HttpSignatures.Tests.Signatures;
-using AgentAuth.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AgentAuth.HttpSignatures.Tests.Interop;
 
@@ -83,7 +83,7 @@ public sealed class NodeHttpSignatureInteropTests
         options.RequiredComponents.Add(SignatureComponent.Method);
         options.RequiredComponents.Add(SignatureComponent.Authority);
         options.RequiredComponents.Add(SignatureComponent.Path);
-        var verifier = new HttpMessageSignatureVerifier(options, new ManualTimeProvider(Created + 5));
+        var verifier = new HttpMessageSignatureVerifier(options, new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(Created + 5)));
         return await verifier.VerifyAsync(new HttpRequestMessageAdapter(request), SignatureSelection.ByTag("interop"), new TestKeyResolver(("node-key", key)));
     }
 

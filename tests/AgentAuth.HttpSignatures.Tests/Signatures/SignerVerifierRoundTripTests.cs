@@ -1,6 +1,6 @@
 using AgentAuth.HttpSignatures.Cryptography;
 using AgentAuth.HttpSignatures.Tests.Conformance;
-using AgentAuth.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AgentAuth.HttpSignatures.Tests.Signatures;
 
@@ -76,10 +76,10 @@ public sealed class SignerVerifierRoundTripTests
 
     private static HttpMessageSignatureVerifier Verifier(bool allowHmac = true) =>
         new(new HttpSignatureVerifierOptions { AllowHmac = allowHmac, StructuredFields = { ["example-dict"] = StructuredFieldType.Dictionary } },
-            new ManualTimeProvider(Now));
+            new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(Now)));
 
     private static HttpSignatureHeaders Sign(string text, SignatureKey key, SignatureParameters? parameters = null) =>
-        new HttpMessageSigner(new ManualTimeProvider(Now), [new("example-dict", StructuredFieldType.Dictionary)])
+        new HttpMessageSigner(new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(Now)), [new("example-dict", StructuredFieldType.Dictionary)])
             .Sign(Parse(text), "sig1", s_components, parameters ?? new SignatureParameters { Nonce = "n-1", Tag = "app", IncludeAlgorithm = true }, key);
 
     [Theory]
@@ -150,7 +150,7 @@ public sealed class SignerVerifierRoundTripTests
         var second = SignatureKey.GenerateEcdsaP256("k2");
         var h1 = Sign(Request, first);
         var signedOnce = Signed(Request, h1);
-        var h2 = new HttpMessageSigner(new ManualTimeProvider(Now)).Sign(Parse(signedOnce), "proxy",
+        var h2 = new HttpMessageSigner(new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(Now))).Sign(Parse(signedOnce), "proxy",
             [SignatureComponent.Method, SignatureComponent.DictionaryMember("signature", "sig1"), SignatureComponent.DictionaryMember("signature-input", "sig1")],
             new SignatureParameters(), second);
         var input = h2.AppendSignatureInputTo(h1.SignatureInput);

@@ -1,7 +1,7 @@
 using System.Text;
 using AgentAuth.HttpSignatures.Cryptography;
 using AgentAuth.HttpSignatures.StructuredFields;
-using AgentAuth.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AgentAuth.HttpSignatures.Tests.Signatures;
 
@@ -34,7 +34,7 @@ public sealed class StructuredFieldComponentAttackTests
 
     private static string Sign(string text, SignatureComponent component)
     {
-        var headers = new HttpMessageSigner(new ManualTimeProvider(Now), [new("example-dict", StructuredFieldType.Dictionary)])
+        var headers = new HttpMessageSigner(new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(Now)), [new("example-dict", StructuredFieldType.Dictionary)])
             .Sign(Parse(text), "sig1", [SignatureComponent.Method, SignatureComponent.Path, component], new SignatureParameters(), s_key);
         return text.Replace("\n\n", "\nSignature-Input: " + headers.SignatureInput + "\nSignature: " + headers.Signature + "\n\n", StringComparison.Ordinal);
     }
@@ -46,7 +46,7 @@ public sealed class StructuredFieldComponentAttackTests
         {
             options.MaxStructuredFieldLength = max;
         }
-        return new HttpMessageSignatureVerifier(options, new ManualTimeProvider(Now))
+        return new HttpMessageSignatureVerifier(options, new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(Now)))
             .VerifyAsync(Parse(text), SignatureSelection.OnlySignature, resolver ?? new TestKeyResolver(("k1", s_key)));
     }
 

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using AgentAuth.HttpSignatures.Cryptography;
-using AgentAuth.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AgentAuth.HttpSignatures.Tests.Signatures;
 
@@ -20,7 +20,7 @@ public sealed class VerifierPolicyTests
 
     private static string SignedText(SignatureKey key, SignatureParameters parameters, SignatureComponent[]? components = null, string label = "sig1")
     {
-        var headers = new HttpMessageSigner(new ManualTimeProvider(Now)).Sign(Parse(Request), label, components ?? s_components, parameters, key);
+        var headers = new HttpMessageSigner(new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(Now))).Sign(Parse(Request), label, components ?? s_components, parameters, key);
         return Request.Replace("\n\n", "\nSignature-Input: " + headers.SignatureInput + "\nSignature: " + headers.Signature + "\n\n", StringComparison.Ordinal);
     }
 
@@ -29,7 +29,7 @@ public sealed class VerifierPolicyTests
     {
         var options = new HttpSignatureVerifierOptions();
         configure?.Invoke(options);
-        return new HttpMessageSignatureVerifier(options, new ManualTimeProvider(now))
+        return new HttpMessageSignatureVerifier(options, new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(now)))
             .VerifyAsync(Parse(text), selection, new TestKeyResolver(("k1", key))).AsTask();
     }
 
@@ -183,7 +183,7 @@ public sealed class VerifierPolicyTests
         Assert.Equal("unknown_key", unknown.ErrorCode);
 
         var resolver = new TestKeyResolver { Forced = SignatureKeyResolution.Invalid("revoked") };
-        var invalid = await new HttpMessageSignatureVerifier(new HttpSignatureVerifierOptions(), new ManualTimeProvider(Now))
+        var invalid = await new HttpMessageSignatureVerifier(new HttpSignatureVerifierOptions(), new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(Now)))
             .VerifyAsync(Parse(text), SignatureSelection.OnlySignature, resolver);
         Assert.Equal(SignatureError.InvalidKey, invalid.Error);
         Assert.Equal("revoked", invalid.Reason);
