@@ -30,7 +30,6 @@ public class StructuredFieldBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        Ed25519Backend.Current = Ed25519BackendKind.Libsodium;
         _small = new Scenario(_key, Members(1024), 64 * 1024);
         _large = new Scenario(_key, Members(32 * 1024), 64 * 1024);
         _largeParameters = new Scenario(_key, Parameters(32 * 1024), 64 * 1024);
