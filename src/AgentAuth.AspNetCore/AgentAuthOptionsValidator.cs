@@ -1,3 +1,5 @@
+using AgentAuth.HttpSignatures;
+using AgentAuth.HttpSignatures.Cryptography;
 using Microsoft.Extensions.Options;
 
 namespace AgentAuth.AspNetCore;
@@ -8,10 +10,9 @@ namespace AgentAuth.AspNetCore;
 /// </summary>
 internal sealed class AgentAuthOptionsValidator : IValidateOptions<AgentAuthOptions>
 {
-    private static readonly HashSet<string> s_signatureAlgorithms = new(StringComparer.Ordinal)
-    {
-        "ed25519", "ecdsa-p256-sha256", "ecdsa-p384-sha384", "rsa-pss-sha512", "rsa-v1_5-sha256", "hmac-sha256",
-    };
+    /// <summary>The names of the RFC 9421 §6.2 registry, for messages (the check itself is <see cref="HttpSignatureAlgorithms.Find"/>).</summary>
+    private static readonly string s_algorithmNames = string.Join(", ",
+        [.. AgentAuthPostConfigureOptions.DefaultSignatureAlgorithms, HttpSignatureAlgorithms.HmacSha256]);
 
     public ValidateOptionsResult Validate(string? name, AgentAuthOptions options)
     {
@@ -80,14 +81,16 @@ internal sealed class AgentAuthOptionsValidator : IValidateOptions<AgentAuthOpti
         }
         foreach (var algorithm in signatures.AllowedAlgorithms)
         {
-            if (!s_signatureAlgorithms.Contains(algorithm))
+            if (HttpSignatureAlgorithms.Find(algorithm) is null)
             {
-                errors.Add(prefix + "Signatures.AllowedAlgorithms contains '" + algorithm + "', which is not an RFC 9421 algorithm name (ed25519, ecdsa-p256-sha256, ecdsa-p384-sha384, rsa-pss-sha512, rsa-v1_5-sha256, hmac-sha256).");
+                errors.Add(prefix + "Signatures.AllowedAlgorithms contains '" + algorithm + "', which is not an RFC 9421 algorithm name (" + s_algorithmNames + ").");
             }
         }
         foreach (var component in signatures.RequiredComponents)
         {
-            if (string.IsNullOrEmpty(component) || component.Contains('"', StringComparison.Ordinal) || component.Any(char.IsUpper))
+            // Plain names only: the challenge's Accept-Signature lists them as they are (RFC 9421 §5.1); a request has no @status.
+            if (string.IsNullOrEmpty(component) || component.Contains('"', StringComparison.Ordinal) || component.Contains(';', StringComparison.Ordinal)
+                || !SignatureComponent.TryParse(component, out var parsed, out _) || parsed == SignatureComponent.Status)
             {
                 errors.Add(prefix + "Signatures.RequiredComponents entries must be lowercase component names such as @method or content-type (got '" + component + "').");
             }
