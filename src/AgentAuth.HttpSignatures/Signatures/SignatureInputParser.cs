@@ -349,7 +349,7 @@ internal static class SignatureInputParser
                 }
                 else
                 {
-                    StructuredFieldReader.TryUnescapeString(argument, out argumentSource);
+                    SfDecoding.TryUnescapeString(argument, out argumentSource);
                     argumentSource ??= string.Empty;
                     argumentStart = 0;
                     argumentLength = argumentSource.Length;
