@@ -155,12 +155,12 @@ internal sealed class AgentAuthPostConfigureOptions : IPostConfigureOptions<Agen
         var verifier = new HttpSignatureVerifierOptions
         {
             RequireQueryWhenPresent = policy.RequireQueryCoverage,
-            // A signature that carries a token needs created whatever the policy says (issue 14 F2): without it the signature is
+            // A signature that carries a token needs created whatever the policy says: without it the signature is
             // accepted until the token's exp, far longer than its nonce is remembered (created + MaxAge + skew).
             RequireCreated = policy.RequireCreated || requireAuthorization,
             MaxAge = policy.MaxAge,
             ClockSkew = options.ClockSkew,
-            // A signature that carries a token must be single use (protocols.md §9.2 step 5, mode b2: created + nonce), or a
+            // A signature that carries a token must be single use (created + nonce, RFC 9421 §7.2.2), or a
             // captured request would replay the token's authority for the whole signature window.
             RequireNonce = policy.RequireNonce || requireAuthorization,
             AllowHmac = policy.AllowedAlgorithms.Contains(HttpSignatureAlgorithms.HmacSha256),
