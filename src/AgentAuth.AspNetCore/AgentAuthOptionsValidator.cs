@@ -19,6 +19,21 @@ internal sealed class AgentAuthOptionsValidator : IValidateOptions<AgentAuthOpti
         var errors = new List<string>();
         var prefix = nameof(AgentAuthOptions) + ".";
 
+        ValidateModes(options, prefix, errors);
+        ValidateSignatures(options.Signatures, prefix, errors);
+        if (options.MaxTokenLength < 256)
+        {
+            errors.Add(prefix + "MaxTokenLength must be at least 256 characters.");
+        }
+        KeyOptionsValidation.Validate(options, errors);
+        options.DPoP.Validate(errors);
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    /// <summary>Which credential modes can work: issuers, agent keys, bound-token schemes, clock skew, public origin.</summary>
+    private static void ValidateModes(AgentAuthOptions options, string prefix, List<string> errors)
+    {
         var hasAgentKeys = options.AgentKeys.JsonWebKeySet is not null || options.AgentKeys.JwksFile is not null || options.AgentKeys.JwksUri is not null;
         if (!options.AllowSignatureOnly && options.Issuers.Count == 0)
         {
@@ -47,8 +62,11 @@ internal sealed class AgentAuthOptionsValidator : IValidateOptions<AgentAuthOpti
                 errors.Add(prefix + "BoundTokenSchemes entries must be single tokens other than DPoP (got '" + scheme + "').");
             }
         }
+    }
 
-        var signatures = options.Signatures;
+    /// <summary>The signature policy: window, body size, parser limits, algorithm names and required components.</summary>
+    private static void ValidateSignatures(HttpSignaturePolicyOptions signatures, string prefix, List<string> errors)
+    {
         if (signatures.MaxAge <= TimeSpan.Zero)
         {
             errors.Add(prefix + "Signatures.MaxAge must be positive.");
@@ -62,23 +80,7 @@ internal sealed class AgentAuthOptionsValidator : IValidateOptions<AgentAuthOpti
         {
             errors.Add(prefix + "Signatures.MaxBodyBytes must not be negative.");
         }
-        var limits = signatures.Limits;
-        if (limits.MaxSignatures < 1 || limits.MaxComponents < 1 || limits.MaxParameters < 1)
-        {
-            errors.Add(prefix + "Signatures.Limits.MaxSignatures, MaxComponents and MaxParameters must be at least 1.");
-        }
-        if (limits.MaxHeaderLength < 16 || limits.MaxSignatureBaseLength < 64)
-        {
-            errors.Add(prefix + "Signatures.Limits.MaxHeaderLength must be at least 16 and Signatures.Limits.MaxSignatureBaseLength at least 64.");
-        }
-        if (limits.MaxStructuredFieldLength < 16)
-        {
-            errors.Add(prefix + "Signatures.Limits.MaxStructuredFieldLength must be at least 16.");
-        }
-        if (options.MaxTokenLength < 256)
-        {
-            errors.Add(prefix + "MaxTokenLength must be at least 256 characters.");
-        }
+        ValidateLimits(signatures.Limits, prefix, errors);
         foreach (var algorithm in signatures.AllowedAlgorithms)
         {
             if (HttpSignatureAlgorithms.Find(algorithm) is null)
@@ -95,10 +97,21 @@ internal sealed class AgentAuthOptionsValidator : IValidateOptions<AgentAuthOpti
                 errors.Add(prefix + "Signatures.RequiredComponents entries must be lowercase component names such as @method or content-type (got '" + component + "').");
             }
         }
+    }
 
-        KeyOptionsValidation.Validate(options, errors);
-        options.DPoP.Validate(errors);
-
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    private static void ValidateLimits(HttpSignatureLimits limits, string prefix, List<string> errors)
+    {
+        if (limits.MaxSignatures < 1 || limits.MaxComponents < 1 || limits.MaxParameters < 1)
+        {
+            errors.Add(prefix + "Signatures.Limits.MaxSignatures, MaxComponents and MaxParameters must be at least 1.");
+        }
+        if (limits.MaxHeaderLength < 16 || limits.MaxSignatureBaseLength < 64)
+        {
+            errors.Add(prefix + "Signatures.Limits.MaxHeaderLength must be at least 16 and Signatures.Limits.MaxSignatureBaseLength at least 64.");
+        }
+        if (limits.MaxStructuredFieldLength < 16)
+        {
+            errors.Add(prefix + "Signatures.Limits.MaxStructuredFieldLength must be at least 16.");
+        }
     }
 }
