@@ -22,22 +22,15 @@ internal static class CoveredComponents
         bool method = false, targetUri = false, authority = false, path = false;
         foreach (var entry in configured)
         {
-            switch ((entry ?? string.Empty).Trim().Trim('"'))
+            // Entries that do not parse are reported by TryParse; here they simply cover nothing.
+            if (!SignatureComponent.TryParse(entry ?? string.Empty, out var component, out _))
             {
-                case "@method":
-                    method = true;
-                    break;
-                case "@target-uri":
-                    targetUri = true;
-                    break;
-                case "@authority":
-                    authority = true;
-                    break;
-                case "@path":
-                case "@request-target":
-                    path = true;
-                    break;
+                continue;
             }
+            method |= component == SignatureComponent.Method;
+            targetUri |= component == SignatureComponent.TargetUri;
+            authority |= component == SignatureComponent.Authority;
+            path |= component == SignatureComponent.Path || component == SignatureComponent.RequestTarget;
         }
         var target = targetUri || (authority && path);
         return (method, target) switch
