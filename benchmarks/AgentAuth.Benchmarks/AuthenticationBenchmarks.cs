@@ -13,7 +13,7 @@ namespace AgentAuth.Benchmarks;
 /// <summary>
 /// Whole authentications through the real <c>AgentAuthHandler</c> (issue item 3), each next to the baseline it is judged
 /// against (item 4): categories <c>Ed25519</c> and <c>Ed25519+token</c> are relative to a bare NSec verify (one kept <c>PublicKey</c>, no project checks) of the same
-/// signature base (3a's, and 3b's which also covers the Authorization field), category
+/// signature base (the signature-only scenario's, and the signed-token scenario's which also covers the Authorization field), category
 /// <c>ES256</c> to <c>JsonWebTokenHandler.ValidateTokenAsync</c> of the same token with a static key.
 /// Every operation re-initializes its connection's <c>DefaultHttpContext</c> (as Kestrel does), gets a new DI scope and
 /// calls <c>AuthenticateAsync</c>; one extra benchmark creates a fresh context per request for comparison.
@@ -53,21 +53,21 @@ public class AuthenticationBenchmarks
         var components = new[] { SignatureComponent.Method, SignatureComponent.Authority, SignatureComponent.Path, SignatureComponent.Query };
         var withAuthorization = new[] { SignatureComponent.Method, SignatureComponent.Authority, SignatureComponent.Path, SignatureComponent.Query, SignatureComponent.Field("authorization") };
 
-        // 3a: signature only; no nonce, so the same request can be authenticated again and again.
+        // signature-only: signature only; no nonce, so the same request can be authenticated again and again.
         _signatureOnly = RequestTemplate.Create("GET", "https", "api.bench.example", "/orders/42?view=full")
             .Sign(credentials.AgentKey, "sig1", components, new SignatureParameters());
 
-        // 3b / 3c: signature + cnf.jkt-bound EdDSA token, the Authorization field covered. A signature with a token must carry a
+        // signed-token / signed-token-no-cache: signature + cnf.jkt-bound EdDSA token, the Authorization field covered. A signature with a token must carry a
         // nonce; the harness's replay store accepts every nonce so the same request can be measured repeatedly.
         var boundToken = credentials.MintBoundEdDsaToken();
         _signatureWithToken = RequestTemplate.Create("GET", "https", "api.bench.example", "/orders/42?view=full", ("Authorization", "Bearer " + boundToken))
             .Sign(credentials.AgentKey, "sig1", withAuthorization, new SignatureParameters { Nonce = "bench-nonce-0001" });
 
-        // 3d: bearer-only ES256.
+        // bearer: bearer-only ES256.
         _es256Token = credentials.MintBearerEs256Token();
         _bearerEs256 = RequestTemplate.Create("GET", "https", "api.bench.example", "/orders/42?view=full", ("Authorization", "Bearer " + _es256Token));
 
-        // 3e: DPoP-bound token with one proof (replay detection off for this scheme, see the harness).
+        // dpop: DPoP-bound token with one proof (replay detection off for this scheme, see the harness).
         var dpopToken = credentials.MintDPoPBoundToken();
         _dpop = RequestTemplate.Create("GET", "https", "api.bench.example", "/orders/42?view=full",
             ("Authorization", "DPoP " + dpopToken),
@@ -75,19 +75,19 @@ public class AuthenticationBenchmarks
 
         _anonymous = RequestTemplate.Create("GET", "https", "api.bench.example", "/orders/42?view=full");
 
-        // Baseline: the exact base and signature the handler verifies in 3a.
+        // Baseline: the exact base and signature the handler verifies in signature-only.
         _publicKey = NSec.Cryptography.PublicKey.Import(NSec.Cryptography.SignatureAlgorithm.Ed25519, ExtractPublicKey(credentials.AgentKey), NSec.Cryptography.KeyBlobFormat.RawPublicKey);
         (_signatureBase, _signature) = BuildBase(_signatureOnly);
         if (!BareEd25519Verify())
         {
             throw new InvalidOperationException("The bare Ed25519 baseline does not verify.");
         }
-        // 3b's base carries the Authorization field (the whole token), so its verify hashes more bytes: 3b is judged against
+        // the signed-token base carries the Authorization field (the whole token), so its verify hashes more bytes: signed-token is judged against
         // a bare verify of its own base, as the issue asks ("the same signature base").
         (_boundSignatureBase, _boundSignature) = BuildBase(_signatureWithToken);
         if (!BareEd25519VerifyBoundBase())
         {
-            throw new InvalidOperationException("The bare Ed25519 baseline of 3b's signature base does not verify.");
+            throw new InvalidOperationException("The bare Ed25519 baseline of the signed-token scenario's signature base does not verify.");
         }
 
         // Baseline: JwtBearer's per-request work, IdentityModel validating the same ES256 token with a static key.
@@ -128,18 +128,18 @@ public class AuthenticationBenchmarks
     {
         using var profiler = new AllocationProfiler();
         var text = new System.Text.StringBuilder();
-        text.Append(await profiler.ProfileAsync("3a signature only", () => SignatureOnly(), count));
-        text.Append(await profiler.ProfileAsync("3a, fresh context per request", () => SignatureOnlyFreshContext(), count));
-        text.Append(await profiler.ProfileAsync("3b signature + bound token", () => SignatureWithBoundToken(), count));
-        text.Append(await profiler.ProfileAsync("3c signature + bound token, cache off", () => SignatureWithBoundTokenNoCache(), count));
-        text.Append(await profiler.ProfileAsync("3d bearer ES256", () => BearerEs256(), count));
-        text.Append(await profiler.ProfileAsync("3e DPoP", () => DPoPBoundToken(), count));
+        text.Append(await profiler.ProfileAsync("signature only", () => SignatureOnly(), count));
+        text.Append(await profiler.ProfileAsync("signature only, fresh context per request", () => SignatureOnlyFreshContext(), count));
+        text.Append(await profiler.ProfileAsync("signature + bound token", () => SignatureWithBoundToken(), count));
+        text.Append(await profiler.ProfileAsync("signature + bound token, cache off", () => SignatureWithBoundTokenNoCache(), count));
+        text.Append(await profiler.ProfileAsync("bearer ES256", () => BearerEs256(), count));
+        text.Append(await profiler.ProfileAsync("DPoP", () => DPoPBoundToken(), count));
         text.Append(await profiler.ProfileAsync("no credentials", () => NoCredentials(), count));
         text.Append(await profiler.ProfileAsync("framework floor", () => FrameworkFloor(), count));
         return text.ToString();
     }
 
-    /// <summary>3a's verifier step alone (what the breakdown pairs with a bare verify), for profiling in a loop.</summary>
+    /// <summary>the signature-only scenario's verifier step alone (what the breakdown pairs with a bare verify), for profiling in a loop.</summary>
     internal Func<Task> VerifierOnly()
     {
         var runtime = _harness.RuntimeFor(AuthenticationHarness.Scheme);
@@ -148,35 +148,35 @@ public class AuthenticationBenchmarks
     }
 
     /// <summary>
-    /// Paired ratios of the steps inside 3a and 3b against the bare verify of the same base (diagnostic: where the time above
+    /// Paired ratios of the steps inside signature-only and signed-token against the bare verify of the same base (diagnostic: where the time above
     /// a verify goes). Each step runs the production object the handler uses, outside the handler.
     /// </summary>
     internal async Task<string> BreakdownAsync()
     {
         var runtime = _harness.RuntimeFor(AuthenticationHarness.Scheme);
-        var message3a = _signatureOnly.AsMessage();
-        var message3b = _signatureWithToken.AsMessage();
+        var messageSignatureOnly = _signatureOnly.AsMessage();
+        var messageSignedToken = _signatureWithToken.AsMessage();
         var token = _signatureWithToken.Feature.Headers.Authorization.ToString()["Bearer ".Length..].AsMemory();
         var confirmation = (await runtime.Tokens.ValidateAsync(token, default)).Confirmation;
-        var key = (await runtime.VerifierFor(false, false).VerifyAsync(message3a, runtime.SignatureSelection, new SignatureKeyResolver(runtime.AgentKeys, null))).Key!;
+        var key = (await runtime.VerifierFor(false, false).VerifyAsync(messageSignatureOnly, runtime.SignatureSelection, new SignatureKeyResolver(runtime.AgentKeys, null))).Key!;
         Task Bare() { BareEd25519Verify(); return Task.CompletedTask; }
         Task BareBound() { BareEd25519VerifyBoundBase(); return Task.CompletedTask; }
         Task KeyVerify() { key.Verify(_signatureBase, _signature); return Task.CompletedTask; }
-        var verifier3a = VerifierOnly();
-        async Task Verifier3b() => await runtime.VerifierFor(false, true).VerifyAsync(message3b, runtime.SignatureSelection, new SignatureKeyResolver(runtime.AgentKeys, confirmation));
+        var verifierSignatureOnly = VerifierOnly();
+        async Task VerifierSignedToken() => await runtime.VerifierFor(false, true).VerifyAsync(messageSignedToken, runtime.SignatureSelection, new SignatureKeyResolver(runtime.AgentKeys, confirmation));
         async Task TokenHit() { await runtime.Tokens.ValidateAsync(token, default); await BareBound(); }
         var tokenKeys = new TokenKeyComparer();
         var tokenText = token.ToString();
         Task TokenKey() { _ = tokenKeys.GetHashCode(token.Span) + (tokenKeys.Equals(token.Span, tokenText) ? 1 : 0); return BareBound(); }
         var text = new System.Text.StringBuilder();
         text.AppendLine("| step (paired with the bare verify of the same base) | thread CPU | wall |").AppendLine("|---|---|---|");
-        text.AppendLine(PairedRatios.Format("SignatureKey.Verify (key from the JWKS cache) / bare, 3a base", "", await PairedRatios.MeasureAsync(KeyVerify, Bare)));
-        text.AppendLine(PairedRatios.Format("HttpMessageSignatureVerifier.VerifyAsync / bare, 3a", "", await PairedRatios.MeasureAsync(verifier3a, Bare)));
-        text.AppendLine(PairedRatios.Format("whole 3a / bare, 3a", "", await PairedRatios.MeasureAsync(SignatureOnly, Bare)));
-        text.AppendLine(PairedRatios.Format("token cache key (hash + compare) + bare / bare, 3b base", "", await PairedRatios.MeasureAsync(TokenKey, BareBound)));
-        text.AppendLine(PairedRatios.Format("token cache hit + bare / bare, 3b base", "", await PairedRatios.MeasureAsync(TokenHit, BareBound)));
-        text.AppendLine(PairedRatios.Format("HttpMessageSignatureVerifier.VerifyAsync / bare, 3b", "", await PairedRatios.MeasureAsync(Verifier3b, BareBound)));
-        text.AppendLine(PairedRatios.Format("whole 3b / bare, 3b", "", await PairedRatios.MeasureAsync(SignatureWithBoundToken, BareBound)));
+        text.AppendLine(PairedRatios.Format("SignatureKey.Verify (key from the JWKS cache) / bare, signature-only base", "", await PairedRatios.MeasureAsync(KeyVerify, Bare)));
+        text.AppendLine(PairedRatios.Format("HttpMessageSignatureVerifier.VerifyAsync / bare, signature-only", "", await PairedRatios.MeasureAsync(verifierSignatureOnly, Bare)));
+        text.AppendLine(PairedRatios.Format("whole signature-only / bare, signature-only", "", await PairedRatios.MeasureAsync(SignatureOnly, Bare)));
+        text.AppendLine(PairedRatios.Format("token cache key (hash + compare) + bare / bare, signed-token base", "", await PairedRatios.MeasureAsync(TokenKey, BareBound)));
+        text.AppendLine(PairedRatios.Format("token cache hit + bare / bare, signed-token base", "", await PairedRatios.MeasureAsync(TokenHit, BareBound)));
+        text.AppendLine(PairedRatios.Format("HttpMessageSignatureVerifier.VerifyAsync / bare, signed-token", "", await PairedRatios.MeasureAsync(VerifierSignedToken, BareBound)));
+        text.AppendLine(PairedRatios.Format("whole signed-token / bare, signed-token", "", await PairedRatios.MeasureAsync(SignatureWithBoundToken, BareBound)));
         return text.ToString().Replace(" |  |", " |", StringComparison.Ordinal);
     }
 
@@ -187,27 +187,27 @@ public class AuthenticationBenchmarks
     [BenchmarkCategory(Ed25519Category)]
     public bool BareEd25519Verify() => NSec.Cryptography.SignatureAlgorithm.Ed25519.Verify(_publicKey, _signatureBase, _signature);
 
-    [Benchmark(Description = "3a signature only (JWKS cache)")]
+    [Benchmark(Description = "signature only (JWKS cache)")]
     [BenchmarkCategory(Ed25519Category)]
     public Task<AuthenticateResult> SignatureOnly() => _harness.AuthenticateAsync(_signatureOnly);
 
-    [Benchmark(Description = "3a with a fresh DefaultHttpContext and scope per request (no connection reuse)")]
+    [Benchmark(Description = "signature only with a fresh DefaultHttpContext and scope per request (no connection reuse)")]
     [BenchmarkCategory(Ed25519Category)]
     public Task<AuthenticateResult> SignatureOnlyFreshContext() => _harness.AuthenticateFreshContextAsync(_signatureOnly);
 
-    [Benchmark(Baseline = true, Description = "Bare NSec Ed25519 verify, 3b's base (with the token)")]
+    [Benchmark(Baseline = true, Description = "Bare NSec Ed25519 verify, the signed-token base (with the token)")]
     [BenchmarkCategory(Ed25519TokenCategory)]
     public bool BareEd25519VerifyBoundBase() => NSec.Cryptography.SignatureAlgorithm.Ed25519.Verify(_publicKey, _boundSignatureBase, _boundSignature);
 
-    [Benchmark(Description = "3b signature + cnf EdDSA token, cache warm")]
+    [Benchmark(Description = "signature + cnf EdDSA token, cache warm")]
     [BenchmarkCategory(Ed25519TokenCategory)]
     public Task<AuthenticateResult> SignatureWithBoundToken() => _harness.AuthenticateAsync(_signatureWithToken);
 
-    [Benchmark(Description = "3c signature + cnf EdDSA token, cache off")]
+    [Benchmark(Description = "signature + cnf EdDSA token, cache off")]
     [BenchmarkCategory(Ed25519TokenCategory)]
     public Task<AuthenticateResult> SignatureWithBoundTokenNoCache() => _harness.AuthenticateAsync(_signatureWithToken, AuthenticationHarness.NoTokenCacheScheme);
 
-    [Benchmark(Description = "3e DPoP-bound EdDSA token, cache warm")]
+    [Benchmark(Description = "DPoP-bound EdDSA token, cache warm")]
     [BenchmarkCategory(Ed25519Category)]
     public Task<AuthenticateResult> DPoPBoundToken() => _harness.AuthenticateAsync(_dpop);
 
@@ -215,7 +215,7 @@ public class AuthenticationBenchmarks
     [BenchmarkCategory(Es256Category)]
     public Task<TokenValidationResult> JwtHandlerValidateEs256() => _jwtHandler.ValidateTokenAsync(_es256Token, _jwtParameters);
 
-    [Benchmark(Description = "3d bearer ES256 token, cache warm")]
+    [Benchmark(Description = "bearer ES256 token, cache warm")]
     [BenchmarkCategory(Es256Category)]
     public Task<AuthenticateResult> BearerEs256() => _harness.AuthenticateAsync(_bearerEs256);
 

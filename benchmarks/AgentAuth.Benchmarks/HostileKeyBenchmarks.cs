@@ -8,7 +8,7 @@ namespace AgentAuth.Benchmarks;
 
 /// <summary>
 /// Issue 14 F4: what a DPoP proof carrying an attacker-chosen RSA key (3072-bit modulus, 3071-bit public exponent) costs
-/// the scheme, next to a normal DPoP request (3e). The proof is refused with <c>invalid_dpop_proof</c> by the RSA key
+/// the scheme, next to a normal DPoP request (dpop). The proof is refused with <c>invalid_dpop_proof</c> by the RSA key
 /// policy when the attacker's token is bound to that key, or with <c>invalid_token</c> by the <c>cnf.jkt</c> comparison
 /// (a hash of the JWK, made before any key import) when it is not. The last row times the RSA verification under that
 /// key that the scheme no longer makes (what every such request cost before).
@@ -75,7 +75,7 @@ public class HostileKeyBenchmarks
         await _harness.DisposeAsync();
     }
 
-    [Benchmark(Baseline = true, Description = "3e DPoP proof, EdDSA key bound to the token (accepted)")]
+    [Benchmark(Baseline = true, Description = "DPoP proof, EdDSA key bound to the token (accepted)")]
     public async Task<bool> NormalProof() => (await _harness.AuthenticateAsync(_normal)).Succeeded;
 
     [Benchmark(Description = "DPoP proof, hostile RSA key bound to the attacker's token (refused: key policy)")]

@@ -41,7 +41,7 @@ if (args.Length > 1 && args[0] == "loop")
     return 0;
 }
 
-// "breakdown" splits 3a and 3b into their steps, each paired with the bare verify of the same base (diagnostic).
+// "breakdown" splits signature-only and signed-token into their steps, each paired with the bare verify of the same base (diagnostic).
 if (args.Length > 0 && args[0] == "breakdown")
 {
     var benchmarks = new AuthenticationBenchmarks();

@@ -7,6 +7,8 @@ using Microsoft.Extensions.Options;
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers the PostgreSQL replay cache, the shared store for APIs running on more than one instance.</summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters",
+    Justification = "The overloads extend different types (IServiceCollection, AuthenticationBuilder), so a call is never ambiguous.")]
 public static class PostgreSqlReplayCacheExtensions
 {
     /// <summary>

@@ -1,3 +1,5 @@
+using AgentAuth.HttpSignatures;
+using AgentAuth.HttpSignatures.Cryptography;
 using Microsoft.Extensions.Options;
 
 namespace AgentAuth.AspNetCore;
@@ -8,16 +10,30 @@ namespace AgentAuth.AspNetCore;
 /// </summary>
 internal sealed class AgentAuthOptionsValidator : IValidateOptions<AgentAuthOptions>
 {
-    private static readonly HashSet<string> s_signatureAlgorithms = new(StringComparer.Ordinal)
-    {
-        "ed25519", "ecdsa-p256-sha256", "ecdsa-p384-sha384", "rsa-pss-sha512", "rsa-v1_5-sha256", "hmac-sha256",
-    };
+    /// <summary>The names of the RFC 9421 §6.2 registry, for messages (the check itself is <see cref="HttpSignatureAlgorithms.Find"/>).</summary>
+    private static readonly string s_algorithmNames = string.Join(", ",
+        [.. AgentAuthPostConfigureOptions.DefaultSignatureAlgorithms, HttpSignatureAlgorithms.HmacSha256]);
 
     public ValidateOptionsResult Validate(string? name, AgentAuthOptions options)
     {
         var errors = new List<string>();
         var prefix = nameof(AgentAuthOptions) + ".";
 
+        ValidateModes(options, prefix, errors);
+        ValidateSignatures(options.Signatures, prefix, errors);
+        if (options.MaxTokenLength < 256)
+        {
+            errors.Add(prefix + "MaxTokenLength must be at least 256 characters.");
+        }
+        KeyOptionsValidation.Validate(options, errors);
+        options.DPoP.Validate(errors);
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    /// <summary>Which credential modes can work: issuers, agent keys, bound-token schemes, clock skew, public origin.</summary>
+    private static void ValidateModes(AgentAuthOptions options, string prefix, List<string> errors)
+    {
         var hasAgentKeys = options.AgentKeys.JsonWebKeySet is not null || options.AgentKeys.JwksFile is not null || options.AgentKeys.JwksUri is not null;
         if (!options.AllowSignatureOnly && options.Issuers.Count == 0)
         {
@@ -46,8 +62,11 @@ internal sealed class AgentAuthOptionsValidator : IValidateOptions<AgentAuthOpti
                 errors.Add(prefix + "BoundTokenSchemes entries must be single tokens other than DPoP (got '" + scheme + "').");
             }
         }
+    }
 
-        var signatures = options.Signatures;
+    /// <summary>The signature policy: window, body size, parser limits, algorithm names and required components.</summary>
+    private static void ValidateSignatures(HttpSignaturePolicyOptions signatures, string prefix, List<string> errors)
+    {
         if (signatures.MaxAge <= TimeSpan.Zero)
         {
             errors.Add(prefix + "Signatures.MaxAge must be positive.");
@@ -61,7 +80,27 @@ internal sealed class AgentAuthOptionsValidator : IValidateOptions<AgentAuthOpti
         {
             errors.Add(prefix + "Signatures.MaxBodyBytes must not be negative.");
         }
-        var limits = signatures.Limits;
+        ValidateLimits(signatures.Limits, prefix, errors);
+        foreach (var algorithm in signatures.AllowedAlgorithms)
+        {
+            if (HttpSignatureAlgorithms.Find(algorithm) is null)
+            {
+                errors.Add(prefix + "Signatures.AllowedAlgorithms contains '" + algorithm + "', which is not an RFC 9421 algorithm name (" + s_algorithmNames + ").");
+            }
+        }
+        foreach (var component in signatures.RequiredComponents)
+        {
+            // Plain names only: the challenge's Accept-Signature lists them as they are (RFC 9421 §5.1); a request has no @status.
+            if (string.IsNullOrEmpty(component) || component.Contains('"', StringComparison.Ordinal) || component.Contains(';', StringComparison.Ordinal)
+                || !SignatureComponent.TryParse(component, out var parsed, out _) || parsed == SignatureComponent.Status)
+            {
+                errors.Add(prefix + "Signatures.RequiredComponents entries must be lowercase component names such as @method or content-type (got '" + component + "').");
+            }
+        }
+    }
+
+    private static void ValidateLimits(HttpSignatureLimits limits, string prefix, List<string> errors)
+    {
         if (limits.MaxSignatures < 1 || limits.MaxComponents < 1 || limits.MaxParameters < 1)
         {
             errors.Add(prefix + "Signatures.Limits.MaxSignatures, MaxComponents and MaxParameters must be at least 1.");
@@ -74,28 +113,5 @@ internal sealed class AgentAuthOptionsValidator : IValidateOptions<AgentAuthOpti
         {
             errors.Add(prefix + "Signatures.Limits.MaxStructuredFieldLength must be at least 16.");
         }
-        if (options.MaxTokenLength < 256)
-        {
-            errors.Add(prefix + "MaxTokenLength must be at least 256 characters.");
-        }
-        foreach (var algorithm in signatures.AllowedAlgorithms)
-        {
-            if (!s_signatureAlgorithms.Contains(algorithm))
-            {
-                errors.Add(prefix + "Signatures.AllowedAlgorithms contains '" + algorithm + "', which is not an RFC 9421 algorithm name (ed25519, ecdsa-p256-sha256, ecdsa-p384-sha384, rsa-pss-sha512, rsa-v1_5-sha256, hmac-sha256).");
-            }
-        }
-        foreach (var component in signatures.RequiredComponents)
-        {
-            if (string.IsNullOrEmpty(component) || component.Contains('"', StringComparison.Ordinal) || component.Any(char.IsUpper))
-            {
-                errors.Add(prefix + "Signatures.RequiredComponents entries must be lowercase component names such as @method or content-type (got '" + component + "').");
-            }
-        }
-
-        KeyOptionsValidation.Validate(options, errors);
-        options.DPoP.Validate(errors);
-
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

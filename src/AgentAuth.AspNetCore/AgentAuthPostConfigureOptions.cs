@@ -140,18 +140,14 @@ internal sealed class AgentAuthPostConfigureOptions : IPostConfigureOptions<Agen
     /// <summary>Above this window without nonces a startup warning is logged (a captured request replays for that long).</summary>
     internal static readonly TimeSpan LongMaxAgeWithoutNonce = TimeSpan.FromMinutes(5);
 
-    /// <summary>A required component named in options: a derived component (other than <c>@query-param</c>) or a lowercase field name.</summary>
-    internal static SignatureComponent ToComponent(string name) => name switch
-    {
-        "@method" => SignatureComponent.Method,
-        "@target-uri" => SignatureComponent.TargetUri,
-        "@authority" => SignatureComponent.Authority,
-        "@scheme" => SignatureComponent.Scheme,
-        "@request-target" => SignatureComponent.RequestTarget,
-        "@path" => SignatureComponent.Path,
-        "@query" => SignatureComponent.Query,
-        _ => SignatureComponent.Field(name),
-    };
+    /// <summary>
+    /// A required component named in options, read by <see cref="SignatureComponent.TryParse"/> (the one component-identifier
+    /// parser); <see cref="AgentAuthOptionsValidator"/> has already refused entries that do not parse.
+    /// </summary>
+    internal static SignatureComponent ToComponent(string name) =>
+        SignatureComponent.TryParse(name, out var component, out var error)
+            ? component
+            : throw new InvalidOperationException("Signatures.RequiredComponents contains '" + name + "': " + error);
 
     private static HttpSignatureVerifierOptions CreateVerifierOptions(AgentAuthOptions options, bool requireDigest, bool requireContentType, bool requireAuthorization)
     {
@@ -159,12 +155,12 @@ internal sealed class AgentAuthPostConfigureOptions : IPostConfigureOptions<Agen
         var verifier = new HttpSignatureVerifierOptions
         {
             RequireQueryWhenPresent = policy.RequireQueryCoverage,
-            // A signature that carries a token needs created whatever the policy says (issue 14 F2): without it the signature is
+            // A signature that carries a token needs created whatever the policy says: without it the signature is
             // accepted until the token's exp, far longer than its nonce is remembered (created + MaxAge + skew).
             RequireCreated = policy.RequireCreated || requireAuthorization,
             MaxAge = policy.MaxAge,
             ClockSkew = options.ClockSkew,
-            // A signature that carries a token must be single use (protocols.md §9.2 step 5, mode b2: created + nonce), or a
+            // A signature that carries a token must be single use (created + nonce, RFC 9421 §7.2.2), or a
             // captured request would replay the token's authority for the whole signature window.
             RequireNonce = policy.RequireNonce || requireAuthorization,
             AllowHmac = policy.AllowedAlgorithms.Contains(HttpSignatureAlgorithms.HmacSha256),

@@ -5,7 +5,20 @@ using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Registers the AgentAuth authentication scheme.</summary>
+/// <summary>
+/// Registers the AgentAuth authentication scheme. Besides the scheme, every overload adds (once, idempotently)
+/// authorization (<c>AddAuthorization()</c>), the scope requirement handler, and two decorators: the
+/// <see cref="Microsoft.AspNetCore.Authorization.IAuthorizationPolicyProvider"/> is wrapped so <c>Scope:…</c> policy names
+/// resolve (every other name, the default and the fallback policy go to the wrapped provider), and the
+/// <see cref="Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler"/> is wrapped so a missing AgentAuth scope
+/// is answered with 403 <c>insufficient_scope</c> (RFC 6750 §3.1); other results go to the wrapped handler.
+/// </summary>
+/// <remarks>
+/// <c>AddAuthorization(...)</c> and its policies may be registered before or after <c>AddAgentAuth</c>: the framework
+/// registers its default provider and result handler only once, and the decorators wrap whichever is registered when
+/// <c>AddAgentAuth</c> runs. A custom provider or result handler replaces the registration, so add it before
+/// <c>AddAgentAuth</c> to have it wrapped (one added later wins over the decorator, as the last registration always does).
+/// </remarks>
 public static class AgentAuthenticationBuilderExtensions
 {
     /// <summary>Adds the AgentAuth scheme under <see cref="AgentAuthDefaults.AuthenticationScheme"/>, configured from <c>Authentication:Schemes:AgentAuth</c>.</summary>

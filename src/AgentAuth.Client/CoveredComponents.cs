@@ -22,22 +22,15 @@ internal static class CoveredComponents
         bool method = false, targetUri = false, authority = false, path = false;
         foreach (var entry in configured)
         {
-            switch ((entry ?? string.Empty).Trim().Trim('"'))
+            // Entries that do not parse are reported by TryParse; here they simply cover nothing.
+            if (!SignatureComponent.TryParse(entry ?? string.Empty, out var component, out _))
             {
-                case "@method":
-                    method = true;
-                    break;
-                case "@target-uri":
-                    targetUri = true;
-                    break;
-                case "@authority":
-                    authority = true;
-                    break;
-                case "@path":
-                case "@request-target":
-                    path = true;
-                    break;
+                continue;
             }
+            method |= component == SignatureComponent.Method;
+            targetUri |= component == SignatureComponent.TargetUri;
+            authority |= component == SignatureComponent.Authority;
+            path |= component == SignatureComponent.Path || component == SignatureComponent.RequestTarget;
         }
         var target = targetUri || (authority && path);
         return (method, target) switch
@@ -49,66 +42,31 @@ internal static class CoveredComponents
         };
     }
 
+    /// <summary>
+    /// Reads one configured component with <see cref="SignatureComponent.TryParse"/> (the one component-identifier parser)
+    /// and refuses what a client request cannot carry: <c>@status</c> (responses only, RFC 9421 §2.2.9) and the
+    /// <c>req</c> and <c>tr</c> parameters (related request and trailers, RFC 9421 §2.4 and §2.1.2).
+    /// </summary>
     public static bool TryParse(string text, out SignatureComponent component, out string? error)
     {
-        component = default;
-        error = null;
-        var trimmed = text.AsSpan().Trim();
-        var separator = trimmed.IndexOf(';');
-        var name = (separator < 0 ? trimmed : trimmed[..separator]).Trim().Trim('"');
-        var parameter = separator < 0 ? ReadOnlySpan<char>.Empty : trimmed[(separator + 1)..].Trim();
-        try
+        if (!SignatureComponent.TryParse(text, out component, out var reason))
         {
-            if (name.StartsWith('@'))
-            {
-                component = name switch
-                {
-                    "@method" => SignatureComponent.Method,
-                    "@target-uri" => SignatureComponent.TargetUri,
-                    "@authority" => SignatureComponent.Authority,
-                    "@scheme" => SignatureComponent.Scheme,
-                    "@request-target" => SignatureComponent.RequestTarget,
-                    "@path" => SignatureComponent.Path,
-                    "@query" => SignatureComponent.Query,
-                    "@query-param" when parameter.StartsWith("name=") => SignatureComponent.QueryParam(parameter[5..].Trim('"').ToString()),
-                    _ => default,
-                };
-                if (component.Name.Length == 0 || (parameter.Length > 0 && name is not "@query-param"))
-                {
-                    error = "'" + text + "' is not a request component this client signs (use @method, @target-uri, @authority, @scheme, @request-target, @path, @query or @query-param;name=…).";
-                    return false;
-                }
-                return true;
-            }
-
-            var field = SignatureComponent.Field(name.ToString());
-            if (parameter.Length == 0)
-            {
-                component = field;
-            }
-            else if (parameter is "sf")
-            {
-                component = field.WithStructuredField();
-            }
-            else if (parameter is "bs")
-            {
-                component = field.WithByteSequence();
-            }
-            else if (parameter.StartsWith("key="))
-            {
-                component = SignatureComponent.DictionaryMember(field.Name, parameter[4..].Trim('"').ToString());
-            }
-            else
-            {
-                error = "'" + text + "' has a parameter this client does not support (use ;sf, ;bs or ;key=…).";
-                return false;
-            }
-            return true;
-        }
-        catch (ArgumentException ex)
-        {
-            error = "'" + text + "' is not a valid component: " + ex.Message;
+            error = "'" + text + "' is not a valid component: " + reason;
             return false;
         }
+        if (component == SignatureComponent.Status)
+        {
+            error = "'" + text + "' is not a request component this client signs (use @method, @target-uri, @authority, @scheme, @request-target, @path, @query or @query-param;name=…).";
+            component = default;
+            return false;
+        }
+        if (component.IsFromRelatedRequest || component.IsFromTrailers)
+        {
+            error = "'" + text + "' has a parameter this client does not support (use ;sf, ;bs or ;key=…).";
+            component = default;
+            return false;
+        }
+        error = null;
+        return true;
     }
 }

@@ -9,7 +9,7 @@ namespace AgentAuth.Benchmarks.Infrastructure;
 public static class ScenarioLoop
 {
     /// <summary>The scenario names <see cref="RunAsync"/> accepts.</summary>
-    public static readonly string[] Scenarios = ["bare", "bare-3b", "3a", "3a-fresh", "verifier-3a", "3b", "3c", "3d", "3e", "none", "floor", "jwt", "base-b26", "base-10", "parse-1", "parse-3"];
+    public static readonly string[] Scenarios = ["bare", "bare-signed-token", "signature-only", "signature-only-fresh", "verifier-signature-only", "signed-token", "signed-token-no-cache", "bearer", "dpop", "none", "floor", "jwt", "base-b26", "base-10", "parse-1", "parse-3"];
 
     /// <summary>Runs <paramref name="scenario"/> for <paramref name="duration"/> after a 3 s warm-up; returns what one operation cost.</summary>
     public static async Task<LoopResult> RunAsync(AuthenticationBenchmarks b, string scenario, TimeSpan duration)
@@ -17,14 +17,14 @@ public static class ScenarioLoop
         Func<Task> operation = scenario switch
         {
             "bare" => () => { b.BareEd25519Verify(); return Task.CompletedTask; },
-            "bare-3b" => () => { b.BareEd25519VerifyBoundBase(); return Task.CompletedTask; },
-            "3a" => b.SignatureOnly,
-            "3a-fresh" => b.SignatureOnlyFreshContext,
-            "verifier-3a" => b.VerifierOnly(),
-            "3b" => b.SignatureWithBoundToken,
-            "3c" => b.SignatureWithBoundTokenNoCache,
-            "3d" => b.BearerEs256,
-            "3e" => b.DPoPBoundToken,
+            "bare-signed-token" => () => { b.BareEd25519VerifyBoundBase(); return Task.CompletedTask; },
+            "signature-only" => b.SignatureOnly,
+            "signature-only-fresh" => b.SignatureOnlyFreshContext,
+            "verifier-signature-only" => b.VerifierOnly(),
+            "signed-token" => b.SignatureWithBoundToken,
+            "signed-token-no-cache" => b.SignatureWithBoundTokenNoCache,
+            "bearer" => b.BearerEs256,
+            "dpop" => b.DPoPBoundToken,
             "none" => b.NoCredentials,
             "floor" => b.FrameworkFloor,
             "jwt" => b.JwtHandlerValidateEs256,

@@ -93,11 +93,11 @@ internal static class TargetReport
     [
         new("signature base, both shapes", "0 B", l => l.Bytes(nameof(SignatureBaseBenchmarks), nameof(SignatureBaseBenchmarks.B26Request_Base), nameof(SignatureBaseBenchmarks.TenComponents_Base)), v => v <= 0),
         new("parsing one signature", "≤ 64 B", l => l.Bytes(nameof(SignatureParsingBenchmarks), nameof(SignatureParsingBenchmarks.OneSignatureParse)), v => v <= 64),
-        new("3a time / bare Ed25519 verify", "≤ 1.10", l => l.Ratio(Auth, nameof(AuthenticationBenchmarks.SignatureOnly), nameof(AuthenticationBenchmarks.BareEd25519Verify)), v => v <= 1.10),
-        new("3b time / bare Ed25519 verify of 3b's base", "≤ 1.20", l => l.Ratio(Auth, nameof(AuthenticationBenchmarks.SignatureWithBoundToken), nameof(AuthenticationBenchmarks.BareEd25519VerifyBoundBase)), v => v <= 1.20),
-        new("3d time / ValidateTokenAsync ES256", "≤ 0.15", l => l.Ratio(Auth, nameof(AuthenticationBenchmarks.BearerEs256), nameof(AuthenticationBenchmarks.JwtHandlerValidateEs256)), v => v <= 0.15),
-        new("allocations per authenticated request (3a, 3b, 3d), beyond the framework floor", "≤ 2 KB", l => l.BytesAboveFloor(Auth, nameof(AuthenticationBenchmarks.FrameworkFloor), nameof(AuthenticationBenchmarks.SignatureOnly), nameof(AuthenticationBenchmarks.SignatureWithBoundToken), nameof(AuthenticationBenchmarks.BearerEs256)), v => v <= 2048),
-        new("allocations per authenticated request (3a, 3b, 3d), whole operation incl. context reset + scope", "≤ 2 KB", l => l.Bytes(Auth, nameof(AuthenticationBenchmarks.SignatureOnly), nameof(AuthenticationBenchmarks.SignatureWithBoundToken), nameof(AuthenticationBenchmarks.BearerEs256)), v => v <= 2048),
+        new("signature-only time / bare Ed25519 verify", "≤ 1.10", l => l.Ratio(Auth, nameof(AuthenticationBenchmarks.SignatureOnly), nameof(AuthenticationBenchmarks.BareEd25519Verify)), v => v <= 1.10),
+        new("signed-token time / bare Ed25519 verify of the signed-token base", "≤ 1.20", l => l.Ratio(Auth, nameof(AuthenticationBenchmarks.SignatureWithBoundToken), nameof(AuthenticationBenchmarks.BareEd25519VerifyBoundBase)), v => v <= 1.20),
+        new("bearer time / ValidateTokenAsync ES256", "≤ 0.15", l => l.Ratio(Auth, nameof(AuthenticationBenchmarks.BearerEs256), nameof(AuthenticationBenchmarks.JwtHandlerValidateEs256)), v => v <= 0.15),
+        new("allocations per authenticated request (signature-only, signed-token, bearer), beyond the framework floor", "≤ 2 KB", l => l.BytesAboveFloor(Auth, nameof(AuthenticationBenchmarks.FrameworkFloor), nameof(AuthenticationBenchmarks.SignatureOnly), nameof(AuthenticationBenchmarks.SignatureWithBoundToken), nameof(AuthenticationBenchmarks.BearerEs256)), v => v <= 2048),
+        new("allocations per authenticated request (signature-only, signed-token, bearer), whole operation incl. context reset + scope", "≤ 2 KB", l => l.Bytes(Auth, nameof(AuthenticationBenchmarks.SignatureOnly), nameof(AuthenticationBenchmarks.SignatureWithBoundToken), nameof(AuthenticationBenchmarks.BearerEs256)), v => v <= 2048),
     ];
 
     /// <summary>Markdown: the target table, the informational ratios, and the environment.</summary>
@@ -117,13 +117,13 @@ internal static class TargetReport
         text.AppendLine("of percent from run to run. The time targets are judged on the paired ratios (ratios-median.md); see docs/performance.md.");
         text.AppendLine();
         text.AppendLine("| informational | measured |").AppendLine("|---|---|");
-        text.AppendLine(CultureInfo.InvariantCulture, $"| 3b time / bare Ed25519 verify of 3a's shorter base | {lookup.Ratio(Auth, nameof(AuthenticationBenchmarks.SignatureWithBoundToken), nameof(AuthenticationBenchmarks.BareEd25519Verify)).Item2} |");
-        text.AppendLine(CultureInfo.InvariantCulture, $"| 3a with a fresh DefaultHttpContext per request / bare Ed25519 verify | {lookup.Ratio(Auth, nameof(AuthenticationBenchmarks.SignatureOnlyFreshContext), nameof(AuthenticationBenchmarks.BareEd25519Verify)).Item2} |");
-        text.AppendLine(CultureInfo.InvariantCulture, $"| allocations 3a with a fresh DefaultHttpContext per request | {lookup.Bytes(Auth, nameof(AuthenticationBenchmarks.SignatureOnlyFreshContext)).Item2} |");
-        text.AppendLine(CultureInfo.InvariantCulture, $"| 3c time / bare Ed25519 verify of 3b's base (token cache off) | {lookup.Ratio(Auth, nameof(AuthenticationBenchmarks.SignatureWithBoundTokenNoCache), nameof(AuthenticationBenchmarks.BareEd25519VerifyBoundBase)).Item2} |");
-        text.AppendLine(CultureInfo.InvariantCulture, $"| 3e time / bare Ed25519 verify (DPoP) | {lookup.Ratio(Auth, nameof(AuthenticationBenchmarks.DPoPBoundToken), nameof(AuthenticationBenchmarks.BareEd25519Verify)).Item2} |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| signed-token time / bare Ed25519 verify of the signature-only scenario's shorter base | {lookup.Ratio(Auth, nameof(AuthenticationBenchmarks.SignatureWithBoundToken), nameof(AuthenticationBenchmarks.BareEd25519Verify)).Item2} |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| signature-only with a fresh DefaultHttpContext per request / bare Ed25519 verify | {lookup.Ratio(Auth, nameof(AuthenticationBenchmarks.SignatureOnlyFreshContext), nameof(AuthenticationBenchmarks.BareEd25519Verify)).Item2} |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| allocations signature-only with a fresh DefaultHttpContext per request | {lookup.Bytes(Auth, nameof(AuthenticationBenchmarks.SignatureOnlyFreshContext)).Item2} |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| signed-token-no-cache time / bare Ed25519 verify of the signed-token base (token cache off) | {lookup.Ratio(Auth, nameof(AuthenticationBenchmarks.SignatureWithBoundTokenNoCache), nameof(AuthenticationBenchmarks.BareEd25519VerifyBoundBase)).Item2} |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| dpop time / bare Ed25519 verify (DPoP) | {lookup.Ratio(Auth, nameof(AuthenticationBenchmarks.DPoPBoundToken), nameof(AuthenticationBenchmarks.BareEd25519Verify)).Item2} |");
         text.AppendLine(CultureInfo.InvariantCulture, $"| no-credentials request / bare Ed25519 verify (scope + context + AuthenticateAsync) | {lookup.Ratio(Auth, nameof(AuthenticationBenchmarks.NoCredentials), nameof(AuthenticationBenchmarks.BareEd25519Verify)).Item2} |");
-        text.AppendLine(CultureInfo.InvariantCulture, $"| allocations 3c, 3e, no credentials, framework floor | {lookup.Bytes(Auth, nameof(AuthenticationBenchmarks.SignatureWithBoundTokenNoCache), nameof(AuthenticationBenchmarks.DPoPBoundToken), nameof(AuthenticationBenchmarks.NoCredentials), nameof(AuthenticationBenchmarks.FrameworkFloor)).Item2} |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| allocations signed-token-no-cache, dpop, no credentials, framework floor | {lookup.Bytes(Auth, nameof(AuthenticationBenchmarks.SignatureWithBoundTokenNoCache), nameof(AuthenticationBenchmarks.DPoPBoundToken), nameof(AuthenticationBenchmarks.NoCredentials), nameof(AuthenticationBenchmarks.FrameworkFloor)).Item2} |");
         text.AppendLine(CultureInfo.InvariantCulture, $"| parsing three signatures | {lookup.Bytes(nameof(SignatureParsingBenchmarks), nameof(SignatureParsingBenchmarks.ThreeSignaturesParse)).Item2} |");
         if (summaries.Count > 0)
         {

@@ -26,7 +26,7 @@ internal static partial class KeysLog
         Message = "No keys are available from {Address}: {Reason}.")]
     public static partial void KeysUnavailable(ILogger logger, string address, string reason);
 
-    // 7120-7139: key material that is refused (issue 14). A directory's bad key is logged once, not per fetch.
+    // 7120-7139: key material that is refused (weak, oversized or malformed keys). A directory's bad key is logged once, not per fetch.
     [LoggerMessage(EventId = 7120, EventName = "JwksKeySkipped", Level = LogLevel.Warning,
         Message = "A key in the set from {Address} was not loaded: entry {Index} (kid '{KeyId}'), {Kind}: {Reason}. The other keys of the set are used.")]
     public static partial void RemoteKeySkipped(ILogger logger, string address, int index, string? keyId, string kind, string reason);

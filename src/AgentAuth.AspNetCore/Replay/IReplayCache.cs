@@ -5,6 +5,10 @@ namespace AgentAuth.AspNetCore;
 /// replay check of the scheme. Register an implementation in DI to replace the in-memory default; use a
 /// shared store (for example PostgreSQL) when the API runs on more than one instance.
 /// </summary>
+// RS0026: the two TryAddAsync overloads differ in a required parameter (partition), so a call is never ambiguous; the
+// optional CancellationToken follows the .NET convention for async methods.
+[System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters",
+    Justification = "The overloads differ in the required partition parameter; the optional CancellationToken is the .NET convention.")]
 public interface IReplayCache
 {
     /// <summary>

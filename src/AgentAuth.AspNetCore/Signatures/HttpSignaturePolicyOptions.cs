@@ -26,7 +26,7 @@ public sealed class HttpSignaturePolicyOptions
     /// <summary>
     /// When <see cref="RequireContentDigestForBody"/> applies and the request has a <c>Content-Type</c> field, require
     /// <c>content-type</c> to be covered too: the digest covers the bytes, not their media type, so a signed body could
-    /// otherwise be replayed as another type (issue 14). Default <see langword="true"/>.
+    /// otherwise be replayed as another type (RFC 9530 §6.3, RFC 9421 §7.2.8). Default <see langword="true"/>.
     /// </summary>
     public bool RequireContentTypeForBody { get; set; } = true;
 
@@ -42,7 +42,7 @@ public sealed class HttpSignaturePolicyOptions
     public bool RequireCreated { get; set; } = true;
 
     /// <summary>
-    /// How old <c>created</c> may be (the signature window; protocols.md §9.2 step 6). Default 60 seconds. At most
+    /// How old <c>created</c> may be (the signature window, RFC 9421 §3.2.1 and §7.2.2). Default 60 seconds. At most
     /// <see cref="MaxAgeLimit"/> unless <see cref="AllowLongMaxAge"/> is set: without a nonce a signature can be replayed for this long.
     /// </summary>
     public TimeSpan MaxAge { get; set; } = TimeSpan.FromSeconds(60);

@@ -256,7 +256,7 @@ public static class ContentDigest
             if (algorithm is { } known && hasValue && !reader.IsInnerListNext)
             {
                 if (!reader.TryReadBareItem(out var item)
-                    || !StructuredFieldReader.TryDecodeByteSequence(item.Raw, decoded, out var written)
+                    || !SfDecoding.TryDecodeByteSequence(item.Raw, decoded, out var written)
                     || !reader.TrySkipParameters())
                 {
                     return ContentDigestVerificationResult.Malformed;
@@ -309,8 +309,8 @@ public static class ContentDigest
             return false;
         }
         valid = item.Kind == SfItemKind.ByteSequence
-            && StructuredFieldReader.IsValidBase64(item.Raw)
-            && StructuredFieldReader.GetDecodedByteSequenceLength(item.Raw) == HashSize(algorithm.Value);
+            && SfDecoding.IsValidBase64(item.Raw)
+            && SfDecoding.GetDecodedByteSequenceLength(item.Raw) == HashSize(algorithm.Value);
         return reader.TrySkipParameters();
     }
 

@@ -322,95 +322,115 @@ public sealed class Jwk
         _ => 0,
     };
 
+    // RFC 7517 §4 and RFC 7518 §6: the members a key type requires, none of another type's, each in strict base64url of
+    // the right length; then an 'alg' that fits the key (RFC 7517 §4.4).
     private string? Validate()
     {
-        switch (KeyType)
+        var error = KeyType switch
         {
-            case KeyTypeOkp:
-                if (Curve is null)
-                {
-                    return "OKP key without 'crv'";
-                }
-                if (Curve is "X25519" or "X448")
-                {
-                    return "crv '" + Curve + "' is for key agreement, not signatures";
-                }
-                if (Curve != CurveEd25519)
-                {
-                    return "unsupported OKP curve '" + Curve + "'";
-                }
-                if (Forbidden(Y, N, E, K, P, Q, DP, DQ, QI) is { } okpExtra)
-                {
-                    return okpExtra;
-                }
-                if (!HasLength(X, 32) || (D is not null && !HasLength(D, 32)))
-                {
-                    return "Ed25519 'x' (and 'd') must be 32 bytes of strict base64url";
-                }
-                break;
-            case KeyTypeEc:
-                if (Curve is null)
-                {
-                    return "EC key without 'crv'";
-                }
-                var size = Curve is CurveP256 or CurveP384 ? CoordinateLength(Curve) : 0;
-                if (size == 0)
-                {
-                    return "unsupported EC curve '" + Curve + "'";
-                }
-                if (Forbidden(N, E, K, P, Q, DP, DQ, QI) is { } ecExtra)
-                {
-                    return ecExtra;
-                }
-                if (!HasLength(X, size) || !HasLength(Y, size) || (D is not null && !HasLength(D, size)))
-                {
-                    return Curve == CurveP256
-                        ? "P-256 'x', 'y' (and 'd') must be 32 bytes of strict base64url"
-                        : "P-384 'x', 'y' (and 'd') must be 48 bytes of strict base64url";
-                }
-                break;
-            case KeyTypeRsa:
-                if (Curve is not null || X is not null || Y is not null || K is not null)
-                {
-                    return "RSA key with members of another key type";
-                }
-                if (!IsValue(N) || !IsValue(E))
-                {
-                    return "RSA key needs 'n' and 'e' in strict base64url";
-                }
-                // RFC 7518 §2 (Base64urlUInt) and §6.3.1: "the minimum number of octets". A redundant leading zero is refused
-                // rather than stripped: it would give the same key a second RFC 7638 thumbprint (and identity).
-                if (Base64UrlStrict.HasLeadingZeroByte(N) || Base64UrlStrict.HasLeadingZeroByte(E))
-                {
-                    return "RSA 'n' and 'e' must not have a leading zero octet (RFC 7518 §2, §6.3.1)";
-                }
-                if ((D is not null && !IsValue(D)) || (P is not null && !IsValue(P)) || (Q is not null && !IsValue(Q))
-                    || (DP is not null && !IsValue(DP)) || (DQ is not null && !IsValue(DQ)) || (QI is not null && !IsValue(QI)))
-                {
-                    return "RSA private members must be strict base64url";
-                }
-                if (D is null && (P is not null || Q is not null || DP is not null || DQ is not null || QI is not null))
-                {
-                    return "RSA CRT members without 'd'";
-                }
-                break;
-            case KeyTypeOct:
-                if (Curve is not null || X is not null || Y is not null || N is not null || E is not null || D is not null)
-                {
-                    return "oct key with members of another key type";
-                }
-                if (!IsValue(K))
-                {
-                    return "oct key needs 'k' in strict base64url";
-                }
-                break;
-            default:
-                return "unsupported key type '" + KeyType + "'";
-        }
-
-        if (Algorithm is not null && !AlgorithmFits(KeyType, Curve, Algorithm))
+            KeyTypeOkp => ValidateOkp(),
+            KeyTypeEc => ValidateEc(),
+            KeyTypeRsa => ValidateRsa(),
+            KeyTypeOct => ValidateOct(),
+            _ => "unsupported key type '" + KeyType + "'",
+        };
+        if (error is null && Algorithm is not null && !AlgorithmFits(KeyType, Curve, Algorithm))
         {
             return "alg '" + Algorithm + "' does not fit a " + KeyType + (Curve is null ? string.Empty : " " + Curve) + " key";
+        }
+        return error;
+    }
+
+    /// <summary>An Ed25519 key (RFC 8037 §2): 32-byte <c>x</c> and optional <c>d</c>; X25519/X448 are for key agreement.</summary>
+    private string? ValidateOkp()
+    {
+        if (Curve is null)
+        {
+            return "OKP key without 'crv'";
+        }
+        if (Curve is "X25519" or "X448")
+        {
+            return "crv '" + Curve + "' is for key agreement, not signatures";
+        }
+        if (Curve != CurveEd25519)
+        {
+            return "unsupported OKP curve '" + Curve + "'";
+        }
+        if (Forbidden(Y, N, E, K, P, Q, DP, DQ, QI) is { } okpExtra)
+        {
+            return okpExtra;
+        }
+        if (!HasLength(X, 32) || (D is not null && !HasLength(D, 32)))
+        {
+            return "Ed25519 'x' (and 'd') must be 32 bytes of strict base64url";
+        }
+        return null;
+    }
+
+    /// <summary>A P-256 or P-384 key (RFC 7518 §6.2): <c>x</c>, <c>y</c> (and <c>d</c>) of the curve's coordinate length.</summary>
+    private string? ValidateEc()
+    {
+        if (Curve is null)
+        {
+            return "EC key without 'crv'";
+        }
+        var size = Curve is CurveP256 or CurveP384 ? CoordinateLength(Curve) : 0;
+        if (size == 0)
+        {
+            return "unsupported EC curve '" + Curve + "'";
+        }
+        if (Forbidden(N, E, K, P, Q, DP, DQ, QI) is { } ecExtra)
+        {
+            return ecExtra;
+        }
+        if (!HasLength(X, size) || !HasLength(Y, size) || (D is not null && !HasLength(D, size)))
+        {
+            return Curve == CurveP256
+                ? "P-256 'x', 'y' (and 'd') must be 32 bytes of strict base64url"
+                : "P-384 'x', 'y' (and 'd') must be 48 bytes of strict base64url";
+        }
+        return null;
+    }
+
+    /// <summary>An RSA key (RFC 7518 §6.3): <c>n</c> and <c>e</c> in minimal form; CRT members only with <c>d</c>.</summary>
+    private string? ValidateRsa()
+    {
+        if (Curve is not null || X is not null || Y is not null || K is not null)
+        {
+            return "RSA key with members of another key type";
+        }
+        if (!IsValue(N) || !IsValue(E))
+        {
+            return "RSA key needs 'n' and 'e' in strict base64url";
+        }
+        // RFC 7518 §2 (Base64urlUInt) and §6.3.1: "the minimum number of octets". A redundant leading zero is refused
+        // rather than stripped: it would give the same key a second RFC 7638 thumbprint (and identity).
+        if (Base64UrlStrict.HasLeadingZeroByte(N) || Base64UrlStrict.HasLeadingZeroByte(E))
+        {
+            return "RSA 'n' and 'e' must not have a leading zero octet (RFC 7518 §2, §6.3.1)";
+        }
+        if ((D is not null && !IsValue(D)) || (P is not null && !IsValue(P)) || (Q is not null && !IsValue(Q))
+            || (DP is not null && !IsValue(DP)) || (DQ is not null && !IsValue(DQ)) || (QI is not null && !IsValue(QI)))
+        {
+            return "RSA private members must be strict base64url";
+        }
+        if (D is null && (P is not null || Q is not null || DP is not null || DQ is not null || QI is not null))
+        {
+            return "RSA CRT members without 'd'";
+        }
+        return null;
+    }
+
+    /// <summary>A symmetric key (RFC 7518 §6.4): <c>k</c> only.</summary>
+    private string? ValidateOct()
+    {
+        if (Curve is not null || X is not null || Y is not null || N is not null || E is not null || D is not null)
+        {
+            return "oct key with members of another key type";
+        }
+        if (!IsValue(K))
+        {
+            return "oct key needs 'k' in strict base64url";
         }
         return null;
     }

@@ -284,8 +284,8 @@ public sealed class HttpMessageSignatureVerifier
     {
         var raw = signature.AsSpan(signatureRange.Start, signatureRange.Length);
         Span<byte> signatureBytes = stackalloc byte[MaxSignatureBytes];
-        if (StructuredFieldReader.GetDecodedByteSequenceLength(raw) > MaxSignatureBytes
-            || !StructuredFieldReader.TryDecodeByteSequence(raw, signatureBytes, out var signatureLength))
+        if (SfDecoding.GetDecodedByteSequenceLength(raw) > MaxSignatureBytes
+            || !SfDecoding.TryDecodeByteSequence(raw, signatureBytes, out var signatureLength))
         {
             return SignatureVerificationResult.Failure(SignatureError.InvalidSignature, "The signature value is too long or not base64.", view);
         }

@@ -116,10 +116,12 @@ public readonly struct SignatureComponent : IEquatable<SignatureComponent>
     }
 
     /// <summary>
-    /// Parses one serialized component identifier, for example <c>"@query-param";name="id"</c> or
-    /// <c>"content-digest";sf</c> (as written in configuration or in a <c>Signature-Input</c> inner list).
+    /// Parses one component identifier, either serialized as in a <c>Signature-Input</c> inner list (for example
+    /// <c>"@query-param";name="id"</c> or <c>"content-digest";sf</c>) or in the unquoted form used in configuration
+    /// (<c>@query-param;name=id</c>, <c>content-digest;sf</c>, <c>example-dict;key=a</c>). This is the one parser of
+    /// component identifiers: configuration and <c>Signature-Input</c> headers are read by the same grammar (RFC 9421 §2).
     /// </summary>
-    /// <param name="identifier">The serialized identifier.</param>
+    /// <param name="identifier">The identifier.</param>
     /// <param name="component">The component on success.</param>
     /// <param name="error">A short reason on failure.</param>
     /// <returns>Whether <paramref name="identifier"/> is exactly one valid component identifier.</returns>
@@ -127,7 +129,17 @@ public readonly struct SignatureComponent : IEquatable<SignatureComponent>
     {
         ArgumentNullException.ThrowIfNull(identifier);
         component = default;
-        var input = string.Concat("c=(", identifier, ")");
+        var trimmed = identifier.AsSpan().Trim();
+        var builder = new StringBuilder(trimmed.Length + 8).Append("c=(");
+        if (trimmed.Length > 0 && trimmed[0] == '"')
+        {
+            builder.Append(trimmed);
+        }
+        else if (!TryQuoteShorthand(trimmed, builder, out error))
+        {
+            return false;
+        }
+        var input = builder.Append(')').ToString();
         var limits = new SignatureInputLimits(1, 1, 0, int.MaxValue);
         if (!SignatureInputParser.TryParse(input, limits, 0, static (_, _) => true, out var view, out _, out _, out _, out error))
         {
@@ -141,6 +153,52 @@ public readonly struct SignatureComponent : IEquatable<SignatureComponent>
         Span<SignatureComponent> one = [default];
         view.CopyComponentsTo(one);
         component = one[0];
+        return true;
+    }
+
+    /// <summary>
+    /// Rewrites the configuration form <c>name;param;param=value</c> as the serialized form <c>"name";param;param="value"</c>
+    /// (RFC 9651 §3.3.3 strings), so both are read by the <c>Signature-Input</c> grammar.
+    /// </summary>
+    private static bool TryQuoteShorthand(ReadOnlySpan<char> text, StringBuilder builder, out string? error)
+    {
+        error = null;
+        var separator = text.IndexOf(';');
+        var name = (separator < 0 ? text : text[..separator]).Trim();
+        if (name.Length == 0 || name.ContainsAny('"', '\\'))
+        {
+            error = "Expected a component name.";
+            return false;
+        }
+        builder.Append('"').Append(name).Append('"');
+        var rest = separator < 0 ? ReadOnlySpan<char>.Empty : text[(separator + 1)..];
+        while (separator >= 0)
+        {
+            separator = rest.IndexOf(';');
+            var parameter = (separator < 0 ? rest : rest[..separator]).Trim();
+            rest = separator < 0 ? ReadOnlySpan<char>.Empty : rest[(separator + 1)..];
+            var equals = parameter.IndexOf('=');
+            if (equals < 0)
+            {
+                builder.Append(';').Append(parameter);
+                continue;
+            }
+            var value = parameter[(equals + 1)..].Trim();
+            builder.Append(';').Append(parameter[..equals].Trim()).Append('=');
+            if (value.Length > 0 && value[0] == '"')
+            {
+                builder.Append(value);
+            }
+            else if (value.ContainsAny('"', '\\'))
+            {
+                error = "A parameter value in the unquoted form must not contain '\"' or '\\'.";
+                return false;
+            }
+            else
+            {
+                builder.Append('"').Append(value).Append('"');
+            }
+        }
         return true;
     }
 

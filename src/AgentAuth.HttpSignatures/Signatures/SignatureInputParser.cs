@@ -103,13 +103,42 @@ internal static class SignatureInputParser
     }
 
     // components: scratch of at least MaxComponents slots; written holds how many slots were written (to clear), even on failure.
+    // RFC 9421 §4.1: a member is a label, an inner list of component identifiers (each at most once, §2.5) and the
+    // signature parameters (§2.3).
     private static bool TryParseMember(string input, ref StructuredFieldReader reader, SignatureInputLimits limits, SignatureComponent[] components,
         out SignatureParametersView view, out int written, out ComponentError? componentError, out string? reason)
     {
         view = default;
         written = 0;
         componentError = null;
-        if (!reader.TryReadDictionaryKey(out var label, out var hasValue))
+        if (!TryReadLabel(ref reader, out var label, out reason))
+        {
+            return false;
+        }
+        input.AsSpan().Overlaps(label, out var labelStart);
+        var memberStart = reader.Position;
+
+        var ok = TryReadComponents(input, ref reader, components, limits.MaxComponents, out var componentCount, out componentError, out reason);
+        // A failed read may have written the slot after the last complete component (never beyond MaxComponents).
+        written = Math.Min(componentCount + 1, limits.MaxComponents);
+        if (!ok || !TryRejectDuplicateComponents(components.AsSpan(0, componentCount), out componentError, out reason))
+        {
+            return false;
+        }
+        if (!TryReadSignatureParameters(input, ref reader, limits.MaxParameters, out var parameters, out reason))
+        {
+            return false;
+        }
+
+        view = new SignatureParametersView(input, labelStart, label.Length, memberStart, reader.Position - memberStart,
+            componentCount, parameters.Created, parameters.Expires, parameters.Nonce, parameters.KeyId, parameters.Alg, parameters.Tag);
+        return true;
+    }
+
+    /// <summary>Reads the member's label; the value must be an inner list (RFC 9421 §4.1).</summary>
+    private static bool TryReadLabel(ref StructuredFieldReader reader, out ReadOnlySpan<char> label, out string? reason)
+    {
+        if (!reader.TryReadDictionaryKey(out label, out var hasValue))
         {
             reason = "Signature-Input is not a valid structured dictionary: " + reader.Error;
             return false;
@@ -119,17 +148,14 @@ internal static class SignatureInputParser
             reason = "A Signature-Input member must be an inner list of component identifiers.";
             return false;
         }
-        input.AsSpan().Overlaps(label, out var labelStart);
-        var memberStart = reader.Position;
+        reason = null;
+        return true;
+    }
 
-        var ok = TryReadComponents(input, ref reader, components, limits.MaxComponents, out var componentCount, out componentError, out reason);
-        // A failed read may have written the slot after the last complete component (never beyond MaxComponents).
-        written = Math.Min(componentCount + 1, limits.MaxComponents);
-        if (!ok)
-        {
-            return false;
-        }
-        for (var i = 1; i < componentCount; i++)
+    /// <summary>RFC 9421 §2.5: a component identifier (name and parameters) is covered at most once.</summary>
+    private static bool TryRejectDuplicateComponents(ReadOnlySpan<SignatureComponent> components, out ComponentError? componentError, out string? reason)
+    {
+        for (var i = 1; i < components.Length; i++)
         {
             for (var j = 0; j < i; j++)
             {
@@ -141,9 +167,30 @@ internal static class SignatureInputParser
                 }
             }
         }
+        componentError = null;
+        reason = null;
+        return true;
+    }
 
-        long? created = null, expires = null;
-        StringRange nonce = default, keyId = default, alg = default, tag = default;
+    /// <summary>The signature parameters of RFC 9421 §2.3 read from one member; strings reference the header text.</summary>
+    private struct SignatureParameterValues
+    {
+        public long? Created;
+        public long? Expires;
+        public StringRange Nonce;
+        public StringRange KeyId;
+        public StringRange Alg;
+        public StringRange Tag;
+    }
+
+    /// <summary>
+    /// Reads the inner list's parameters (RFC 9421 §2.3): <c>created</c> and <c>expires</c> non-negative integers,
+    /// <c>nonce</c>, <c>keyid</c>, <c>alg</c> and <c>tag</c> strings, none repeated; others are kept in the text, not interpreted.
+    /// </summary>
+    private static bool TryReadSignatureParameters(string input, ref StructuredFieldReader reader, int maxParameters,
+        out SignatureParameterValues parameters, out string? reason)
+    {
+        parameters = default;
         var parameterCount = 0;
         while (true)
         {
@@ -154,65 +201,61 @@ internal static class SignatureInputParser
             }
             if (end)
             {
-                break;
+                reason = null;
+                return true;
             }
-            if (++parameterCount > limits.MaxParameters)
+            if (++parameterCount > maxParameters)
             {
                 reason = "Signature-Input has more parameters than MaxParameters.";
                 return false;
             }
-            bool duplicate;
-            switch (key)
+            if (!TryStoreSignatureParameter(input, key, value, ref parameters, out reason))
             {
-                case "created":
-                case "expires":
-                    if (value.Kind != SfItemKind.Integer || value.IntegerValue < 0)
-                    {
-                        reason = "The created and expires parameters must be non-negative integers.";
-                        return false;
-                    }
-                    if (key[0] == 'c')
-                    {
-                        duplicate = created.HasValue;
-                        created = value.IntegerValue;
-                    }
-                    else
-                    {
-                        duplicate = expires.HasValue;
-                        expires = value.IntegerValue;
-                    }
-                    break;
-                case "nonce":
-                case "keyid":
-                case "alg":
-                case "tag":
-                    if (value.Kind != SfItemKind.String)
-                    {
-                        reason = "The nonce, keyid, alg and tag parameters must be strings.";
-                        return false;
-                    }
-                    input.AsSpan().Overlaps(value.Raw, out var start);
-                    var range = new StringRange(start, value.Raw.Length, true);
-                    ref var slot = ref key[0] == 'n' ? ref nonce : ref key[0] == 'k' ? ref keyId : ref key[0] == 'a' ? ref alg : ref tag;
-                    duplicate = slot.IsPresent;
-                    slot = range;
-                    break;
-                default:
-                    // Parameters from later specifications are kept (they are part of @signature-params) but not interpreted.
-                    duplicate = false;
-                    break;
-            }
-            if (duplicate)
-            {
-                reason = "A Signature-Input parameter is repeated.";
                 return false;
             }
         }
+    }
 
-        view = new SignatureParametersView(input, labelStart, label.Length, memberStart, reader.Position - memberStart,
-            componentCount, created, expires, nonce, keyId, alg, tag);
-        reason = null;
-        return true;
+    private static bool TryStoreSignatureParameter(string input, ReadOnlySpan<char> key, SfBareItemSpan value,
+        ref SignatureParameterValues parameters, out string? reason)
+    {
+        bool duplicate;
+        switch (key)
+        {
+            case "created":
+            case "expires":
+                if (value.Kind != SfItemKind.Integer || value.IntegerValue < 0)
+                {
+                    reason = "The created and expires parameters must be non-negative integers.";
+                    return false;
+                }
+                ref var time = ref key[0] == 'c' ? ref parameters.Created : ref parameters.Expires;
+                duplicate = time.HasValue;
+                time = value.IntegerValue;
+                break;
+            case "nonce":
+            case "keyid":
+            case "alg":
+            case "tag":
+                if (value.Kind != SfItemKind.String)
+                {
+                    reason = "The nonce, keyid, alg and tag parameters must be strings.";
+                    return false;
+                }
+                input.AsSpan().Overlaps(value.Raw, out var start);
+                var range = new StringRange(start, value.Raw.Length, true);
+                ref var slot = ref key[0] == 'n' ? ref parameters.Nonce : ref key[0] == 'k' ? ref parameters.KeyId
+                    : ref key[0] == 'a' ? ref parameters.Alg : ref parameters.Tag;
+                duplicate = slot.IsPresent;
+                slot = range;
+                break;
+            default:
+                // Parameters from later specifications are kept (they are part of @signature-params) but not interpreted.
+                duplicate = false;
+                break;
+        }
+        reason = duplicate ? "A Signature-Input parameter is repeated." : null;
+        return !duplicate;
     }
 
     /// <summary>Reads an inner list of component identifiers (reader at <c>(</c>) and its items' parameters; stops before the list's own parameters.</summary>
@@ -251,10 +294,36 @@ internal static class SignatureInputParser
         }
     }
 
+    // RFC 9421 §2: a component identifier is a string (a derived component name or a lowercase field name) with the
+    // parameters of §2.1 and §2.2.8.
     private static bool TryReadComponent(string input, ref StructuredFieldReader reader, SfBareItemSpan item,
         out SignatureComponent component, out ComponentError? componentError, out string? reason)
     {
         component = default;
+        if (!TryReadComponentName(item, out var name, out var derived, out componentError, out reason)
+            || !TryReadComponentParameters(input, ref reader, out var parameters, out componentError, out reason))
+        {
+            return false;
+        }
+        component = new SignatureComponent(name, derived, parameters.Flags, parameters.Order,
+            parameters.ArgumentSource, parameters.ArgumentStart, parameters.ArgumentLength);
+        if (!ComponentValueWriter.TryValidate(component, out var invalid))
+        {
+            componentError = invalid;
+            reason = "Component " + component.ToString() + " is not valid: " + invalid.ToString() + ".";
+            return false;
+        }
+        componentError = null;
+        reason = null;
+        return true;
+    }
+
+    /// <summary>The name: a registered derived component (RFC 9421 §2.2) or a lowercase field name (§2.1), interned.</summary>
+    private static bool TryReadComponentName(SfBareItemSpan item, out string name, out DerivedComponent derived,
+        out ComponentError? componentError, out string? reason)
+    {
+        name = string.Empty;
+        derived = DerivedComponent.None;
         var raw = item.Raw;
         if (item.Kind != SfItemKind.String || raw.IsEmpty || raw.IndexOf('\\') >= 0)
         {
@@ -262,8 +331,6 @@ internal static class SignatureInputParser
             reason = "A component identifier must be a non-empty string.";
             return false;
         }
-        string name;
-        var derived = DerivedComponent.None;
         if (raw[0] == '@')
         {
             derived = ComponentNames.ParseDerived(raw);
@@ -285,12 +352,27 @@ internal static class SignatureInputParser
             }
             name = ComponentNames.InternField(raw);
         }
+        componentError = null;
+        reason = null;
+        return true;
+    }
 
-        var parameters = ComponentParameter.None;
-        var order = 0;
-        var position = 0;
-        string? argumentSource = null;
-        int argumentStart = 0, argumentLength = 0;
+    /// <summary>A component's parameters in the order written, and the unescaped value of <c>key</c> or <c>name</c>.</summary>
+    private struct ComponentParameters
+    {
+        public ComponentParameter Flags;
+        public int Order;
+        public int Count;
+        public string? ArgumentSource;
+        public int ArgumentStart;
+        public int ArgumentLength;
+    }
+
+    /// <summary>Reads a component's parameters: each known (RFC 9421 §2.1, §2.2.8), of its type, at most once.</summary>
+    private static bool TryReadComponentParameters(string input, ref StructuredFieldReader reader, out ComponentParameters parameters,
+        out ComponentError? componentError, out string? reason)
+    {
+        parameters = default;
         while (true)
         {
             if (!reader.TryReadParameter(out var key, out var value, out var end))
@@ -301,73 +383,79 @@ internal static class SignatureInputParser
             }
             if (end)
             {
-                break;
+                componentError = null;
+                reason = null;
+                return true;
             }
-            var parameter = key switch
+            if (!TryAddComponentParameter(input, key, value, ref parameters, out componentError, out reason))
             {
-                "sf" => ComponentParameter.Sf,
-                "key" => ComponentParameter.Key,
-                "bs" => ComponentParameter.Bs,
-                "req" => ComponentParameter.Req,
-                "tr" => ComponentParameter.Tr,
-                "name" => ComponentParameter.Name,
-                _ => ComponentParameter.None,
-            };
-            if (parameter == ComponentParameter.None)
-            {
-                componentError = ComponentError.UnknownParameter;
-                reason = "Unknown component parameter.";
                 return false;
             }
-            var isString = parameter is ComponentParameter.Key or ComponentParameter.Name;
-            if (isString ? value.Kind != SfItemKind.String : value.Kind != SfItemKind.Boolean || !value.BooleanValue)
-            {
-                componentError = ComponentError.InvalidParameter;
-                reason = "A component parameter has a value of the wrong type.";
-                return false;
-            }
-            if ((parameters & parameter) != 0)
-            {
-                componentError = ComponentError.InvalidParameter;
-                reason = "A component parameter is repeated.";
-                return false;
-            }
-            if (isString)
-            {
-                if ((parameters & (ComponentParameter.Key | ComponentParameter.Name)) != 0)
-                {
-                    componentError = ComponentError.InvalidParameter;
-                    reason = "key and name cannot be combined.";
-                    return false;
-                }
-                var argument = value.Raw;
-                if (argument.IndexOf('\\') < 0)
-                {
-                    argumentSource = input;
-                    input.AsSpan().Overlaps(argument, out argumentStart);
-                    argumentLength = argument.Length;
-                }
-                else
-                {
-                    StructuredFieldReader.TryUnescapeString(argument, out argumentSource);
-                    argumentSource ??= string.Empty;
-                    argumentStart = 0;
-                    argumentLength = argumentSource.Length;
-                }
-            }
-            parameters |= parameter;
-            order |= SignatureComponent.Slot(position++, parameter);
         }
+    }
 
-        component = new SignatureComponent(name, derived, parameters, order, argumentSource, argumentStart, argumentLength);
-        if (!ComponentValueWriter.TryValidate(component, out var invalid))
+    private static bool TryAddComponentParameter(string input, ReadOnlySpan<char> key, SfBareItemSpan value, ref ComponentParameters parameters,
+        out ComponentError? componentError, out string? reason)
+    {
+        var parameter = key switch
         {
-            componentError = invalid;
-            reason = "Component " + component.ToString() + " is not valid: " + invalid.ToString() + ".";
+            "sf" => ComponentParameter.Sf,
+            "key" => ComponentParameter.Key,
+            "bs" => ComponentParameter.Bs,
+            "req" => ComponentParameter.Req,
+            "tr" => ComponentParameter.Tr,
+            "name" => ComponentParameter.Name,
+            _ => ComponentParameter.None,
+        };
+        componentError = ComponentError.InvalidParameter;
+        if (parameter == ComponentParameter.None)
+        {
+            componentError = ComponentError.UnknownParameter;
+            reason = "Unknown component parameter.";
             return false;
         }
+        var isString = parameter is ComponentParameter.Key or ComponentParameter.Name;
+        if (isString ? value.Kind != SfItemKind.String : value.Kind != SfItemKind.Boolean || !value.BooleanValue)
+        {
+            reason = "A component parameter has a value of the wrong type.";
+            return false;
+        }
+        if ((parameters.Flags & parameter) != 0)
+        {
+            reason = "A component parameter is repeated.";
+            return false;
+        }
+        if (isString)
+        {
+            if ((parameters.Flags & (ComponentParameter.Key | ComponentParameter.Name)) != 0)
+            {
+                reason = "key and name cannot be combined.";
+                return false;
+            }
+            SetArgument(input, value.Raw, ref parameters);
+        }
+        parameters.Flags |= parameter;
+        parameters.Order |= SignatureComponent.Slot(parameters.Count++, parameter);
         componentError = null;
         reason = null;
         return true;
+    }
+
+    /// <summary>References the argument in the header text, or unescapes it into a new string when it has escapes.</summary>
+    private static void SetArgument(string input, ReadOnlySpan<char> argument, ref ComponentParameters parameters)
+    {
+        if (argument.IndexOf('\\') < 0)
+        {
+            parameters.ArgumentSource = input;
+            input.AsSpan().Overlaps(argument, out parameters.ArgumentStart);
+            parameters.ArgumentLength = argument.Length;
+        }
+        else
+        {
+            SfDecoding.TryUnescapeString(argument, out var unescaped);
+            parameters.ArgumentSource = unescaped ?? string.Empty;
+            parameters.ArgumentStart = 0;
+            parameters.ArgumentLength = parameters.ArgumentSource.Length;
+        }
     }
 }

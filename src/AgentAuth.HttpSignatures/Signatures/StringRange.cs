@@ -14,7 +14,7 @@ internal readonly record struct StringRange(int Start, int Length, bool Present)
             return null;
         }
         var raw = source.AsSpan(Start, Length);
-        return StructuredFieldReader.TryUnescapeString(raw, out var value) ? value : raw.ToString();
+        return SfDecoding.TryUnescapeString(raw, out var value) ? value : raw.ToString();
     }
 
     public bool Equals(string? source, ReadOnlySpan<char> value)
@@ -25,6 +25,6 @@ internal readonly record struct StringRange(int Start, int Length, bool Present)
             return raw.SequenceEqual(value);
         }
         Span<char> buffer = stackalloc char[Math.Min(raw.Length, 512)];
-        return raw.Length <= 512 && StructuredFieldReader.TryUnescapeString(raw, buffer, out var written) && buffer[..written].SequenceEqual(value);
+        return raw.Length <= 512 && SfDecoding.TryUnescapeString(raw, buffer, out var written) && buffer[..written].SequenceEqual(value);
     }
 }

@@ -95,12 +95,12 @@ internal static class CanonicalInnerList
 
     private static bool TrySkipKey(ReadOnlySpan<char> text, ref int pos)
     {
-        if (pos >= text.Length || !StructuredFieldReader.IsKeyStart(text[pos]))
+        if (pos >= text.Length || !SfDecoding.IsKeyStart(text[pos]))
         {
             return false;
         }
         pos++;
-        while (pos < text.Length && StructuredFieldReader.IsKeyChar(text[pos]))
+        while (pos < text.Length && SfDecoding.IsKeyChar(text[pos]))
         {
             pos++;
         }
@@ -118,15 +118,15 @@ internal static class CanonicalInnerList
         {
             return TrySkipString(text, ref pos);
         }
-        if (c == '-' || StructuredFieldReader.IsDigit(c))
+        if (c == '-' || SfDecoding.IsDigit(c))
         {
             return TrySkipInteger(text, ref pos);
         }
-        if (StructuredFieldReader.IsAlpha(c) || c == '*')
+        if (SfDecoding.IsAlpha(c) || c == '*')
         {
             pos++;
             // RFC 9651 §3.3.4: tchar, ':' and '/'.
-            while (pos < text.Length && (StructuredFieldReader.IsTChar(text[pos]) || text[pos] is ':' or '/'))
+            while (pos < text.Length && (SfDecoding.IsTChar(text[pos]) || text[pos] is ':' or '/'))
             {
                 pos++;
             }
@@ -177,7 +177,7 @@ internal static class CanonicalInnerList
             pos++;
         }
         var start = pos;
-        while (pos < text.Length && StructuredFieldReader.IsDigit(text[pos]))
+        while (pos < text.Length && SfDecoding.IsDigit(text[pos]))
         {
             pos++;
         }

@@ -7,7 +7,7 @@ namespace AgentAuth.HttpSignatures.StructuredFields;
 /// <see cref="StructuredFieldSerializer"/> refuses values that cannot be serialized (for example a string with
 /// a non-printable character or an integer beyond 15 digits).
 /// </summary>
-public readonly struct SfBareItem : IEquatable<SfBareItem>
+internal readonly struct SfBareItem : IEquatable<SfBareItem>
 {
     private readonly long _integer;
     private readonly decimal _decimal;
@@ -113,13 +113,13 @@ public readonly struct SfBareItem : IEquatable<SfBareItem>
             case SfItemKind.Token:
                 value = new(SfItemKind.Token, 0, 0m, item.Raw.ToString());
                 return true;
-            case SfItemKind.String when StructuredFieldReader.TryUnescapeString(item.Raw, out string? s):
+            case SfItemKind.String when SfDecoding.TryUnescapeString(item.Raw, out string? s):
                 value = new(SfItemKind.String, 0, 0m, s);
                 return true;
-            case SfItemKind.ByteSequence when StructuredFieldReader.TryDecodeByteSequence(item.Raw, out byte[]? bytes):
+            case SfItemKind.ByteSequence when SfDecoding.TryDecodeByteSequence(item.Raw, out byte[]? bytes):
                 value = new(SfItemKind.ByteSequence, 0, 0m, bytes);
                 return true;
-            case SfItemKind.DisplayString when StructuredFieldReader.TryDecodeDisplayString(item.Raw, out string? d):
+            case SfItemKind.DisplayString when SfDecoding.TryDecodeDisplayString(item.Raw, out string? d):
                 value = new(SfItemKind.DisplayString, 0, 0m, d);
                 return true;
             default:

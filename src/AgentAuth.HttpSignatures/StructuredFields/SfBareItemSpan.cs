@@ -4,7 +4,7 @@ namespace AgentAuth.HttpSignatures.StructuredFields;
 /// A bare item as read by <see cref="StructuredFieldReader"/>, without allocation: numbers, booleans and
 /// dates are decoded; strings, tokens, byte sequences and display strings are spans of the input.
 /// </summary>
-public readonly ref struct SfBareItemSpan
+internal readonly ref struct SfBareItemSpan
 {
     private readonly long _integer;
     private readonly decimal _decimal;
@@ -84,10 +84,10 @@ public readonly ref struct SfBareItemSpan
     /// <summary>The length of the decoded value of a string item (its characters), a token, a display string (UTF-16 units) or a byte sequence (bytes).</summary>
     public int GetDecodedLength() => Kind switch
     {
-        SfItemKind.String => StructuredFieldReader.GetUnescapedStringLength(Raw),
+        SfItemKind.String => SfDecoding.GetUnescapedStringLength(Raw),
         SfItemKind.Token => Raw.Length,
-        SfItemKind.ByteSequence => StructuredFieldReader.GetDecodedByteSequenceLength(Raw),
-        SfItemKind.DisplayString => StructuredFieldReader.GetDecodedDisplayStringLength(Raw),
+        SfItemKind.ByteSequence => SfDecoding.GetDecodedByteSequenceLength(Raw),
+        SfItemKind.DisplayString => SfDecoding.GetDecodedDisplayStringLength(Raw),
         _ => 0,
     };
 }

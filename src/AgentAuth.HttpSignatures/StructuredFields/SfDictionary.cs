@@ -8,7 +8,7 @@ namespace AgentAuth.HttpSignatures.StructuredFields;
 /// member and keeps its first position, as parsing a duplicate key requires.
 /// </summary>
 [SuppressMessage("Naming", "CA1711:Identifiers should not have incorrect suffix", Justification = "RFC 9651 names this type Dictionary.")]
-public sealed class SfDictionary : IReadOnlyList<KeyValuePair<string, SfMember>>
+internal sealed class SfDictionary : IReadOnlyList<KeyValuePair<string, SfMember>>
 {
     private readonly List<KeyValuePair<string, SfMember>> _entries = [];
     private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);

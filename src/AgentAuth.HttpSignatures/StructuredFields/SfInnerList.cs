@@ -1,7 +1,7 @@
 namespace AgentAuth.HttpSignatures.StructuredFields;
 
 /// <summary>An inner list: an ordered list of items with parameters of its own (RFC 9651 §3.1.1).</summary>
-public sealed class SfInnerList : SfMember
+internal sealed class SfInnerList : SfMember
 {
     private readonly List<SfItem> _items;
 

@@ -1,7 +1,7 @@
 namespace AgentAuth.HttpSignatures.StructuredFields;
 
 /// <summary>An item: a bare item with parameters (RFC 9651 §3.3).</summary>
-public sealed class SfItem : SfMember
+internal sealed class SfItem : SfMember
 {
     /// <summary>Creates an item with optional parameters.</summary>
     public SfItem(SfBareItem bareItem, SfParameters? parameters = null)

@@ -3,7 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 namespace AgentAuth.HttpSignatures.StructuredFields;
 
 /// <summary>The type of a structured-field bare item (RFC 9651 §3.3).</summary>
-public enum SfItemKind
+internal enum SfItemKind
 {
     /// <summary>No value (the default of an uninitialised item).</summary>
     None = 0,

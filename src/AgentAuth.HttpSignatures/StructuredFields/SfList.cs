@@ -3,7 +3,7 @@ using System.Collections;
 namespace AgentAuth.HttpSignatures.StructuredFields;
 
 /// <summary>A list field value: items and inner lists in order (RFC 9651 §3.1).</summary>
-public sealed class SfList : IReadOnlyList<SfMember>
+internal sealed class SfList : IReadOnlyList<SfMember>
 {
     private readonly List<SfMember> _members = [];
 

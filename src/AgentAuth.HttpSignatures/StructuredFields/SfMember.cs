@@ -1,7 +1,7 @@
 namespace AgentAuth.HttpSignatures.StructuredFields;
 
 /// <summary>A member of a list or dictionary: an <see cref="SfItem"/> or an <see cref="SfInnerList"/>, each with parameters.</summary>
-public abstract class SfMember
+internal abstract class SfMember
 {
     private protected SfMember(SfParameters? parameters)
     {

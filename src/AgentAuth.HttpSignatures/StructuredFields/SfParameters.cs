@@ -7,7 +7,7 @@ namespace AgentAuth.HttpSignatures.StructuredFields;
 /// Ordered parameters of an item or inner list (RFC 9651 §3.1.2). Setting an existing key replaces its value
 /// and keeps its first position, as parsing a duplicate key requires.
 /// </summary>
-public sealed class SfParameters : IReadOnlyList<KeyValuePair<string, SfBareItem>>
+internal sealed class SfParameters : IReadOnlyList<KeyValuePair<string, SfBareItem>>
 {
     // Parameters are usually a handful, so lookups scan; a hostile field with thousands of parameters gets an
     // index so that parsing it stays linear.

@@ -161,11 +161,11 @@ internal ref struct SfWriter
     private bool WriteEncodedByteSequence(scoped ReadOnlySpan<char> raw)
     {
         byte[]? rented = null;
-        int length = StructuredFieldReader.GetDecodedByteSequenceLength(raw);
+        int length = SfDecoding.GetDecodedByteSequenceLength(raw);
         Span<byte> bytes = length <= 256 ? stackalloc byte[256] : (rented = ArrayPool<byte>.Shared.Rent(length));
         try
         {
-            return StructuredFieldReader.TryDecodeByteSequence(raw, bytes, out int decoded)
+            return SfDecoding.TryDecodeByteSequence(raw, bytes, out int decoded)
                 ? WriteByteSequence(bytes[..decoded])
                 : Fail("byte sequence is not valid base64");
         }
@@ -185,7 +185,7 @@ internal ref struct SfWriter
         Span<char> chars = raw.Length <= 256 ? stackalloc char[256] : (rented = ArrayPool<char>.Shared.Rent(raw.Length));
         try
         {
-            return StructuredFieldReader.TryDecodeDisplayString(raw, chars, out int decoded)
+            return SfDecoding.TryDecodeDisplayString(raw, chars, out int decoded)
                 ? WriteDisplayString(chars[..decoded])
                 : Fail("display string is not valid");
         }
@@ -200,13 +200,13 @@ internal ref struct SfWriter
 
     public bool WriteKey(scoped ReadOnlySpan<char> key)
     {
-        if (key.IsEmpty || !StructuredFieldReader.IsKeyStart(key[0]))
+        if (key.IsEmpty || !SfDecoding.IsKeyStart(key[0]))
         {
             return Fail("a key must start with a lowercase letter or '*'");
         }
         foreach (char c in key)
         {
-            if (!StructuredFieldReader.IsKeyChar(c))
+            if (!SfDecoding.IsKeyChar(c))
             {
                 return Fail("a key may contain lowercase letters, digits, '_', '-', '.' and '*' only");
             }
@@ -295,13 +295,13 @@ internal ref struct SfWriter
 
     public bool WriteToken(scoped ReadOnlySpan<char> value)
     {
-        if (value.IsEmpty || !(value[0] == '*' || StructuredFieldReader.IsAlpha(value[0])))
+        if (value.IsEmpty || !(value[0] == '*' || SfDecoding.IsAlpha(value[0])))
         {
             return Fail("a token must start with a letter or '*'");
         }
         foreach (char c in value)
         {
-            if (!StructuredFieldReader.IsTChar(c) && c != ':' && c != '/')
+            if (!SfDecoding.IsTChar(c) && c != ':' && c != '/')
             {
                 return Fail("a token may contain tchar, ':' and '/' only");
             }

@@ -6,7 +6,7 @@ namespace AgentAuth.HttpSignatures.StructuredFields;
 /// Parses whole structured field values into the object model (RFC 9651 §4.2). Never throws; on failure the
 /// error names the reason. Join multiple field lines with <c>", "</c> before parsing.
 /// </summary>
-public static class StructuredFieldParser
+internal static class StructuredFieldParser
 {
     /// <summary>Parses an item field (§4.2.3).</summary>
     public static bool TryParseItem(ReadOnlySpan<char> value, [NotNullWhen(true)] out SfItem? item, [NotNullWhen(false)] out string? error)

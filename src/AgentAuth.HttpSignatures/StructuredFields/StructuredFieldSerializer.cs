@@ -9,7 +9,7 @@ namespace AgentAuth.HttpSignatures.StructuredFields;
 /// every method return false; nothing throws for a bad value. <c>TryWrite*</c> methods write into a caller's
 /// span and also return false when it is too small (then <c>written</c> is 0).
 /// </summary>
-public static class StructuredFieldSerializer
+internal static class StructuredFieldSerializer
 {
     private delegate bool WriteAction<in T>(ref SfWriter writer, T value);
 

@@ -98,7 +98,7 @@ public sealed class TokenModeTests : IAsyncLifetime
 
         var response = await host.SendAsync(Signed(token));
 
-        // protocols.md §9.2 step 10: in mode b2 a signature that does not verify with the token's key is the token's failure.
+        // A signed request with a bound token: a signature that does not verify with the token's key is the token's failure.
         Challenge(response, HttpStatusCode.Unauthorized,
             BearerError("invalid_token", "The signature does not verify with the key the token is bound to."), signatureError: null);
     }

@@ -45,7 +45,7 @@ public sealed class DemoTests
             Assert.StartsWith(cells[3][..3], cells[4]);
         }
         Assert.Contains("403 insufficient_scope", rows[8]);
-        // A signed request that carries a bound token reports signature and digest failures as the token's (protocols.md §9.2, mode b2).
+        // A signed request that carries a bound token reports signature and digest failures as the token's (the signature is the token's proof of possession).
         Assert.Contains("401 invalid_token", rows[10]);
         Assert.Contains("401 invalid_token", rows[12]);
         Assert.Contains("401 invalid_signature", rows[4]);

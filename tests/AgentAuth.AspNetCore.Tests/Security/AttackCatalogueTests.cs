@@ -307,7 +307,7 @@ public sealed class AttackCatalogueTests : IAsyncLifetime
         // window (or before it), so the window check is what refuses it; the code is the same.
         AssertSignatureError(await _app.SendAsync(expired), AgentAuthErrors.InvalidSignature);
 
-        // The default window is 60 s (protocols.md §9.2 step 6).
+        // The default window is 60 s (RFC 9421 §3.2.1: created bounds the signature's age).
         var stale = TestRequest.Get().Sign(SecurityApp.AgentKey, new SignatureParameters { Created = SecurityApp.Now.AddSeconds(-61) });
         AssertSignatureError(await _app.SendAsync(stale), AgentAuthErrors.InvalidSignature);
         AssertReasonLogged("older than the allowed window");
@@ -487,7 +487,7 @@ public sealed class AttackCatalogueTests : IAsyncLifetime
     public async Task Cnf_mismatch_between_token_and_signing_key_is_invalid_token()
     {
         var token = SecurityApp.BoundToken(SecurityApp.OtherAgentKey);
-        // A signature that carries a token must have a nonce (protocols.md §9.2 step 5, mode b2).
+        // A signature that carries a token must have a nonce (RFC 9421 §7.2.2: replay of a bound token).
         var request = TestRequest.Get().Set("authorization", "Bearer " + token)
             .Sign(SecurityApp.AgentKey, new SignatureParameters { Created = SecurityApp.Now, Nonce = "cnf-mismatch-1" });
         AssertChallengeError(await _app.SendAsync(request), "Bearer", AgentAuthErrors.InvalidToken);

@@ -79,7 +79,7 @@ public sealed class ComponentValueConformanceTests
         var header = ConformanceData.ComponentExtras.GetProperty("signature_field_4_2").GetProperty("value").GetString()!;
         var value = header["Signature: ".Length..];
         Assert.True(SignatureValueParser.TryFind(value, "sig1", SignatureInputLimits.Default, out var raw, out var reason), reason);
-        Assert.Equal(256, AgentAuth.HttpSignatures.StructuredFields.StructuredFieldReader.GetDecodedByteSequenceLength(value.AsSpan(raw.Start, raw.Length)));
+        Assert.Equal(256, AgentAuth.HttpSignatures.StructuredFields.SfDecoding.GetDecodedByteSequenceLength(value.AsSpan(raw.Start, raw.Length)));
     }
 
     private static string FirstLine(string signatureBase) => signatureBase[..signatureBase.IndexOf('\n')];

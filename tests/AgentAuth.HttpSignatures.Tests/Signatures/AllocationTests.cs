@@ -59,7 +59,7 @@ public sealed class AllocationTests
         {
             Span<byte> bytes = stackalloc byte[64];
             ok &= SignatureValueParser.TryFind(signature, "sig1", SignatureInputLimits.Default, out var raw, out _)
-                && StructuredFieldReader.TryDecodeByteSequence(signature.AsSpan(raw.Start, raw.Length), bytes, out var written)
+                && SfDecoding.TryDecodeByteSequence(signature.AsSpan(raw.Start, raw.Length), bytes, out var written)
                 && written == 64;
         });
         Assert.True(ok);

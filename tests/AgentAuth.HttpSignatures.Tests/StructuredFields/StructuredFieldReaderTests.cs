@@ -85,7 +85,7 @@ public sealed class StructuredFieldReaderTests
         long sum = 0;
         var sig = new StructuredFieldReader(signature);
         if (sig.TryReadDictionaryKey(out _, out _) && sig.TryReadBareItem(out var item)
-            && StructuredFieldReader.TryDecodeByteSequence(item.Raw, bytes, out int written))
+            && SfDecoding.TryDecodeByteSequence(item.Raw, bytes, out int written))
         {
             sum += written;
         }
@@ -110,7 +110,7 @@ public sealed class StructuredFieldReaderTests
                 {
                     sum += value.IntegerValue;
                 }
-                else if (key.SequenceEqual("keyid") && StructuredFieldReader.TryUnescapeString(value.Raw, text, out int n))
+                else if (key.SequenceEqual("keyid") && SfDecoding.TryUnescapeString(value.Raw, text, out int n))
                 {
                     sum += n;
                 }
@@ -135,13 +135,13 @@ public sealed class StructuredFieldReaderTests
         Assert.False(item.ValueEquals(expected + "x"));
         Assert.Equal(expected.Length, item.GetDecodedLength());
         Span<char> buffer = stackalloc char[32];
-        Assert.True(StructuredFieldReader.TryUnescapeString(item.Raw, buffer, out int written));
+        Assert.True(SfDecoding.TryUnescapeString(item.Raw, buffer, out int written));
         Assert.Equal(expected, buffer[..written].ToString());
-        Assert.True(StructuredFieldReader.TryUnescapeString(item.Raw, out string? allocated));
+        Assert.True(SfDecoding.TryUnescapeString(item.Raw, out string? allocated));
         Assert.Equal(expected, allocated);
         if (expected.Length > 0)
         {
-            Assert.False(StructuredFieldReader.TryUnescapeString(item.Raw, buffer[..(expected.Length - 1)], out written));
+            Assert.False(SfDecoding.TryUnescapeString(item.Raw, buffer[..(expected.Length - 1)], out written));
             Assert.Equal(0, written);
         }
     }
@@ -154,8 +154,8 @@ public sealed class StructuredFieldReaderTests
     public void Unescape_rejects_malformed_raw_text(string raw, string why)
     {
         Span<char> buffer = stackalloc char[8];
-        Assert.False(StructuredFieldReader.TryUnescapeString(raw, buffer, out _), why);
-        Assert.False(StructuredFieldReader.TryUnescapeString(raw, out _), why);
+        Assert.False(SfDecoding.TryUnescapeString(raw, buffer, out _), why);
+        Assert.False(SfDecoding.TryUnescapeString(raw, out _), why);
     }
 
     [Theory]
@@ -167,14 +167,14 @@ public sealed class StructuredFieldReaderTests
     public void Decodes_byte_sequences_into_a_caller_buffer(string raw, string hex)
     {
         Span<byte> buffer = stackalloc byte[16];
-        Assert.True(StructuredFieldReader.TryDecodeByteSequence(raw, buffer, out int written));
+        Assert.True(SfDecoding.TryDecodeByteSequence(raw, buffer, out int written));
         Assert.Equal(hex, Convert.ToHexString(buffer[..written]));
-        Assert.Equal(hex.Length / 2, StructuredFieldReader.GetDecodedByteSequenceLength(raw));
-        Assert.True(StructuredFieldReader.TryDecodeByteSequence(raw, out byte[]? bytes));
+        Assert.Equal(hex.Length / 2, SfDecoding.GetDecodedByteSequenceLength(raw));
+        Assert.True(SfDecoding.TryDecodeByteSequence(raw, out byte[]? bytes));
         Assert.Equal(hex, Convert.ToHexString(bytes));
         if (written > 0)
         {
-            Assert.False(StructuredFieldReader.TryDecodeByteSequence(raw, buffer[..(written - 1)], out _));
+            Assert.False(SfDecoding.TryDecodeByteSequence(raw, buffer[..(written - 1)], out _));
         }
     }
 
@@ -187,7 +187,7 @@ public sealed class StructuredFieldReaderTests
     public void Byte_sequence_decoding_rejects_bad_base64(string raw)
     {
         Span<byte> buffer = stackalloc byte[16];
-        Assert.False(StructuredFieldReader.TryDecodeByteSequence(raw, buffer, out int written));
+        Assert.False(SfDecoding.TryDecodeByteSequence(raw, buffer, out int written));
         Assert.Equal(0, written);
     }
 
@@ -200,9 +200,9 @@ public sealed class StructuredFieldReaderTests
         const string expected = "f\u00fc\u00fc \U0001F600 \"%";
         Assert.Equal(expected.Length, item.GetDecodedLength());
         Span<char> buffer = stackalloc char[32];
-        Assert.True(StructuredFieldReader.TryDecodeDisplayString(item.Raw, buffer, out int written));
+        Assert.True(SfDecoding.TryDecodeDisplayString(item.Raw, buffer, out int written));
         Assert.Equal(expected, buffer[..written].ToString());
-        Assert.False(StructuredFieldReader.TryDecodeDisplayString(item.Raw, buffer[..4], out _));
+        Assert.False(SfDecoding.TryDecodeDisplayString(item.Raw, buffer[..4], out _));
     }
 
     [Theory]
@@ -214,8 +214,8 @@ public sealed class StructuredFieldReaderTests
     [InlineData("%c", "short escape")]
     public void Display_string_decoding_is_strict(string raw, string why)
     {
-        Assert.Equal(-1, StructuredFieldReader.GetDecodedDisplayStringLength(raw));
-        Assert.False(StructuredFieldReader.TryDecodeDisplayString(raw, out _), why);
+        Assert.Equal(-1, SfDecoding.GetDecodedDisplayStringLength(raw));
+        Assert.False(SfDecoding.TryDecodeDisplayString(raw, out _), why);
         var reader = new StructuredFieldReader("%\"" + raw + "\"");
         Assert.False(reader.TryReadBareItem(out _), why);
         Assert.NotNull(reader.Error);

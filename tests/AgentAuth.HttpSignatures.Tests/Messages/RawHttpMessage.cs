@@ -4,7 +4,7 @@ namespace AgentAuth.HttpSignatures;
 
 /// <summary>
 /// A parsed HTTP/1.1 message in its textual form (request line or status line, header fields, body,
-/// chunked trailers), used to load test vectors. Keeps field lines raw, including obsolete line folding,
+/// chunked trailers), used by the tests to load test vectors (test code, not shipped). Keeps field lines raw, including obsolete line folding,
 /// so the signature base builder is exercised on exactly what the wire carried.
 /// </summary>
 internal sealed class RawHttpMessage : IHttpMessage
