@@ -239,8 +239,7 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
         }
 
         var key = verification.Key!;
-        if (validation?.Confirmation is { } confirmation
-            && !string.Equals(confirmation.Thumbprint, key.Thumbprint, StringComparison.Ordinal))
+        if (validation?.Confirmation is { } confirmation && !Confirmation.IsSatisfiedBy(confirmation, key.Thumbprint))
         {
             return await FailAsync(TokenFailure("The token is bound to a different key than the one that signed the request."));
         }

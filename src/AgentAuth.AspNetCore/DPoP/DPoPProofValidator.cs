@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Buffers.Text;
-using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -68,29 +67,6 @@ internal sealed class DPoPProofValidator
             return DPoPProofValidationResult.Failure(DPoPErrors.InvalidDPoPProof, "DPoP proof has already been used");
         }
         return result;
-    }
-
-    /// <summary>
-    /// RFC 9449 §7.1 / §6.1: the access token's <c>cnf.jkt</c> must be the proof key's thumbprint. Returns
-    /// <paramref name="proof"/> when bound; otherwise <see cref="DPoPErrors.InvalidToken"/> (and disposes the proof key).
-    /// </summary>
-    public static DPoPProofValidationResult CheckKeyBinding(DPoPProofValidationResult proof, string? cnfJkt)
-    {
-        if (!proof.Succeeded)
-        {
-            return proof;
-        }
-        if (cnfJkt is null)
-        {
-            proof.Key?.Dispose();
-            return DPoPProofValidationResult.Failure(DPoPErrors.InvalidToken, "Access token is not bound to a DPoP key");
-        }
-        if (!ThumbprintEquals(proof.Thumbprint!, cnfJkt))
-        {
-            proof.Key?.Dispose();
-            return DPoPProofValidationResult.Failure(DPoPErrors.InvalidToken, DPoPErrors.InvalidKeyBindingDescription);
-        }
-        return proof;
     }
 
     private DPoPProofValidationResult ValidateProof(
@@ -226,7 +202,7 @@ internal sealed class DPoPProofValidator
         // JWK's members, so comparing it with cnf.jkt costs a hash, while importing the key and verifying can cost a
         // full-size modular exponentiation with a key the client chose.
         var thumbprint = JwkThumbprint.ComputeSha256(jwk);
-        if (request.ExpectedThumbprint is { } expected && !ThumbprintEquals(thumbprint, expected))
+        if (request.ExpectedThumbprint is { } expected && !Confirmation.ThumbprintEquals(thumbprint, expected))
         {
             return DPoPProofValidationResult.Failure(DPoPErrors.InvalidToken, DPoPErrors.InvalidKeyBindingDescription);
         }
@@ -346,10 +322,6 @@ internal sealed class DPoPProofValidator
         }
         return value.Equals(MediaType, StringComparison.OrdinalIgnoreCase);
     }
-
-    private static bool ThumbprintEquals(string actual, string expected) =>
-        actual.Length == expected.Length
-        && CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(actual.AsSpan()), MemoryMarshal.AsBytes(expected.AsSpan()));
 
     private static DPoPProofValidationResult Invalid(string description) =>
         DPoPProofValidationResult.Failure(DPoPErrors.InvalidDPoPProof, description);

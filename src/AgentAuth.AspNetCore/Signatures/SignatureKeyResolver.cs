@@ -5,7 +5,7 @@ namespace AgentAuth.AspNetCore;
 
 /// <summary>
 /// Finds the key of a request signature: the token's <c>cnf.jwk</c> when the token carries one, else the configured agent
-/// keys by <c>keyid</c> (and, for a <c>cnf.jkt</c> token, the handler then compares thumbprints).
+/// keys by <c>keyid</c> (and, for a <c>cnf.jkt</c> token, the caller then asks <see cref="Confirmation.IsSatisfiedBy"/>).
 /// </summary>
 internal sealed class SignatureKeyResolver : ISignatureKeyResolver
 {
@@ -33,7 +33,7 @@ internal sealed class SignatureKeyResolver : ISignatureKeyResolver
     // Not an async method: a key from a loaded key set resolves without an async state machine.
     public ValueTask<SignatureKeyResolution> ResolveAsync(string? keyId, SignatureParametersView parameters, CancellationToken cancellationToken)
     {
-        if (_confirmation?.Key is { } boundKey)
+        if (Confirmation.BoundKey(_confirmation) is { } boundKey)
         {
             KeyResolved = true;
             ResolvedKeyId = boundKey.KeyId;
