@@ -33,7 +33,19 @@ internal sealed class AgentAuthRuntime
         Challenges = challenges;
         PublicOrigin = publicOrigin;
         BoundTokenSchemes = boundTokenSchemes;
+        SignedRequests = new SignedRequestAuthenticator(this);
+        DPoPAuthenticator = dpop is null ? null : new DPoPAuthenticator(tokens, dpop, publicOrigin);
+        Bearer = new BearerAuthenticator(tokens);
     }
+
+    /// <summary>Signed requests, with or without a key-bound token.</summary>
+    public SignedRequestAuthenticator SignedRequests { get; }
+
+    /// <summary>DPoP-bound tokens, or <see langword="null"/> when DPoP is off.</summary>
+    public DPoPAuthenticator? DPoPAuthenticator { get; }
+
+    /// <summary>Plain bearer tokens.</summary>
+    public BearerAuthenticator Bearer { get; }
 
     public SignatureSelection SignatureSelection { get; }
 
