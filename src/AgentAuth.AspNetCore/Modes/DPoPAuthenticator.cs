@@ -63,7 +63,7 @@ internal sealed class DPoPAuthenticator
     {
         if (nonce is not null)
         {
-            request.Context.Response.Headers[AgentAuthChallengeWriter.DPoPNonceHeader] = nonce;
+            request.Context.Response.Headers[AgentAuthHeaderNames.DPoPNonce] = nonce;
         }
     }
 }
