@@ -37,11 +37,11 @@ internal sealed class SignedRequestAuthenticator
         }
         var bound = validation is not null;
 
-        var resolver = new SignatureKeyResolver(_runtime.AgentKeys, validation?.Confirmation);
+        var resolver = new SignatureKeyResolver(_runtime.AgentKeys, validation?.Confirmation, request.Logger);
         var verification = await VerifySignatureAsync(request, resolver, bound);
         if (!verification.Succeeded)
         {
-            return SignatureFailed(request, verification, resolver, bound);
+            return SignatureFailed(verification, bound);
         }
 
         if (!TryGetAcceptedUntil(request, verification, out var acceptedUntil, out var lifetimeProblem))
@@ -95,13 +95,9 @@ internal sealed class SignedRequestAuthenticator
         return verifier.VerifyAsync(request.Message, _runtime.SignatureSelection, resolver, request.Aborted);
     }
 
-    private static AgentAuthFailure SignatureFailed(AuthenticationRequest request, SignatureVerificationResult verification, SignatureKeyResolver resolver, bool bound)
+    private static AgentAuthFailure SignatureFailed(SignatureVerificationResult verification, bool bound)
     {
-        if (resolver.KeysUnavailableReason is not null)
-        {
-            request.Logger.KeysUnavailable(resolver.KeysUnavailableReason);
-        }
-        if (bound && resolver.KeyResolved && verification.Error == SignatureError.InvalidSignature && verification.ComponentError is null)
+        if (bound && verification.KeyResolved && verification.Error == SignatureError.InvalidSignature && verification.ComponentError is null)
         {
             // With a bound token the signature is its proof of possession (RFC 7800 §3): when it does not verify with the
             // token's key, the token is what is refused.
@@ -155,7 +151,7 @@ internal sealed class SignedRequestAuthenticator
     /// </summary>
     private static async ValueTask<AgentAuthFailure?> CheckContentDigestAsync(AuthenticationRequest request, SignatureVerificationResult verification, bool bound)
     {
-        if (!request.Context.Request.Headers.ContainsKey(AgentAuthHeaderNames.ContentDigest) || !verification.CoversPlainField("content-digest"))
+        if (!request.Context.Request.Headers.ContainsKey(AgentAuthHeaderNames.ContentDigest) || !verification.Covers("content-digest"))
         {
             return null;
         }
@@ -209,13 +205,15 @@ internal sealed class SignedRequestAuthenticator
     /// <summary>Replay last (RFC 9421 §7.2.2): records the nonce until the signature could no longer be accepted; false when it was seen.</summary>
     private async ValueTask<bool> RecordNonceAsync(AuthenticationRequest request, SignatureVerificationResult verification, string keyThumbprint, DateTimeOffset acceptedUntil)
     {
-        if (!verification.HasNonce)
+        if (ReplayKeyFor(verification, keyThumbprint) is not { } replayKey)
         {
             return true;
         }
-        var replayKey = ReplayKeys.SignatureNonce(keyThumbprint, verification.NonceValue);
         return await _runtime.ReplayCache.TryAddAsync(replayKey, acceptedUntil, keyThumbprint, request.Aborted);
     }
+
+    private static string? ReplayKeyFor(SignatureVerificationResult verification, string keyThumbprint) =>
+        verification.TryGetNonce(out var nonce) ? ReplayKeys.SignatureNonce(keyThumbprint, nonce) : null;
 
     private static bool HasBody(HttpContext context)
     {

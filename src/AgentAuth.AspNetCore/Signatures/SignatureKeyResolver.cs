@@ -1,5 +1,6 @@
 using AgentAuth.HttpSignatures;
 using AgentAuth.HttpSignatures.Cryptography;
+using Microsoft.Extensions.Logging;
 
 namespace AgentAuth.AspNetCore;
 
@@ -11,18 +12,14 @@ internal sealed class SignatureKeyResolver : ISignatureKeyResolver
 {
     private readonly KeySourceGroup<SignatureKey> _agentKeys;
     private readonly ConfirmationClaim? _confirmation;
+    private readonly ILogger _logger;
 
-    public SignatureKeyResolver(KeySourceGroup<SignatureKey> agentKeys, ConfirmationClaim? confirmation)
+    public SignatureKeyResolver(KeySourceGroup<SignatureKey> agentKeys, ConfirmationClaim? confirmation, ILogger logger)
     {
         _agentKeys = agentKeys;
         _confirmation = confirmation;
+        _logger = logger;
     }
-
-    /// <summary>Set when the key sources could not be reached (nothing cached); the handler logs it for operators.</summary>
-    public string? KeysUnavailableReason { get; private set; }
-
-    /// <summary>Whether a key was handed to the verifier, so a later <c>invalid_signature</c> means the signature did not verify with it.</summary>
-    public bool KeyResolved { get; private set; }
 
     /// <summary>
     /// The identifier of the resolved key: the thumbprint or <c>kid</c> it is known by in its key set, or the <c>kid</c> of a
@@ -35,7 +32,6 @@ internal sealed class SignatureKeyResolver : ISignatureKeyResolver
     {
         if (Confirmation.BoundKey(_confirmation) is { } boundKey)
         {
-            KeyResolved = true;
             ResolvedKeyId = boundKey.KeyId;
             return new(SignatureKeyResolution.Resolved(boundKey));
         }
@@ -56,11 +52,11 @@ internal sealed class SignatureKeyResolver : ISignatureKeyResolver
         switch (lookup.Status)
         {
             case KeyLookupStatus.Found:
-                KeyResolved = true;
                 ResolvedKeyId = lookup.Identity;
                 return SignatureKeyResolution.Resolved(lookup.Key!);
             case KeyLookupStatus.Unavailable:
-                KeysUnavailableReason = lookup.Reason;
+                // Logged here, where the outage shows, for operators; the client only learns the key is unknown.
+                _logger.KeysUnavailable(lookup.Reason ?? "unknown");
                 return SignatureKeyResolution.Unknown("The key directory is unavailable; the keyid could not be resolved.");
             default:
                 return SignatureKeyResolution.Unknown("No trusted key has this keyid.");
