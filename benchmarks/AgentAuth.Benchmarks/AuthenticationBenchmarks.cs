@@ -144,7 +144,7 @@ public class AuthenticationBenchmarks
     {
         var runtime = _harness.RuntimeFor(AuthenticationHarness.Scheme);
         var message = _signatureOnly.AsMessage();
-        return async () => await runtime.VerifierFor(false, false, false).VerifyAsync(message, runtime.SignatureSelection, new SignatureKeyResolver(runtime.AgentKeys, null, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance));
+        return async () => await runtime.VerifierFor(false, false, false).VerifyAsync(message, runtime.SignatureSelection, new SignatureKeyResolver(runtime.AgentKeys, null));
     }
 
     /// <summary>
@@ -158,12 +158,12 @@ public class AuthenticationBenchmarks
         var message3b = _signatureWithToken.AsMessage();
         var token = _signatureWithToken.Feature.Headers.Authorization.ToString()["Bearer ".Length..].AsMemory();
         var confirmation = (await runtime.Tokens.ValidateAsync(token, default)).Confirmation;
-        var key = (await runtime.VerifierFor(false, false, false).VerifyAsync(message3a, runtime.SignatureSelection, new SignatureKeyResolver(runtime.AgentKeys, null, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance))).Key!;
+        var key = (await runtime.VerifierFor(false, false, false).VerifyAsync(message3a, runtime.SignatureSelection, new SignatureKeyResolver(runtime.AgentKeys, null))).Key!;
         Task Bare() { BareEd25519Verify(); return Task.CompletedTask; }
         Task BareBound() { BareEd25519VerifyBoundBase(); return Task.CompletedTask; }
         Task KeyVerify() { key.Verify(_signatureBase, _signature); return Task.CompletedTask; }
         var verifier3a = VerifierOnly();
-        async Task Verifier3b() => await runtime.VerifierFor(false, false, true).VerifyAsync(message3b, runtime.SignatureSelection, new SignatureKeyResolver(runtime.AgentKeys, confirmation, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance));
+        async Task Verifier3b() => await runtime.VerifierFor(false, false, true).VerifyAsync(message3b, runtime.SignatureSelection, new SignatureKeyResolver(runtime.AgentKeys, confirmation));
         async Task TokenHit() { await runtime.Tokens.ValidateAsync(token, default); await BareBound(); }
         var tokenKeys = new TokenKeyComparer();
         var tokenText = token.ToString();

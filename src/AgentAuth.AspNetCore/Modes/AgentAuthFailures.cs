@@ -1,6 +1,5 @@
 using AgentAuth.HttpSignatures;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace AgentAuth.AspNetCore;
 
@@ -22,13 +21,12 @@ internal static class AgentAuthFailures
     public static AgentAuthFailure BodyTooLarge() =>
         new(StatusCodes.Status413PayloadTooLarge, AgentAuthChallengeKind.Signature, AgentAuthErrors.BodyTooLarge, "The body is larger than the server checks digests for.");
 
-    /// <summary>A token that did not validate: <c>invalid_token</c> in the mode's challenge (key outages are logged for operators).</summary>
-    public static AgentAuthFailure FromToken(TokenValidationOutcome validation, AgentAuthChallengeKind kind, ILogger logger)
+    /// <summary>
+    /// A token that did not validate: <c>invalid_token</c> in the mode's challenge. An issuer key outage is not logged
+    /// again here: the key source logged it once where it was detected (<c>JwksFetchFailed</c>).
+    /// </summary>
+    public static AgentAuthFailure FromToken(TokenValidationOutcome validation, AgentAuthChallengeKind kind)
     {
-        if (validation.Failure == TokenFailureKind.KeysUnavailable)
-        {
-            logger.KeysUnavailable(validation.FailureDescription ?? "unknown");
-        }
         return new AgentAuthFailure(StatusCodes.Status401Unauthorized, kind, AgentAuthErrors.InvalidToken,
             validation.FailureDescription ?? "The token is invalid.");
     }

@@ -19,7 +19,7 @@ internal sealed class BearerAuthenticator
         var validation = await _tokens.ValidateAsync(token, request.Aborted);
         if (!validation.Succeeded)
         {
-            return AgentAuthFailures.FromToken(validation, AgentAuthChallengeKind.Bearer, request.Logger);
+            return AgentAuthFailures.FromToken(validation, AgentAuthChallengeKind.Bearer);
         }
         if (RequireUnbound(validation) is { } unbound)
         {

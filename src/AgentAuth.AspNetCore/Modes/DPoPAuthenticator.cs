@@ -25,7 +25,7 @@ internal sealed class DPoPAuthenticator
         var validation = await _tokens.ValidateAsync(token, request.Aborted);
         if (!validation.Succeeded)
         {
-            return AgentAuthFailures.FromToken(validation, AgentAuthChallengeKind.DPoP, request.Logger);
+            return AgentAuthFailures.FromToken(validation, AgentAuthChallengeKind.DPoP);
         }
         if (validation.Confirmation is not { Jkt: { } jkt })
         {

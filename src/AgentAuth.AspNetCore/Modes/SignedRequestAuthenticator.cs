@@ -37,7 +37,7 @@ internal sealed class SignedRequestAuthenticator
         }
         var bound = validation is not null;
 
-        var resolver = new SignatureKeyResolver(_runtime.AgentKeys, validation?.Confirmation, request.Logger);
+        var resolver = new SignatureKeyResolver(_runtime.AgentKeys, validation?.Confirmation);
         var verification = await VerifySignatureAsync(request, resolver, bound);
         if (!verification.Succeeded)
         {
@@ -80,7 +80,7 @@ internal sealed class SignedRequestAuthenticator
         var validation = await _runtime.Tokens.ValidateAsync(token, request.Aborted);
         if (!validation.Succeeded)
         {
-            return (validation, AgentAuthFailures.FromToken(validation, AgentAuthChallengeKind.Bearer, request.Logger));
+            return (validation, AgentAuthFailures.FromToken(validation, AgentAuthChallengeKind.Bearer));
         }
         if (validation.Confirmation is null)
         {

@@ -1,6 +1,5 @@
 using AgentAuth.HttpSignatures;
 using AgentAuth.HttpSignatures.Cryptography;
-using Microsoft.Extensions.Logging;
 
 namespace AgentAuth.AspNetCore;
 
@@ -12,13 +11,11 @@ internal sealed class SignatureKeyResolver : ISignatureKeyResolver
 {
     private readonly KeySourceGroup<SignatureKey> _agentKeys;
     private readonly ConfirmationClaim? _confirmation;
-    private readonly ILogger _logger;
 
-    public SignatureKeyResolver(KeySourceGroup<SignatureKey> agentKeys, ConfirmationClaim? confirmation, ILogger logger)
+    public SignatureKeyResolver(KeySourceGroup<SignatureKey> agentKeys, ConfirmationClaim? confirmation)
     {
         _agentKeys = agentKeys;
         _confirmation = confirmation;
-        _logger = logger;
     }
 
     /// <summary>
@@ -55,8 +52,7 @@ internal sealed class SignatureKeyResolver : ISignatureKeyResolver
                 ResolvedKeyId = lookup.Identity;
                 return SignatureKeyResolution.Resolved(lookup.Key!);
             case KeyLookupStatus.Unavailable:
-                // Logged here, where the outage shows, for operators; the client only learns the key is unknown.
-                _logger.KeysUnavailable(lookup.Reason ?? "unknown");
+                // The outage was logged once where it was detected (the key source's fetch); the client learns the key is unknown.
                 return SignatureKeyResolution.Unknown("The key directory is unavailable; the keyid could not be resolved.");
             default:
                 return SignatureKeyResolution.Unknown("No trusted key has this keyid.");
