@@ -153,7 +153,7 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
                 return AuthenticateResult.NoResult();
             }
             _mode = AgentAuthenticationModes.DPoP;
-            return await CompleteAsync(runtime, await runtime.DPoPAuthenticator!.AuthenticateAsync(CreateRequest(), credential.Token.ToString(), dpop));
+            return await CompleteAsync(runtime, await runtime.DPoPAuthenticator.AuthenticateAsync(CreateRequest(), credential.Token.ToString(), dpop));
         }
 
         if (hasSignature)
@@ -177,7 +177,6 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
         Message = _message,
         Options = Options,
         TimeProvider = TimeProvider,
-        Logger = Logger,
         OnSignatureValidated = Events.HandlesSignatureValidated ? RunSignatureValidatedAsync : null,
     };
 

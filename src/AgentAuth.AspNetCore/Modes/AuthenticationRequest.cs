@@ -1,13 +1,12 @@
 using AgentAuth.HttpSignatures;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace AgentAuth.AspNetCore;
 
 /// <summary>
 /// What an authenticator reads for one request: the HTTP context, the request as the client addressed it, the scheme's
-/// options, its clock and logger, and the <c>SignatureValidated</c> event when the application handles it.
+/// options, its clock, and the <c>SignatureValidated</c> event when the application handles it.
 /// </summary>
 internal readonly struct AuthenticationRequest
 {
@@ -18,8 +17,6 @@ internal readonly struct AuthenticationRequest
     public required AgentAuthOptions Options { get; init; }
 
     public required TimeProvider TimeProvider { get; init; }
-
-    public required ILogger Logger { get; init; }
 
     /// <summary>
     /// Runs the <c>SignatureValidated</c> event and returns its result when it decided the request; <see langword="null"/>
