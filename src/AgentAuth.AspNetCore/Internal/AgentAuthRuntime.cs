@@ -32,7 +32,6 @@ internal sealed class AgentAuthRuntime
         SignatureSelection = selection;
         AgentKeys = agentKeys;
         Tokens = tokens;
-        DPoP = dpop;
         ReplayCache = replayCache;
         Metrics = metrics;
         Challenges = challenges;
@@ -57,9 +56,6 @@ internal sealed class AgentAuthRuntime
     public KeySourceGroup<SignatureKey> AgentKeys { get; }
 
     public AgentTokenValidator Tokens { get; }
-
-    /// <summary>The DPoP proof validator, or <see langword="null"/> when DPoP is off.</summary>
-    public DPoPProofValidator? DPoP { get; }
 
     public IReplayCache ReplayCache { get; }
 
