@@ -144,7 +144,7 @@ public class AuthenticationBenchmarks
     {
         var runtime = _harness.RuntimeFor(AuthenticationHarness.Scheme);
         var message = _signatureOnly.AsMessage();
-        return async () => await runtime.VerifierFor(false, false).VerifyAsync(message, runtime.SignatureSelection, new SignatureKeyResolver(runtime.AgentKeys, null));
+        return async () => await runtime.VerifierFor(false, false, false).VerifyAsync(message, runtime.SignatureSelection, new SignatureKeyResolver(runtime.AgentKeys, null));
     }
 
     /// <summary>
@@ -158,12 +158,12 @@ public class AuthenticationBenchmarks
         var messageSignedToken = _signatureWithToken.AsMessage();
         var token = _signatureWithToken.Feature.Headers.Authorization.ToString()["Bearer ".Length..].AsMemory();
         var confirmation = (await runtime.Tokens.ValidateAsync(token, default)).Confirmation;
-        var key = (await runtime.VerifierFor(false, false).VerifyAsync(messageSignatureOnly, runtime.SignatureSelection, new SignatureKeyResolver(runtime.AgentKeys, null))).Key!;
+        var key = (await runtime.VerifierFor(false, false, false).VerifyAsync(messageSignatureOnly, runtime.SignatureSelection, new SignatureKeyResolver(runtime.AgentKeys, null))).Key!;
         Task Bare() { BareEd25519Verify(); return Task.CompletedTask; }
         Task BareBound() { BareEd25519VerifyBoundBase(); return Task.CompletedTask; }
         Task KeyVerify() { key.Verify(_signatureBase, _signature); return Task.CompletedTask; }
         var verifierSignatureOnly = VerifierOnly();
-        async Task VerifierSignedToken() => await runtime.VerifierFor(false, true).VerifyAsync(messageSignedToken, runtime.SignatureSelection, new SignatureKeyResolver(runtime.AgentKeys, confirmation));
+        async Task VerifierSignedToken() => await runtime.VerifierFor(false, false, true).VerifyAsync(messageSignedToken, runtime.SignatureSelection, new SignatureKeyResolver(runtime.AgentKeys, confirmation));
         async Task TokenHit() { await runtime.Tokens.ValidateAsync(token, default); await BareBound(); }
         var tokenKeys = new TokenKeyComparer();
         var tokenText = token.ToString();

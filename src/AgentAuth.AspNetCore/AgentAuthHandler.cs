@@ -1,25 +1,18 @@
-using System.Diagnostics;
-using System.Diagnostics.CodeAnalysis;
-using System.Security.Claims;
 using System.Text.Encodings.Web;
 using AgentAuth.HttpSignatures;
-using AgentAuth.HttpSignatures.Cryptography;
-using AgentAuth.HttpSignatures.Digests;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Primitives;
 
 namespace AgentAuth.AspNetCore;
 
 /// <summary>
 /// The AgentAuth authentication handler: RFC 9421 signed requests (with or without a key-bound token), DPoP-bound
-/// tokens (RFC 9449) and, when allowed, plain bearer tokens. The order of checks and the failure responses follow
-/// the merged verifier checklist (protocols.md §9): classify without crypto, verify, bind, check the body, and check
-/// replay last so a rejected request does not burn its nonce.
+/// tokens (RFC 9449) and, when allowed, plain bearer tokens. The handler classifies the credentials without crypto,
+/// hands the request to the mode's authenticator (<see cref="SignedRequestAuthenticator"/>,
+/// <see cref="DPoPAuthenticator"/>, <see cref="BearerAuthenticator"/>), which runs the protocol steps in order, and then
+/// runs the events, records metrics and writes the challenge.
 /// </summary>
 public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
 {
@@ -117,13 +110,13 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
 
         if (authorization.Count > 1)
         {
-            return await FailAsync(InvalidRequest("The request carries more than one Authorization header."));
+            return await FailAsync(AgentAuthFailures.InvalidRequest("The request carries more than one Authorization header."));
         }
 
         var credential = AuthorizationCredential.None;
         if (authorization.Count == 1 && !AuthorizationCredential.TryParse(authorization[0], runtime.BoundTokenSchemes, out credential))
         {
-            return await FailAsync(InvalidRequest("The Authorization header is malformed."));
+            return await FailAsync(AgentAuthFailures.InvalidRequest("The Authorization header is malformed."));
         }
 
         var hasSignature = signatureInput.Count > 0 || signature.Count > 0;
@@ -132,35 +125,35 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
             Logger.NoCredentials();
             return AuthenticateResult.NoResult();
         }
-        // One rule for every mode (issue 14 F1): credentials are only bound to an origin-form target, so the signature base,
+        // One rule for every mode: credentials are only bound to an origin-form target, so the signature base,
         // the DPoP htu and routing all read the same URI. An origin server has no use for absolute form (RFC 9112 §3.2.2).
         _message.Reset(Request, runtime.PublicOrigin);
         if (!_message.IsOriginForm)
         {
-            return await FailAsync(InvalidRequest("The request target is not in origin form (RFC 9112 §3.2.1); send the path and query, not an absolute URI."));
+            return await FailAsync(AgentAuthFailures.InvalidRequest("The request target is not in origin form (RFC 9112 §3.2.1); send the path and query, not an absolute URI."));
         }
         if (hasSignature && (signatureInput.Count == 0 || signature.Count == 0))
         {
-            return await FailAsync(SignatureFailure(AgentAuthErrors.InvalidRequest, "Signature and Signature-Input must both be present."));
+            return await FailAsync(AgentAuthFailures.Signature(AgentAuthErrors.InvalidRequest, "Signature and Signature-Input must both be present."));
         }
         if (dpop.Count > 0 && credential.Kind != CredentialKind.DPoP)
         {
-            return await FailAsync(InvalidRequest("A DPoP proof needs its DPoP-bound token in 'Authorization: DPoP'."));
+            return await FailAsync(AgentAuthFailures.InvalidRequest("A DPoP proof needs its DPoP-bound token in 'Authorization: DPoP'."));
         }
 
         if (credential.Kind == CredentialKind.DPoP)
         {
             if (hasSignature)
             {
-                return await FailAsync(InvalidRequest("Use either a DPoP proof or an HTTP message signature, not both."));
+                return await FailAsync(AgentAuthFailures.InvalidRequest("Use either a DPoP proof or an HTTP message signature, not both."));
             }
-            if (runtime.DPoP is null)
+            if (runtime.DPoPAuthenticator is null)
             {
                 // A mode that is off is treated as no credentials: the challenge lists what is enabled.
                 return AuthenticateResult.NoResult();
             }
             _mode = AgentAuthenticationModes.DPoP;
-            return await AuthenticateDPoPAsync(runtime, credential.Token.ToString(), dpop);
+            return await CompleteAsync(runtime, await runtime.DPoPAuthenticator.AuthenticateAsync(CreateRequest(), credential.Token.ToString(), dpop));
         }
 
         if (hasSignature)
@@ -170,187 +163,41 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
                 return AuthenticateResult.NoResult();
             }
             _mode = credential.Kind == CredentialKind.None ? AgentAuthenticationModes.HttpSignature : AgentAuthenticationModes.HttpSignatureWithToken;
-            return await AuthenticateSignedRequestAsync(runtime, credential.Kind == CredentialKind.None ? (ReadOnlyMemory<char>?)null : credential.Token);
+            var token = credential.Kind == CredentialKind.None ? (ReadOnlyMemory<char>?)null : credential.Token;
+            return await CompleteAsync(runtime, await runtime.SignedRequests.AuthenticateAsync(CreateRequest(), token));
         }
 
         _mode = AgentAuthenticationModes.Bearer;
-        return await AuthenticateBearerAsync(runtime, credential.Token);
+        return await CompleteAsync(runtime, await runtime.Bearer.AuthenticateAsync(CreateRequest(), credential.Token));
     }
 
-    private async ValueTask<AuthenticateResult> AuthenticateBearerAsync(AgentAuthRuntime runtime, ReadOnlyMemory<char> token)
+    private AuthenticationRequest CreateRequest() => new()
     {
-        if (!Options.AllowBearerTokens)
-        {
-            return await FailAsync(TokenFailure("Bearer tokens are not accepted here: sign the request (RFC 9421) or use a DPoP-bound token."));
-        }
+        Context = Context,
+        Message = _message,
+        Options = Options,
+        TimeProvider = TimeProvider,
+        OnSignatureValidated = Events.HandlesSignatureValidated ? RunSignatureValidatedAsync : null,
+    };
 
-        var validation = await runtime.Tokens.ValidateAsync(token, Context.RequestAborted);
-        if (!validation.Succeeded)
-        {
-            return await FailTokenAsync(validation);
-        }
-        if (validation.Confirmation is not null)
-        {
-            // RFC 9449 §7.2 / RFC 7800: a key-bound token without its proof is refused, never downgraded to bearer.
-            return await FailAsync(TokenFailure("The token is bound to a key (cnf): present it with an HTTP message signature or a DPoP proof."));
-        }
-        return await SucceedAsync(runtime, validation, keyThumbprint: null, keyId: null, label: null);
+    private async ValueTask<AuthenticateResult?> RunSignatureValidatedAsync(SignatureVerificationResult verification)
+    {
+        var signatureValidated = new AgentAuthSignatureValidatedContext(Context, Scheme, Options, verification);
+        await Events.SignatureValidated(signatureValidated);
+        return signatureValidated.Result;
     }
 
-    private async ValueTask<AuthenticateResult> AuthenticateSignedRequestAsync(AgentAuthRuntime runtime, ReadOnlyMemory<char>? token)
+    private async ValueTask<AuthenticateResult> CompleteAsync(AgentAuthRuntime runtime, AuthenticationOutcome outcome)
     {
-        TokenValidationOutcome? validation = null;
-        if (token is not null)
+        if (outcome.EventResult is { } eventResult)
         {
-            // The token names the key (cnf) and is checked before any signature work (protocols.md §9.2 step 7, mode b2).
-            validation = await runtime.Tokens.ValidateAsync(token.Value, Context.RequestAborted);
-            if (!validation.Succeeded)
-            {
-                return await FailTokenAsync(validation);
-            }
-            if (validation.Confirmation is null)
-            {
-                return await FailAsync(TokenFailure("A token sent with an HTTP message signature must be bound to the signing key (cnf)."));
-            }
+            return eventResult;
         }
-
-        var hasBody = HasBody();
-        var resolver = new SignatureKeyResolver(runtime.AgentKeys, validation?.Confirmation);
-        var verification = await runtime.VerifierFor(hasBody, Request.Headers.ContentType.Count > 0, token is not null)
-            .VerifyAsync(_message, runtime.SignatureSelection, resolver, Context.RequestAborted);
-
-        if (!verification.Succeeded)
+        if (outcome.Failure is { } failure)
         {
-            if (resolver.KeysUnavailableReason is not null)
-            {
-                Logger.KeysUnavailable(resolver.KeysUnavailableReason);
-            }
-            if (token is not null && resolver.KeyResolved && verification.Error == SignatureError.InvalidSignature && verification.ComponentError is null)
-            {
-                // Mode b2 (protocols.md §9.2 step 10): the proof of possession failed, so the token is refused, as LumoAuth verifiers do.
-                return await FailAsync(TokenFailure("The signature does not verify with the key the token is bound to."));
-            }
-            return await FailAsync(FromSignatureError(verification));
+            return await FailAsync(failure);
         }
-
-        if (!TryGetAcceptedUntil(verification, out var acceptedUntil, out var lifetimeProblem))
-        {
-            return await FailAsync(SignatureFailure(AgentAuthErrors.InvalidSignature, lifetimeProblem));
-        }
-
-        var key = verification.Key!;
-        if (validation?.Confirmation is { } confirmation
-            && !string.Equals(confirmation.Thumbprint, key.Thumbprint, StringComparison.Ordinal))
-        {
-            return await FailAsync(TokenFailure("The token is bound to a different key than the one that signed the request."));
-        }
-
-        if (Events.HandlesSignatureValidated)
-        {
-            var signatureValidated = new AgentAuthSignatureValidatedContext(Context, Scheme, Options, verification);
-            await Events.SignatureValidated(signatureValidated);
-            if (signatureValidated.Result is not null)
-            {
-                return signatureValidated.Result;
-            }
-        }
-
-        // Without a Content-Digest field a signature covering it cannot have verified (its base needs the field), so the
-        // covered components are only read again when the field is there.
-        if (Request.Headers.ContainsKey(AgentAuthHeaderNames.ContentDigest) && verification.CoversPlainField("content-digest"))
-        {
-            var digestFailure = await CheckContentDigestAsync();
-            if (digestFailure is not null)
-            {
-                // Mode b2 (protocols.md §9.2 step 12): a body that does not match what was signed invalidates the bound token's proof.
-                return await FailAsync(token is not null && digestFailure.Error == AgentAuthErrors.InvalidSignature
-                    ? TokenFailure(digestFailure.Description)
-                    : digestFailure);
-            }
-        }
-
-        // Replay last: a request rejected above must not burn its nonce.
-        if (verification.HasNonce)
-        {
-            var replayKey = ReplayKeys.SignatureNonce(key.Thumbprint, verification.NonceValue);
-            if (!await runtime.ReplayCache.TryAddAsync(replayKey, acceptedUntil, key.Thumbprint, Context.RequestAborted))
-            {
-                return await FailAsync(SignatureFailure(AgentAuthErrors.InvalidSignature, "The signature nonce was already used."));
-            }
-        }
-
-        // The identity is the resolved key's (F3: never the keyid text a client sent).
-        return await SucceedAsync(runtime, validation, key.Thumbprint, resolver.ResolvedKeyId, verification.Label);
-    }
-
-    /// <summary>
-    /// The last instant the verifier would accept this signature again, which is how long its nonce must be remembered
-    /// (issue 14 F2): <c>created</c> + <c>MaxAge</c> + skew when it has <c>created</c> (the verifier enforces that window),
-    /// else <c>expires</c> + skew. Only with <c>RequireCreated</c> off can <c>created</c> be missing; then a signature
-    /// without <c>expires</c> would be accepted forever, and one whose <c>expires</c> lies further ahead than the
-    /// signature window would pin its replay entry that long (a key holder could fill the store), so both are refused.
-    /// </summary>
-    private bool TryGetAcceptedUntil(SignatureVerificationResult verification, out DateTimeOffset acceptedUntil, [NotNullWhen(false)] out string? problem)
-    {
-        var window = Options.Signatures.MaxAge + Options.ClockSkew;
-        problem = null;
-        if (verification.Created is { } created)
-        {
-            acceptedUntil = created + window;
-            return true;
-        }
-        if (verification.Expires is not { } expires)
-        {
-            acceptedUntil = default;
-            problem = "The signature has neither created nor expires, so it would never expire.";
-            return false;
-        }
-        if (expires > TimeProvider.GetUtcNow() + window)
-        {
-            acceptedUntil = default;
-            problem = "The signature has no created and its expires lies further ahead than Signatures:MaxAge allows.";
-            return false;
-        }
-        acceptedUntil = expires + Options.ClockSkew;
-        return true;
-    }
-
-    private async ValueTask<AuthenticateResult> AuthenticateDPoPAsync(AgentAuthRuntime runtime, string token, StringValues proofHeaders)
-    {
-        // The token is validated first so its cnf.jkt is known; the proof validator then checks the key binding before it
-        // records the jti, keeping the replay check last (RFC 9449 §11.1: a rejected proof does not burn its jti).
-        var validation = await runtime.Tokens.ValidateAsync(token, Context.RequestAborted);
-        if (!validation.Succeeded)
-        {
-            return await FailTokenAsync(validation, AgentAuthChallengeKind.DPoP);
-        }
-        if (validation.Confirmation is not { Jkt: not null } confirmation)
-        {
-            return await FailAsync(DPoPFailure(AgentAuthErrors.InvalidToken, "The token is not DPoP-bound (no cnf.jkt)."));
-        }
-
-        var proof = await runtime.DPoP!.ValidateAsync(new DPoPProofRequest
-        {
-            Method = _message.Method,
-            PublicOrigin = runtime.PublicOrigin?.Origin ?? string.Concat(_message.Scheme, "://", _message.Authority),
-            RawTarget = _message.RequestTarget,
-            AccessToken = token,
-            ProofHeaderValues = proofHeaders,
-            ExpectedThumbprint = confirmation.Jkt,
-        }, Options.DPoP, Context.RequestAborted);
-
-        if (!proof.Succeeded)
-        {
-            return await FailAsync(DPoPFailure(proof.Error!, proof.ErrorDescription ?? proof.Error!) with { DPoPNonce = proof.Nonce });
-        }
-
-        using var proofKey = proof.Key;
-        if (proof.Nonce is not null)
-        {
-            // A rotated nonce rides on the successful response (RFC 9449 §8.2).
-            Response.Headers[AgentAuthChallengeWriter.DPoPNonceHeader] = proof.Nonce;
-        }
-        return await SucceedAsync(runtime, validation, proof.Thumbprint, keyId: null, label: null);
+        return await SucceedAsync(runtime, outcome.Token, outcome.KeyThumbprint, outcome.KeyId, outcome.Label);
     }
 
     private async ValueTask<AuthenticateResult> SucceedAsync(AgentAuthRuntime runtime, TokenValidationOutcome? validation, string? keyThumbprint, string? keyId, string? label)
@@ -364,8 +211,8 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
                 if (!AgentPrincipalFactory.TryCreateTokenClaims(validation.Token!, out claims, out var error))
                 {
                     return await FailAsync(_mode == AgentAuthenticationModes.DPoP
-                        ? DPoPFailure(AgentAuthErrors.InvalidToken, error!)
-                        : TokenFailure(error!));
+                        ? AgentAuthFailures.DPoP(AgentAuthErrors.InvalidToken, error!)
+                        : AgentAuthFailures.Token(error!));
                 }
                 // Benign race: concurrent requests with the same cached token compute the same claims.
                 validation.Claims = claims;
@@ -393,66 +240,6 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
         }
         Logger.AuthenticationSucceeded(_mode!, keyThumbprint);
         return HandleRequestResult.Success(new AuthenticationTicket(principal, properties, Scheme.Name));
-    }
-
-    private async Task<AgentAuthFailure?> CheckContentDigestAsync()
-    {
-        var headerValue = Request.Headers[AgentAuthHeaderNames.ContentDigest];
-        if (headerValue.Count == 0)
-        {
-            return SignatureFailure(AgentAuthErrors.InvalidSignature, "Content-Digest is covered but missing.");
-        }
-
-        var maxBytes = Options.Signatures.MaxBodyBytes;
-        if (Request.ContentLength > maxBytes)
-        {
-            return new AgentAuthFailure(StatusCodes.Status413PayloadTooLarge, AgentAuthChallengeKind.Signature,
-                AgentAuthErrors.BodyTooLarge, "The body is larger than the server checks digests for.");
-        }
-
-        Request.EnableBuffering(bufferThreshold: 64 * 1024, bufferLimit: maxBytes);
-        ContentDigestVerificationResult digest;
-        try
-        {
-            digest = await ContentDigest.VerifyAsync(headerValue.Count == 1 ? headerValue[0]! : string.Join(", ", headerValue.ToArray()), Request.Body, Context.RequestAborted);
-        }
-        catch (IOException)
-        {
-            // EnableBuffering's limit or a Kestrel body-size limit was hit while reading.
-            return new AgentAuthFailure(StatusCodes.Status413PayloadTooLarge, AgentAuthChallengeKind.Signature,
-                AgentAuthErrors.BodyTooLarge, "The body is larger than the server checks digests for.");
-        }
-        finally
-        {
-            Request.Body.Position = 0;
-        }
-
-        return digest switch
-        {
-            ContentDigestVerificationResult.Valid => null,
-            ContentDigestVerificationResult.Mismatch => SignatureFailure(AgentAuthErrors.InvalidSignature, "Content-Digest does not match the body."),
-            ContentDigestVerificationResult.NoSupportedAlgorithm => SignatureFailure(AgentAuthErrors.InvalidSignature, "Content-Digest has no sha-256 or sha-512 value."),
-            _ => SignatureFailure(AgentAuthErrors.InvalidSignature, "Content-Digest is malformed."),
-        };
-    }
-
-    private bool HasBody()
-    {
-        if (Request.ContentLength is { } length)
-        {
-            return length > 0;
-        }
-        return Context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? false;
-    }
-
-    private async ValueTask<AuthenticateResult> FailTokenAsync(TokenValidationOutcome validation, AgentAuthChallengeKind kind = AgentAuthChallengeKind.Bearer)
-    {
-        if (validation.Failure == TokenFailureKind.KeysUnavailable)
-        {
-            Logger.KeysUnavailable(validation.FailureDescription ?? "unknown");
-        }
-        return await FailAsync(new AgentAuthFailure(StatusCodes.Status401Unauthorized, kind, AgentAuthErrors.InvalidToken,
-            validation.FailureDescription ?? "The token is invalid."));
     }
 
     private async ValueTask<AuthenticateResult> FailAsync(AgentAuthFailure failure)
@@ -501,40 +288,5 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
             Response.Headers.CacheControl = "no-store";
         }
         return Events.Forbidden(new AgentAuthForbiddenContext(Context, Scheme, Options));
-    }
-
-    private static AgentAuthFailure InvalidRequest(string description) =>
-        new(StatusCodes.Status400BadRequest, AgentAuthChallengeKind.Bearer, AgentAuthErrors.InvalidRequest, description);
-
-    private static AgentAuthFailure TokenFailure(string description) =>
-        new(StatusCodes.Status401Unauthorized, AgentAuthChallengeKind.Bearer, AgentAuthErrors.InvalidToken, description);
-
-    private static AgentAuthFailure DPoPFailure(string error, string description) =>
-        new(StatusCodes.Status401Unauthorized, AgentAuthChallengeKind.DPoP, error, description);
-
-    private static AgentAuthFailure SignatureFailure(string error, string description) =>
-        new(StatusCodes.Status401Unauthorized, AgentAuthChallengeKind.Signature, error, description);
-
-    private static AgentAuthFailure FromSignatureError(SignatureVerificationResult verification)
-    {
-        var error = verification.ErrorCode ?? AgentAuthErrors.InvalidSignature;
-        return new AgentAuthFailure(StatusCodes.Status401Unauthorized, AgentAuthChallengeKind.Signature, error, verification.Reason ?? error)
-        {
-            RequiredInput = verification.Error == SignatureError.InvalidInput ? FormatInnerList(verification.RequiredComponents) : null,
-        };
-    }
-
-    private static string FormatInnerList(IReadOnlyList<SignatureComponent> components)
-    {
-        var builder = new System.Text.StringBuilder(64).Append('(');
-        for (var i = 0; i < components.Count; i++)
-        {
-            if (i > 0)
-            {
-                builder.Append(' ');
-            }
-            builder.Append(components[i].ToString());
-        }
-        return builder.Append(')').ToString();
     }
 }

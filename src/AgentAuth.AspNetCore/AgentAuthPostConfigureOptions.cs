@@ -64,19 +64,12 @@ internal sealed class AgentAuthPostConfigureOptions : IPostConfigureOptions<Agen
             new JwksMetrics(_services.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         var replayCache = _services.GetRequiredService<IReplayCache>();
 
-        var verifiers = new HttpMessageSignatureVerifier[AgentAuthRuntime.VerifierCount];
-        foreach (var hasBody in new[] { false, true })
+        HttpMessageSignatureVerifier CreateVerifier(bool hasBody, bool hasContentType, bool hasToken)
         {
-            foreach (var hasContentType in new[] { false, true })
-            {
-                foreach (var hasToken in new[] { false, true })
-                {
-                    var requireDigest = hasBody && policy.RequireContentDigestForBody;
-                    verifiers[AgentAuthRuntime.VerifierIndex(hasBody, hasContentType, hasToken)] = new HttpMessageSignatureVerifier(
-                        CreateVerifierOptions(options, requireDigest, requireDigest && hasContentType && policy.RequireContentTypeForBody, hasToken),
-                        timeProvider);
-                }
-            }
+            var requireDigest = hasBody && policy.RequireContentDigestForBody;
+            return new HttpMessageSignatureVerifier(
+                CreateVerifierOptions(options, requireDigest, requireDigest && hasContentType && policy.RequireContentTypeForBody, hasToken),
+                timeProvider);
         }
 
         var selection = policy.Label is not null ? SignatureSelection.ByLabel(policy.Label)
@@ -104,7 +97,7 @@ internal sealed class AgentAuthPostConfigureOptions : IPostConfigureOptions<Agen
             acceptSignatureAlgorithms: string.Join(", ", policy.AllowedAlgorithms));
 
         options.Runtime = new AgentAuthRuntime(
-            verifiers,
+            CreateVerifier,
             selection,
             keySources.CreateAgentKeys(),
             new AgentTokenValidator(options, keySources, loggerFactory.CreateLogger("AgentAuth.AspNetCore.Tokens")),

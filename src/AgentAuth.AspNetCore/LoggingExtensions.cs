@@ -20,8 +20,7 @@ internal static partial class LoggingExtensions
     [LoggerMessage(4, LogLevel.Error, "The replay cache could not be reached; the request was refused with 503 rather than accepted unchecked.", EventName = "ReplayCacheUnavailable")]
     public static partial void ReplayCacheUnavailable(this ILogger logger, Exception exception);
 
-    [LoggerMessage(5, LogLevel.Warning, "Signing keys are unavailable ({Reason}); the request could not be verified.", EventName = "KeysUnavailable")]
-    public static partial void KeysUnavailable(this ILogger logger, string reason);
+    // Event id 5 (KeysUnavailable) is retired: a key outage is logged once, where it is detected (KeysLog.FetchFailed).
 
     [LoggerMessage(6, LogLevel.Debug, "The response had already started; the 403 status could not be set.", EventName = "ForbiddenResponseHasStarted")]
     public static partial void ForbiddenResponseHasStarted(this ILogger logger);

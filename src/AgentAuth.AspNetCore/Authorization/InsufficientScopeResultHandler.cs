@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Http;
@@ -23,8 +22,9 @@ internal sealed class InsufficientScopeResultHandler(IAuthorizationMiddlewareRes
     internal const string ErrorDescription = "The access token does not grant a scope this request requires.";
     internal const string ProblemType = "https://www.rfc-editor.org/rfc/rfc6750#section-3.1";
 
-    // Signature-related headers a scheme may have queued; they never belong on a 403 (protocols.md §9.7).
-    private static readonly string[] s_signatureHeaders = ["Signature-Error", "Accept-Signature", "Accept-Signature-Scheme", "Accept-Signature-Alg"];
+    // Signature-related headers a scheme may have queued; they ask for a different signature, which a 403 does not.
+    private static readonly string[] s_signatureHeaders =
+        [AgentAuthHeaderNames.SignatureError, AgentAuthHeaderNames.AcceptSignature, AgentAuthHeaderNames.AcceptSignatureScheme, AgentAuthHeaderNames.AcceptSignatureAlg];
 
     public Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
     {
@@ -89,7 +89,7 @@ internal sealed class InsufficientScopeResultHandler(IAuthorizationMiddlewareRes
         }
         response.Headers.CacheControl = "no-store";
         response.Headers.WWWAuthenticate = BuildChallenge(
-            string.Equals(authMethod, AgentAuthenticationModes.DPoP, StringComparison.Ordinal) ? "DPoP" : "Bearer",
+            string.Equals(authMethod, AgentAuthenticationModes.DPoP, StringComparison.Ordinal) ? ChallengeTemplates.DPoPScheme : ChallengeTemplates.BearerScheme,
             scopes,
             ResourceMetadataChallenge.GetResourceMetadataUrl(context));
 
@@ -139,23 +139,9 @@ internal sealed class InsufficientScopeResultHandler(IAuthorizationMiddlewareRes
     }
 
     /// <summary>
-    /// <c>{scheme} error="insufficient_scope", error_description="…", scope="…", resource_metadata="…"</c>. The scope
-    /// list holds only scope-token characters (no <c>"</c> or <c>\</c>), and the metadata URL was validated at startup.
+    /// <c>{scheme} error="insufficient_scope", error_description="…", scope="…", resource_metadata="…"</c>, built by the
+    /// scheme's one challenge builder (<see cref="AgentAuthChallengeWriter.FormatChallenge"/>).
     /// </summary>
-    internal static string BuildChallenge(string scheme, string scopes, string? resourceMetadata)
-    {
-        var builder = new StringBuilder(160)
-            .Append(scheme)
-            .Append(" error=\"").Append(Error)
-            .Append("\", error_description=\"").Append(ErrorDescription).Append('"');
-        if (scopes.Length > 0)
-        {
-            builder.Append(", scope=\"").Append(scopes).Append('"');
-        }
-        if (resourceMetadata is not null)
-        {
-            builder.Append(", resource_metadata=\"").Append(resourceMetadata).Append('"');
-        }
-        return builder.ToString();
-    }
+    internal static string BuildChallenge(string scheme, string scopes, string? resourceMetadata) =>
+        AgentAuthChallengeWriter.FormatChallenge(scheme, realm: null, Error, ErrorDescription, scopes.Length > 0 ? scopes : null, algs: null, resourceMetadata);
 }

@@ -25,8 +25,8 @@ internal readonly struct DPoPProofRequest
 
     /// <summary>
     /// The token's <c>cnf.jkt</c> when the token was validated first. Checked before the <c>jti</c> is recorded, so a
-    /// proof under the wrong key does not burn its <c>jti</c>. Leave <see langword="null"/> to check the binding
-    /// afterwards with <see cref="DPoPProofValidator.CheckKeyBinding"/>.
+    /// proof under the wrong key does not burn its <c>jti</c> (compared by <see cref="Confirmation.ThumbprintEquals"/>).
+    /// <see langword="null"/> skips the binding check (the caller then compares the result's thumbprint itself).
     /// </summary>
     public string? ExpectedThumbprint { get; init; }
 }

@@ -6,17 +6,12 @@ using Microsoft.Net.Http.Headers;
 namespace AgentAuth.AspNetCore;
 
 /// <summary>
-/// Writes the scheme's failure responses (protocols.md §9.7 and §9.9): one <c>WWW-Authenticate</c> challenge per
+/// Writes the scheme's failure responses: one <c>WWW-Authenticate</c> challenge per
 /// enabled mode, the error in the challenge family that owns it, <c>Signature-Error</c> for RFC 9421 problems,
 /// <c>DPoP-Nonce</c> when a nonce is needed, <c>Retry-After</c> on 503, and <c>Cache-Control: no-store</c>.
 /// </summary>
 internal static class AgentAuthChallengeWriter
 {
-    public const string SignatureErrorHeader = "Signature-Error";
-    public const string AcceptSignatureHeader = "Accept-Signature";
-    public const string AcceptSignatureAlgHeader = "Accept-Signature-Alg";
-    public const string DPoPNonceHeader = "DPoP-Nonce";
-
     /// <summary>
     /// Writes the status and headers of a challenge. <paramref name="failure"/> is null when the request carried no credentials;
     /// <paramref name="requiredScopes"/>, when the endpoint requires scopes, goes into the token challenges as <c>scope="…"</c>
@@ -42,7 +37,7 @@ internal static class AgentAuthChallengeWriter
             headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
             if (failure.Challenge == AgentAuthChallengeKind.Signature)
             {
-                headers[SignatureErrorHeader] = "error=" + failure.Error;
+                headers[AgentAuthHeaderNames.SignatureError] = "error=" + failure.Error;
             }
             else
             {
@@ -80,7 +75,7 @@ internal static class AgentAuthChallengeWriter
 
         if (templates.SignatureEnabled)
         {
-            headers[AcceptSignatureHeader] = templates.AcceptSignature;
+            headers[AgentAuthHeaderNames.AcceptSignature] = templates.AcceptSignature;
         }
 
         if (failure is null)
@@ -94,54 +89,47 @@ internal static class AgentAuthChallengeWriter
             var value = failure.RequiredInput is null
                 ? "error=" + failure.Error
                 : "error=" + failure.Error + ", required_input=" + failure.RequiredInput;
-            headers[SignatureErrorHeader] = value;
+            headers[AgentAuthHeaderNames.SignatureError] = value;
             if (failure.Error == AgentAuthErrors.UnsupportedAlgorithm)
             {
-                headers[AcceptSignatureAlgHeader] = templates.AcceptSignatureAlgorithms;
+                headers[AgentAuthHeaderNames.AcceptSignatureAlg] = templates.AcceptSignatureAlgorithms;
             }
         }
 
         if (failure.DPoPNonce is not null)
         {
-            headers[DPoPNonceHeader] = failure.DPoPNonce;
+            headers[AgentAuthHeaderNames.DPoPNonce] = failure.DPoPNonce;
         }
     }
 
-    private static string Format(string scheme, string? realm, AgentAuthFailure? failure, bool? includeErrorDetails, string? resourceMetadata, string? algs, string? scope)
+    /// <summary>
+    /// The one <c>WWW-Authenticate</c> challenge builder (RFC 9110 §11.6.1, RFC 6750 §3): <c>{scheme} realm="…",
+    /// error="…", error_description="…", scope="…", algs="…", resource_metadata="…"</c>, each parameter present only when
+    /// given, every value quoted and escaped (<see cref="HeaderValue.AppendQuotedParameter"/>).
+    /// </summary>
+    public static string FormatChallenge(string scheme, string? realm, string? error, string? errorDescription, string? scope, string? algs, string? resourceMetadata)
     {
         var builder = new StringBuilder(128);
         builder.Append(scheme);
         var first = true;
-        if (realm is not null)
-        {
-            HeaderValue.AppendSeparator(builder, ref first);
-            HeaderValue.AppendQuotedParameter(builder, "realm", realm);
-        }
-        if (failure is not null)
-        {
-            HeaderValue.AppendSeparator(builder, ref first);
-            HeaderValue.AppendQuotedParameter(builder, "error", failure.Error);
-            if (includeErrorDetails == true)
-            {
-                HeaderValue.AppendSeparator(builder, ref first);
-                HeaderValue.AppendQuotedParameter(builder, "error_description", failure.Description);
-            }
-        }
-        if (scope is not null)
-        {
-            HeaderValue.AppendSeparator(builder, ref first);
-            HeaderValue.AppendQuotedParameter(builder, "scope", scope);
-        }
-        if (algs is not null)
-        {
-            HeaderValue.AppendSeparator(builder, ref first);
-            HeaderValue.AppendQuotedParameter(builder, "algs", algs);
-        }
-        if (resourceMetadata is not null)
-        {
-            HeaderValue.AppendSeparator(builder, ref first);
-            HeaderValue.AppendQuotedParameter(builder, "resource_metadata", resourceMetadata);
-        }
+        AppendParameter(builder, ref first, "realm", realm);
+        AppendParameter(builder, ref first, "error", error);
+        AppendParameter(builder, ref first, "error_description", errorDescription);
+        AppendParameter(builder, ref first, "scope", scope);
+        AppendParameter(builder, ref first, "algs", algs);
+        AppendParameter(builder, ref first, "resource_metadata", resourceMetadata);
         return builder.ToString();
+    }
+
+    private static string Format(string scheme, string? realm, AgentAuthFailure? failure, bool? includeErrorDetails, string? resourceMetadata, string? algs, string? scope) =>
+        FormatChallenge(scheme, realm, failure?.Error, includeErrorDetails == true ? failure?.Description : null, scope, algs, resourceMetadata);
+
+    private static void AppendParameter(StringBuilder builder, ref bool first, string name, string? value)
+    {
+        if (value is not null)
+        {
+            HeaderValue.AppendSeparator(builder, ref first);
+            HeaderValue.AppendQuotedParameter(builder, name, value);
+        }
     }
 }

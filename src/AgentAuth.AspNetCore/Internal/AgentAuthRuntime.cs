@@ -11,8 +11,9 @@ internal sealed class AgentAuthRuntime
 {
     private readonly HttpMessageSignatureVerifier[] _verifiers;
 
+    // createVerifier builds the verifier for (hasBody, hasContentType, hasToken); it is called once per combination.
     public AgentAuthRuntime(
-        HttpMessageSignatureVerifier[] verifiers,
+        Func<bool, bool, bool, HttpMessageSignatureVerifier> createVerifier,
         SignatureSelection selection,
         KeySourceGroup<SignatureKey> agentKeys,
         AgentTokenValidator tokens,
@@ -23,26 +24,38 @@ internal sealed class AgentAuthRuntime
         PublicOrigin? publicOrigin,
         string[] boundTokenSchemes)
     {
-        _verifiers = verifiers;
+        _verifiers = new HttpMessageSignatureVerifier[VerifierCount];
+        for (var index = 0; index < VerifierCount; index++)
+        {
+            _verifiers[index] = createVerifier((index & 1) != 0, (index & 4) != 0, (index & 2) != 0);
+        }
         SignatureSelection = selection;
         AgentKeys = agentKeys;
         Tokens = tokens;
-        DPoP = dpop;
         ReplayCache = replayCache;
         Metrics = metrics;
         Challenges = challenges;
         PublicOrigin = publicOrigin;
         BoundTokenSchemes = boundTokenSchemes;
+        SignedRequests = new SignedRequestAuthenticator(this);
+        DPoPAuthenticator = dpop is null ? null : new DPoPAuthenticator(tokens, dpop, publicOrigin);
+        Bearer = new BearerAuthenticator(tokens);
     }
+
+    /// <summary>Signed requests, with or without a key-bound token.</summary>
+    public SignedRequestAuthenticator SignedRequests { get; }
+
+    /// <summary>DPoP-bound tokens, or <see langword="null"/> when DPoP is off.</summary>
+    public DPoPAuthenticator? DPoPAuthenticator { get; }
+
+    /// <summary>Plain bearer tokens.</summary>
+    public BearerAuthenticator Bearer { get; }
 
     public SignatureSelection SignatureSelection { get; }
 
     public KeySourceGroup<SignatureKey> AgentKeys { get; }
 
     public AgentTokenValidator Tokens { get; }
-
-    /// <summary>The DPoP proof validator, or <see langword="null"/> when DPoP is off.</summary>
-    public DPoPProofValidator? DPoP { get; }
 
     public IReplayCache ReplayCache { get; }
 
@@ -63,12 +76,7 @@ internal sealed class AgentAuthRuntime
     /// </summary>
     public HttpMessageSignatureVerifier VerifierFor(bool hasBody, bool hasContentType, bool hasToken) => _verifiers[VerifierIndex(hasBody, hasContentType, hasToken)];
 
-    /// <summary>The verifier for a request without a <c>Content-Type</c> field.</summary>
-    public HttpMessageSignatureVerifier VerifierFor(bool hasBody, bool hasToken) => VerifierFor(hasBody, hasContentType: false, hasToken);
+    private static int VerifierIndex(bool hasBody, bool hasContentType, bool hasToken) => (hasBody ? 1 : 0) | (hasToken ? 2 : 0) | (hasContentType ? 4 : 0);
 
-    /// <summary>Index helper for <see cref="VerifierFor(bool, bool, bool)"/> when building the array.</summary>
-    public static int VerifierIndex(bool hasBody, bool hasContentType, bool hasToken) => (hasBody ? 1 : 0) | (hasToken ? 2 : 0) | (hasContentType ? 4 : 0);
-
-    /// <summary>How many verifiers <see cref="VerifierIndex"/> addresses.</summary>
-    public const int VerifierCount = 8;
+    private const int VerifierCount = 8;
 }

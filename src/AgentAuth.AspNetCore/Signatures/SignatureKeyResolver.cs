@@ -5,7 +5,7 @@ namespace AgentAuth.AspNetCore;
 
 /// <summary>
 /// Finds the key of a request signature: the token's <c>cnf.jwk</c> when the token carries one, else the configured agent
-/// keys by <c>keyid</c> (and, for a <c>cnf.jkt</c> token, the handler then compares thumbprints).
+/// keys by <c>keyid</c> (and, for a <c>cnf.jkt</c> token, the caller then asks <see cref="Confirmation.IsSatisfiedBy"/>).
 /// </summary>
 internal sealed class SignatureKeyResolver : ISignatureKeyResolver
 {
@@ -18,12 +18,6 @@ internal sealed class SignatureKeyResolver : ISignatureKeyResolver
         _confirmation = confirmation;
     }
 
-    /// <summary>Set when the key sources could not be reached (nothing cached); the handler logs it for operators.</summary>
-    public string? KeysUnavailableReason { get; private set; }
-
-    /// <summary>Whether a key was handed to the verifier, so a later <c>invalid_signature</c> means the signature did not verify with it.</summary>
-    public bool KeyResolved { get; private set; }
-
     /// <summary>
     /// The identifier of the resolved key: the thumbprint or <c>kid</c> it is known by in its key set, or the <c>kid</c> of a
     /// token's <c>cnf.jwk</c>. The principal's <c>keyid</c> (and, without a token, <c>sub</c>) is this, never the header's text.
@@ -33,9 +27,8 @@ internal sealed class SignatureKeyResolver : ISignatureKeyResolver
     // Not an async method: a key from a loaded key set resolves without an async state machine.
     public ValueTask<SignatureKeyResolution> ResolveAsync(string? keyId, SignatureParametersView parameters, CancellationToken cancellationToken)
     {
-        if (_confirmation?.Key is { } boundKey)
+        if (Confirmation.BoundKey(_confirmation) is { } boundKey)
         {
-            KeyResolved = true;
             ResolvedKeyId = boundKey.KeyId;
             return new(SignatureKeyResolution.Resolved(boundKey));
         }
@@ -56,11 +49,10 @@ internal sealed class SignatureKeyResolver : ISignatureKeyResolver
         switch (lookup.Status)
         {
             case KeyLookupStatus.Found:
-                KeyResolved = true;
                 ResolvedKeyId = lookup.Identity;
                 return SignatureKeyResolution.Resolved(lookup.Key!);
             case KeyLookupStatus.Unavailable:
-                KeysUnavailableReason = lookup.Reason;
+                // The outage was logged once where it was detected (the key source's fetch); the client learns the key is unknown.
                 return SignatureKeyResolution.Unknown("The key directory is unavailable; the keyid could not be resolved.");
             default:
                 return SignatureKeyResolution.Unknown("No trusted key has this keyid.");

@@ -252,15 +252,15 @@ public sealed class HttpMessageSignatureVerifier
         var key = resolution.Key;
         if (!_allowed.Contains(key.Algorithm))
         {
-            return SignatureVerificationResult.Failure(SignatureError.UnsupportedAlgorithm, "The key's algorithm is not accepted.", view);
+            return SignatureVerificationResult.Failure(SignatureError.UnsupportedAlgorithm, "The key's algorithm is not accepted.", view, keyResolved: true);
         }
         if (key.Algorithm == HttpSignatureAlgorithms.HmacSha256 && !_options.AllowHmac)
         {
-            return SignatureVerificationResult.Failure(SignatureError.UnsupportedAlgorithm, "HMAC signatures are not accepted.", view);
+            return SignatureVerificationResult.Failure(SignatureError.UnsupportedAlgorithm, "HMAC signatures are not accepted.", view, keyResolved: true);
         }
         if (view.HasAlgorithm && !view.AlgorithmEquals(key.Algorithm))
         {
-            return SignatureVerificationResult.Failure(SignatureError.UnsupportedAlgorithm, "The alg parameter does not match the key.", view);
+            return SignatureVerificationResult.Failure(SignatureError.UnsupportedAlgorithm, "The alg parameter does not match the key.", view, keyResolved: true);
         }
         return VerifyBase(message, signature, signatureRange, view, components, key, expectedLabel);
     }
@@ -287,7 +287,7 @@ public sealed class HttpMessageSignatureVerifier
         if (SfDecoding.GetDecodedByteSequenceLength(raw) > MaxSignatureBytes
             || !SfDecoding.TryDecodeByteSequence(raw, signatureBytes, out var signatureLength))
         {
-            return SignatureVerificationResult.Failure(SignatureError.InvalidSignature, "The signature value is too long or not base64.", view);
+            return SignatureVerificationResult.Failure(SignatureError.InvalidSignature, "The signature value is too long or not base64.", view, keyResolved: true);
         }
         var writer = new SignatureBaseWriter(1024, _options.MaxSignatureBaseLength);
         try
@@ -295,11 +295,11 @@ public sealed class HttpMessageSignatureVerifier
             if (!SignatureBaseBuilder.TryBuild(ref writer, message, view, components, _types, out var componentError, out _))
             {
                 return SignatureVerificationResult.Failure(SignatureError.InvalidSignature,
-                    "The signature base cannot be built: " + Describe(componentError) + ".", view, componentError);
+                    "The signature base cannot be built: " + Describe(componentError) + ".", view, componentError, keyResolved: true);
             }
             if (!key.Verify(writer.Written, signatureBytes[..signatureLength]))
             {
-                return SignatureVerificationResult.Failure(SignatureError.InvalidSignature, "The signature does not verify.", view);
+                return SignatureVerificationResult.Failure(SignatureError.InvalidSignature, "The signature does not verify.", view, keyResolved: true);
             }
         }
         finally

@@ -36,9 +36,14 @@ public sealed class SignatureVerificationResult
         private init => _components = value;
     }
 
-    /// <summary>Whether the plain field <paramref name="fieldName"/> is covered, without materializing <see cref="Components"/>.</summary>
-    internal bool CoversPlainField(string fieldName)
+    /// <summary>
+    /// Whether the plain field <paramref name="fieldName"/> (lower-case, without parameters such as <c>sf</c> or <c>key</c>)
+    /// is covered, without materializing <see cref="Components"/>.
+    /// </summary>
+    /// <param name="fieldName">The lower-case field name, for example <c>content-digest</c>.</param>
+    public bool Covers(string fieldName)
     {
+        ArgumentNullException.ThrowIfNull(fieldName);
         if (_components is null)
         {
             return View.CoversPlainField(fieldName);
@@ -78,25 +83,32 @@ public sealed class SignatureVerificationResult
 
     private bool IncludesNonce { get; init; }
 
-    /// <summary>Whether a verified signature has a <c>nonce</c> (without materializing <see cref="Nonce"/>).</summary>
-    internal bool HasNonce => IncludesNonce && !View.IsEmpty && View.HasNonce;
+    private bool HasNonce => IncludesNonce && !View.IsEmpty && View.HasNonce;
 
     /// <summary>
-    /// The <c>nonce</c> value for building a replay key: a slice of the header when it has no escapes (no copy), else the
-    /// unescaped string.
+    /// The <c>nonce</c> of a verified signature, for building a replay key without materializing <see cref="Nonce"/>: a
+    /// slice of the header when it has no escapes (no copy), else the unescaped string.
     /// </summary>
-    internal ReadOnlySpan<char> NonceValue
+    /// <param name="nonce">The nonce value, or empty when there is none.</param>
+    /// <returns>Whether the verified signature has a <c>nonce</c>.</returns>
+    public bool TryGetNonce(out ReadOnlySpan<char> nonce)
     {
-        get
+        if (!HasNonce)
         {
-            if (!HasNonce)
-            {
-                return default;
-            }
-            var raw = View.RawNonce;
-            return raw.Contains('\\') ? View.Nonce : raw;
+            nonce = default;
+            return false;
         }
+        var raw = View.RawNonce;
+        nonce = raw.Contains('\\') ? View.Nonce : raw;
+        return true;
     }
+
+    /// <summary>
+    /// Whether a key was resolved for the signature. A failure with a resolved key happened while verifying with that
+    /// key (for example <see cref="SignatureError.InvalidSignature"/>: the signature does not verify with it), so a caller
+    /// can tell a failed proof of possession from a signature that never reached its key.
+    /// </summary>
+    public bool KeyResolved { get; private init; }
 
     /// <summary>The algorithm that verified (the key's), on success.</summary>
     public string? Algorithm { get; private init; }
@@ -114,14 +126,16 @@ public sealed class SignatureVerificationResult
         Label = expectedLabel is not null && view.LabelEquals(expectedLabel) ? expectedLabel : view.Label,
         KeyId = key.KeyId is { } keyId && view.KeyIdEquals(keyId) ? keyId : view.KeyId,
         IncludesNonce = true,
+        KeyResolved = true,
         Algorithm = key.Algorithm,
         Key = key,
     };
 
     internal static SignatureVerificationResult Failure(SignatureError error, string reason, SignatureParametersView view = default,
-        ComponentError? componentError = null) => new()
+        ComponentError? componentError = null, bool keyResolved = false) => new()
     {
         Error = error,
+        KeyResolved = keyResolved,
         Reason = reason,
         ComponentError = componentError,
         View = view,

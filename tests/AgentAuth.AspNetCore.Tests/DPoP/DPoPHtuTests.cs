@@ -29,8 +29,8 @@ public sealed class DPoPHtuTests
     [InlineData("https://EX%41MPLE.test/x", "https://example.test/x")]
     public void Normalizes_per_rfc3986_section_6(string input, string expected)
     {
-        var buffer = new char[DPoPHtu.MaxNormalizedLength(input.Length)];
-        Assert.True(DPoPHtu.TryNormalize(input, buffer, out var written));
+        var buffer = new char[HttpUriNormalizer.MaxNormalizedLength(input.Length)];
+        Assert.True(HttpUriNormalizer.TryNormalize(input, buffer, out var written));
         Assert.Equal(expected, new string(buffer, 0, written));
     }
 
@@ -52,23 +52,23 @@ public sealed class DPoPHtuTests
     [InlineData("https://a:b:80/x")]
     public void Rejects_what_is_not_an_absolute_http_uri(string input)
     {
-        var buffer = new char[DPoPHtu.MaxNormalizedLength(input.Length)];
-        Assert.False(DPoPHtu.TryNormalize(input, buffer, out _));
+        var buffer = new char[HttpUriNormalizer.MaxNormalizedLength(input.Length)];
+        Assert.False(HttpUriNormalizer.TryNormalize(input, buffer, out _));
     }
 
     [Fact]
     public void Rejects_a_lone_surrogate()
     {
         var input = "https://h.test/" + '\ud800' + "x";
-        Assert.False(DPoPHtu.TryNormalize(input, new char[DPoPHtu.MaxNormalizedLength(input.Length)], out _));
+        Assert.False(HttpUriNormalizer.TryNormalize(input, new char[HttpUriNormalizer.MaxNormalizedLength(input.Length)], out _));
         var trailing = "https://h.test/" + '\udc00';
-        Assert.False(DPoPHtu.TryNormalize(trailing, new char[DPoPHtu.MaxNormalizedLength(trailing.Length)], out _));
+        Assert.False(HttpUriNormalizer.TryNormalize(trailing, new char[HttpUriNormalizer.MaxNormalizedLength(trailing.Length)], out _));
     }
 
     [Fact]
     public void Rejects_a_destination_that_may_be_too_small()
     {
-        Assert.False(DPoPHtu.TryNormalize("https://h.test/x", new char[10], out _));
+        Assert.False(HttpUriNormalizer.TryNormalize("https://h.test/x", new char[10], out _));
     }
 
     [Theory]

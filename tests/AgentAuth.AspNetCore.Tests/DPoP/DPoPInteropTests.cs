@@ -34,7 +34,7 @@ public sealed class DPoPInteropTests
         Assert.Equal(proof.Jkt, result.Thumbprint);
         Assert.True(Jwk.TryParse(proof.Jwk.ToJsonString(), out var jwk, out _));
         Assert.Equal(proof.Jkt, JwkThumbprint.ComputeSha256(jwk!));
-        Assert.True(DPoPProofValidator.CheckKeyBinding(result, proof.Jkt).Succeeded);
+        Assert.True(Confirmation.IsSatisfiedBy(ConfirmationClaim.FromThumbprint(proof.Jkt), result.Thumbprint!));
     }
 
     [Theory]

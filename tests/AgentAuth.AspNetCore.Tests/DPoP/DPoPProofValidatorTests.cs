@@ -511,13 +511,10 @@ public sealed class DPoPProofValidatorTests
         var result = await ValidateAsync(Builder().Build());
         Assert.True(result.Succeeded);
 
-        Assert.True(DPoPProofValidator.CheckKeyBinding(result, s_p256.Thumbprint).Succeeded);
-        AssertFailure(DPoPProofValidator.CheckKeyBinding(result, s_ed25519.Thumbprint), DPoPErrors.InvalidToken, "Invalid DPoP key binding");
-        AssertFailure(DPoPProofValidator.CheckKeyBinding(result, s_p256.Thumbprint[..^1]), DPoPErrors.InvalidToken, "Invalid DPoP key binding");
-        AssertFailure(DPoPProofValidator.CheckKeyBinding(result, null), DPoPErrors.InvalidToken, "not bound");
-
-        var failed = DPoPProofValidationResult.Failure(DPoPErrors.InvalidDPoPProof, "x");
-        Assert.Equal(DPoPErrors.InvalidDPoPProof, DPoPProofValidator.CheckKeyBinding(failed, s_p256.Thumbprint).Error);
+        // The one proof-of-possession check every mode uses (Confirmation), applied to the proof's key.
+        Assert.True(Confirmation.IsSatisfiedBy(ConfirmationClaim.FromThumbprint(s_p256.Thumbprint), result.Thumbprint!));
+        Assert.False(Confirmation.IsSatisfiedBy(ConfirmationClaim.FromThumbprint(s_ed25519.Thumbprint), result.Thumbprint!));
+        Assert.False(Confirmation.IsSatisfiedBy(ConfirmationClaim.FromThumbprint(s_p256.Thumbprint[..^1]), result.Thumbprint!));
     }
 
     [Fact]

@@ -65,28 +65,28 @@ public sealed class DPoPRobustnessTests
         Prop.ForAll<string>(value =>
         {
             value ??= string.Empty;
-            var buffer = new char[DPoPHtu.MaxNormalizedLength(value.Length)];
-            if (!DPoPHtu.TryNormalize(value, buffer, out var written))
+            var buffer = new char[HttpUriNormalizer.MaxNormalizedLength(value.Length)];
+            if (!HttpUriNormalizer.TryNormalize(value, buffer, out var written))
             {
                 return true;
             }
             var once = new string(buffer, 0, written);
-            var again = new char[DPoPHtu.MaxNormalizedLength(once.Length)];
-            return DPoPHtu.TryNormalize(once, again, out var written2) && once == new string(again, 0, written2);
+            var again = new char[HttpUriNormalizer.MaxNormalizedLength(once.Length)];
+            return HttpUriNormalizer.TryNormalize(once, again, out var written2) && once == new string(again, 0, written2);
         }).QuickCheckThrowOnFailure();
 
         var pathChar = Gen.Elements("aZ09-._~!$&'()*+,;=:@/%|{} ?#".ToCharArray());
         Prop.ForAll(pathChar.ArrayOf().Select(c => new string(c)).ToArbitrary(), path =>
         {
             var uri = "HTTPS://Example.TEST:443/" + path;
-            var buffer = new char[DPoPHtu.MaxNormalizedLength(uri.Length)];
-            if (!DPoPHtu.TryNormalize(uri, buffer, out var written))
+            var buffer = new char[HttpUriNormalizer.MaxNormalizedLength(uri.Length)];
+            if (!HttpUriNormalizer.TryNormalize(uri, buffer, out var written))
             {
                 return true;
             }
             var once = new string(buffer, 0, written);
-            var again = new char[DPoPHtu.MaxNormalizedLength(once.Length)];
-            return DPoPHtu.TryNormalize(once, again, out var written2) && once == new string(again, 0, written2) && DPoPHtu.Matches(uri, "https://example.test", once.AsSpan("https://example.test".Length));
+            var again = new char[HttpUriNormalizer.MaxNormalizedLength(once.Length)];
+            return HttpUriNormalizer.TryNormalize(once, again, out var written2) && once == new string(again, 0, written2) && DPoPHtu.Matches(uri, "https://example.test", once.AsSpan("https://example.test".Length));
         }).QuickCheckThrowOnFailure();
     }
 

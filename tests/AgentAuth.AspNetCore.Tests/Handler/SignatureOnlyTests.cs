@@ -348,7 +348,9 @@ public sealed class SignatureOnlyTests : IAsyncLifetime
         var response = await _host.SendAsync(_agent.Sign(Get()));
 
         Challenge(response, HttpStatusCode.Unauthorized, SignatureChallenge, "error=unknown_key");
-        Assert.Contains(_host.Logs.Lines, l => l.EventId.Name == "KeysUnavailable" && l.Level == Microsoft.Extensions.Logging.LogLevel.Warning);
+        // Issue 15: the outage is logged once, where it is detected (the key source's fetch), not again per request.
+        Assert.Contains(_host.Logs.Lines, l => l.EventId.Name == "JwksFetchFailed" && l.Level == Microsoft.Extensions.Logging.LogLevel.Warning);
+        Assert.DoesNotContain(_host.Logs.Lines, l => l.EventId.Name == "KeysUnavailable");
     }
 
     [Fact]

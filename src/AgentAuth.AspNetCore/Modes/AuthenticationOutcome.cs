@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.Authentication;
+
+namespace AgentAuth.AspNetCore;
+
+/// <summary>
+/// What an authenticator concluded: success with the facts the principal is built from (the validated token, the key
+/// that proved possession, the signature label), a failure in the terms the client receives, or the result an
+/// application event chose.
+/// </summary>
+internal readonly struct AuthenticationOutcome
+{
+    private AuthenticationOutcome(AgentAuthFailure? failure, AuthenticateResult? eventResult, TokenValidationOutcome? token, string? keyThumbprint, string? keyId, string? label)
+    {
+        Failure = failure;
+        EventResult = eventResult;
+        Token = token;
+        KeyThumbprint = keyThumbprint;
+        KeyId = keyId;
+        Label = label;
+    }
+
+    /// <summary>Why the request failed, or <see langword="null"/>.</summary>
+    public AgentAuthFailure? Failure { get; }
+
+    /// <summary>The result an application event set, which the handler returns as is.</summary>
+    public AuthenticateResult? EventResult { get; }
+
+    /// <summary>The validated token, when the mode carries one.</summary>
+    public TokenValidationOutcome? Token { get; }
+
+    /// <summary>The RFC 7638 thumbprint of the key that proved possession (signature or DPoP proof).</summary>
+    public string? KeyThumbprint { get; }
+
+    /// <summary>The identifier the signing key is known by in its key set (never the <c>keyid</c> text a client sent).</summary>
+    public string? KeyId { get; }
+
+    /// <summary>The label of the verified signature.</summary>
+    public string? Label { get; }
+
+    public static AuthenticationOutcome Success(TokenValidationOutcome? token, string? keyThumbprint, string? keyId, string? label) =>
+        new(null, null, token, keyThumbprint, keyId, label);
+
+    public static AuthenticationOutcome Fail(AgentAuthFailure failure) => new(failure, null, null, null, null, null);
+
+    public static AuthenticationOutcome Handled(AuthenticateResult result) => new(null, result, null, null, null, null);
+
+    public static implicit operator AuthenticationOutcome(AgentAuthFailure failure) => Fail(failure);
+}
