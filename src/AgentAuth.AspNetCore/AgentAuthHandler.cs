@@ -239,6 +239,7 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
             properties = validated.Properties;
         }
         Logger.AuthenticationSucceeded(_mode!, keyThumbprint);
+        ScopeChallenge.SetAuthenticatedSchemeOptions(Context, Options);
         return HandleRequestResult.Success(new AuthenticationTicket(principal, properties, Scheme.Name));
     }
 

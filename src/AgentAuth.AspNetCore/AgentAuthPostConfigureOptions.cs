@@ -29,10 +29,16 @@ internal sealed class AgentAuthPostConfigureOptions : IPostConfigureOptions<Agen
         _services = services;
     }
 
+    /// <summary>
+    /// <see cref="AgentAuthOptions.IncludeErrorDetails"/> when not set: descriptions help a developer and an attacker
+    /// alike, so only the <c>Development</c> environment shows them.
+    /// </summary>
+    internal static bool DefaultIncludeErrorDetails(IServiceProvider services) =>
+        services.GetService<IHostEnvironment>()?.IsDevelopment() ?? false;
+
     public void PostConfigure(string? name, AgentAuthOptions options)
     {
-        // Descriptions help a developer and an attacker alike: unless set, only Development shows them.
-        options.IncludeErrorDetails ??= _services.GetService<IHostEnvironment>()?.IsDevelopment() ?? false;
+        options.IncludeErrorDetails ??= DefaultIncludeErrorDetails(_services);
         if (options.BoundTokenSchemes.Count == 0)
         {
             options.BoundTokenSchemes.Add("Bearer");
