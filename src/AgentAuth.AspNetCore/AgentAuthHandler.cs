@@ -75,7 +75,7 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
         catch (ReplayQuotaExceededException ex)
         {
             // This key alone holds its share of the replay cache: refuse it (429), not everyone (503).
-            GuardLog.ReplayQuotaExceeded(Logger);
+            ReplayLog.ReplayQuotaExceeded(Logger);
             result = await FailAsync(new AgentAuthFailure(StatusCodes.Status429TooManyRequests,
                 _mode == AgentAuthenticationModes.DPoP ? AgentAuthChallengeKind.DPoP : AgentAuthChallengeKind.Signature,
                 AgentAuthErrors.ReplayQuotaExceeded, "This key has too many unexpired single-use values; retry later.") { RetryAfter = ex.RetryAfter ?? TimeSpan.FromSeconds(1) });

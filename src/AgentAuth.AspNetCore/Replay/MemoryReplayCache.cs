@@ -213,7 +213,7 @@ internal sealed class MemoryReplayCache : IReplayCache, IDisposable
             retryAfter = earliest > now && earliest != long.MaxValue ? TimeSpan.FromTicks(earliest - now) : TimeSpan.FromSeconds(1);
             if (Interlocked.Exchange(ref partition.QuotaLogged, 1) == 0)
             {
-                GuardLog.ReplayQuotaReached(_logger, name, _perKeyLimit);
+                ReplayLog.ReplayQuotaReached(_logger, name, _perKeyLimit);
             }
             partition = null;
             return false;
@@ -235,7 +235,7 @@ internal sealed class MemoryReplayCache : IReplayCache, IDisposable
 
         if (Interlocked.Exchange(ref _full, 1) == 0)
         {
-            MemoryReplayCacheLog.CacheFull(_logger, _sizeLimit);
+            ReplayLog.CacheFull(_logger, _sizeLimit);
         }
         return false;
     }
@@ -246,7 +246,7 @@ internal sealed class MemoryReplayCache : IReplayCache, IDisposable
         {
             if (Volatile.Read(ref _full) == 1 && Interlocked.Exchange(ref _full, 0) == 1)
             {
-                MemoryReplayCacheLog.CacheRecovered(_logger);
+                ReplayLog.CacheRecovered(_logger);
             }
             return true;
         }
@@ -313,7 +313,7 @@ internal sealed class MemoryReplayCache : IReplayCache, IDisposable
         if (removed > 0)
         {
             int remaining = Volatile.Read(ref _count);
-            MemoryReplayCacheLog.Purged(_logger, removed, remaining);
+            ReplayLog.Purged(_logger, removed, remaining);
         }
     }
 
