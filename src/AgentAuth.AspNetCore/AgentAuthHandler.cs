@@ -68,6 +68,7 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
         catch (ReplayCacheUnavailableException ex)
         {
             // Counted once by the store (agentauth.replay_cache.failures) and once here as an authentication with error temporarily_unavailable.
+            // Logged at Error here only: stores log their detail at Debug, so an outage is one Error line per request, custom stores included.
             Logger.ReplayCacheUnavailable(ex);
             result = await FailAsync(new AgentAuthFailure(StatusCodes.Status503ServiceUnavailable, AgentAuthChallengeKind.Signature,
                 AgentAuthErrors.TemporarilyUnavailable, "The replay check could not be made; retry shortly.") { RetryAfter = TimeSpan.FromSeconds(1) });
