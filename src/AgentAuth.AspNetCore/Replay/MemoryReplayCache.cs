@@ -338,19 +338,7 @@ internal sealed class MemoryReplayCache : IReplayCache, IDisposable
         }
     }
 
-    private void LowerEarliestExpiry(long ticks)
-    {
-        long current = Volatile.Read(ref _earliestExpiryTicks);
-        while (ticks < current)
-        {
-            long seen = Interlocked.CompareExchange(ref _earliestExpiryTicks, ticks, current);
-            if (seen == current)
-            {
-                return;
-            }
-            current = seen;
-        }
-    }
+    private void LowerEarliestExpiry(long ticks) => Partition.Lower(ref _earliestExpiryTicks, ticks);
 
     private readonly record struct Entry(long ExpiresAtTicks, long Version, Partition? Partition);
 
@@ -397,6 +385,7 @@ internal sealed class MemoryReplayCache : IReplayCache, IDisposable
         /// <summary>Marks an empty partition removed; an add that raced it sees <see cref="ReserveResult.Removed"/> and looks up a new one.</summary>
         public bool TryRetire() => Interlocked.CompareExchange(ref Count, Retired, 0) == 0;
 
+        /// <summary>Lowers <paramref name="target"/> to <paramref name="ticks"/> if that is earlier, lock-free (the cache-wide and per-partition earliest expiry alike).</summary>
         public static void Lower(ref long target, long ticks)
         {
             long current = Volatile.Read(ref target);
