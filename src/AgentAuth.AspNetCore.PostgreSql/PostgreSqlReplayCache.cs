@@ -141,7 +141,16 @@ internal sealed class PostgreSqlReplayCache : IReplayCache, IAsyncDisposable, ID
     {
         if (!_schemaReady && _createSchemaOnFirstUse)
         {
-            await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (ReplayCacheUnavailableException ex) when (ex.InnerException is { } cause)
+            {
+                // A background run has no caller to log it, and the schema step logged at Debug only: say it here.
+                PostgreSqlReplayCacheLog.CleanupFailed(_logger, ErrorTypeOf(cause), cause);
+                throw;
+            }
         }
 
         long total = 0;

@@ -68,6 +68,7 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
         catch (ReplayCacheUnavailableException ex)
         {
             // Counted once by the store (agentauth.replay_cache.failures) and once here as an authentication with error temporarily_unavailable.
+            // Logged at Error here only: stores log their detail at Debug, so an outage is one Error line per request, custom stores included.
             Logger.ReplayCacheUnavailable(ex);
             result = await FailAsync(new AgentAuthFailure(StatusCodes.Status503ServiceUnavailable, AgentAuthChallengeKind.Signature,
                 AgentAuthErrors.TemporarilyUnavailable, "The replay check could not be made; retry shortly.") { RetryAfter = TimeSpan.FromSeconds(1) });
@@ -75,7 +76,7 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
         catch (ReplayQuotaExceededException ex)
         {
             // This key alone holds its share of the replay cache: refuse it (429), not everyone (503).
-            GuardLog.ReplayQuotaExceeded(Logger);
+            ReplayLog.ReplayQuotaExceeded(Logger);
             result = await FailAsync(new AgentAuthFailure(StatusCodes.Status429TooManyRequests,
                 _mode == AgentAuthenticationModes.DPoP ? AgentAuthChallengeKind.DPoP : AgentAuthChallengeKind.Signature,
                 AgentAuthErrors.ReplayQuotaExceeded, "This key has too many unexpired single-use values; retry later.") { RetryAfter = ex.RetryAfter ?? TimeSpan.FromSeconds(1) });
@@ -239,6 +240,7 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
             properties = validated.Properties;
         }
         Logger.AuthenticationSucceeded(_mode!, keyThumbprint);
+        ScopeChallenge.SetAuthenticatedSchemeOptions(Context, Options);
         return HandleRequestResult.Success(new AuthenticationTicket(principal, properties, Scheme.Name));
     }
 

@@ -29,10 +29,37 @@ internal sealed class AgentAuthPostConfigureOptions : IPostConfigureOptions<Agen
         _services = services;
     }
 
+    /// <summary>
+    /// <see cref="AgentAuthOptions.IncludeErrorDetails"/> when not set: descriptions help a developer and an attacker
+    /// alike, so only the <c>Development</c> environment shows them.
+    /// </summary>
+    internal static bool DefaultIncludeErrorDetails(IServiceProvider services) =>
+        services.GetService<IHostEnvironment>()?.IsDevelopment() ?? false;
+
     public void PostConfigure(string? name, AgentAuthOptions options)
     {
-        // Descriptions help a developer and an attacker alike: unless set, only Development shows them.
-        options.IncludeErrorDetails ??= _services.GetService<IHostEnvironment>()?.IsDevelopment() ?? false;
+        ApplyDefaults(options);
+
+        // An invalid configuration is reported by AgentAuthOptionsValidator at startup; don't fail here with a less useful message.
+        if (new AgentAuthOptionsValidator().Validate(name, options).Failed)
+        {
+            return;
+        }
+
+        var timeProvider = _services.GetService<TimeProvider>() ?? TimeProvider.System;
+        options.TimeProvider ??= timeProvider;
+        var loggerFactory = _services.GetRequiredService<ILoggerFactory>();
+        WarnIfLongSignatureWindowWithoutNonce(name, options.Signatures, loggerFactory);
+        if (CreateRuntime(options, timeProvider, loggerFactory) is { } runtime)
+        {
+            options.Runtime = runtime;
+        }
+    }
+
+    /// <summary>The defaults that depend on the environment or on other options: error details, bound-token schemes, request binding, algorithms.</summary>
+    private void ApplyDefaults(AgentAuthOptions options)
+    {
+        options.IncludeErrorDetails ??= DefaultIncludeErrorDetails(_services);
         if (options.BoundTokenSchemes.Count == 0)
         {
             options.BoundTokenSchemes.Add("Bearer");
@@ -46,20 +73,20 @@ internal sealed class AgentAuthPostConfigureOptions : IPostConfigureOptions<Agen
                 policy.AllowedAlgorithms.Add(algorithm);
             }
         }
+    }
 
-        // An invalid configuration is reported by AgentAuthOptionsValidator at startup; don't fail here with a less useful message.
-        if (new AgentAuthOptionsValidator().Validate(name, options).Failed)
-        {
-            return;
-        }
-
-        var timeProvider = _services.GetService<TimeProvider>() ?? TimeProvider.System;
-        options.TimeProvider ??= timeProvider;
-        var loggerFactory = _services.GetRequiredService<ILoggerFactory>();
+    private static void WarnIfLongSignatureWindowWithoutNonce(string? name, HttpSignaturePolicyOptions policy, ILoggerFactory loggerFactory)
+    {
         if (policy.MaxAge > LongMaxAgeWithoutNonce && !policy.RequireNonce)
         {
             loggerFactory.CreateLogger<AgentAuthPostConfigureOptions>().LongSignatureWindowWithoutNonce(name ?? string.Empty, policy.MaxAge);
         }
+    }
+
+    /// <summary>What the handler runs on: verifiers, key sources, token and DPoP validators, challenges; null when <see cref="AgentAuthOptions.PublicOrigin"/> does not parse (the validator reports it).</summary>
+    private AgentAuthRuntime? CreateRuntime(AgentAuthOptions options, TimeProvider timeProvider, ILoggerFactory loggerFactory)
+    {
+        var policy = options.Signatures;
         var keySources = new KeySourceFactory(options, _services.GetService<IHttpClientFactory>(), timeProvider, loggerFactory,
             new JwksMetrics(_services.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         var replayCache = _services.GetRequiredService<IReplayCache>();
@@ -84,19 +111,10 @@ internal sealed class AgentAuthPostConfigureOptions : IPostConfigureOptions<Agen
         PublicOrigin? origin = null;
         if (options.PublicOrigin is not null && !PublicOrigin.TryParse(options.PublicOrigin, out origin))
         {
-            return;
+            return null;
         }
 
-        var signaturesEnabled = options.AllowSignatureOnly || options.Issuers.Count > 0;
-        var challenges = new ChallengeTemplates(
-            signatures: signaturesEnabled,
-            bearer: options.Issuers.Count > 0,
-            dpopAlgorithms: dpopEnabled ? string.Join(' ', options.DPoP.AllowedAlgorithms) : null,
-            realm: options.Realm,
-            acceptSignature: ChallengeTemplates.FormatAcceptSignature(policy.Label ?? "sig1", policy.RequiredComponents, policy.RequireCreated, policy.RequireNonce, policy.Tag),
-            acceptSignatureAlgorithms: string.Join(", ", policy.AllowedAlgorithms));
-
-        options.Runtime = new AgentAuthRuntime(
+        return new AgentAuthRuntime(
             CreateVerifier,
             selection,
             keySources.CreateAgentKeys(),
@@ -104,9 +122,21 @@ internal sealed class AgentAuthPostConfigureOptions : IPostConfigureOptions<Agen
             dpop,
             replayCache,
             _services.GetRequiredService<AgentAuthMetrics>(),
-            challenges,
+            CreateChallengeTemplates(options, dpopEnabled),
             origin,
             [.. options.BoundTokenSchemes]);
+    }
+
+    private static ChallengeTemplates CreateChallengeTemplates(AgentAuthOptions options, bool dpopEnabled)
+    {
+        var policy = options.Signatures;
+        return new ChallengeTemplates(
+            signatures: options.AllowSignatureOnly || options.Issuers.Count > 0,
+            bearer: options.Issuers.Count > 0,
+            dpopAlgorithms: dpopEnabled ? string.Join(' ', options.DPoP.AllowedAlgorithms) : null,
+            realm: options.Realm,
+            acceptSignature: ChallengeTemplates.FormatAcceptSignature(policy.Label ?? "sig1", policy.RequiredComponents, policy.RequireCreated, policy.RequireNonce, policy.Tag),
+            acceptSignatureAlgorithms: string.Join(", ", policy.AllowedAlgorithms));
     }
 
     /// <summary>

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace AgentAuth.AspNetCore;
 
@@ -88,9 +89,12 @@ internal sealed class InsufficientScopeResultHandler(IAuthorizationMiddlewareRes
             response.Headers.Remove(header);
         }
         response.Headers.CacheControl = "no-store";
+        var (realm, includeErrorDetails) = ChallengeSettings(context);
         response.Headers.WWWAuthenticate = BuildChallenge(
             string.Equals(authMethod, AgentAuthenticationModes.DPoP, StringComparison.Ordinal) ? ChallengeTemplates.DPoPScheme : ChallengeTemplates.BearerScheme,
+            realm,
             scopes,
+            includeErrorDetails,
             ResourceMetadataChallenge.GetResourceMetadataUrl(context));
 
         if (context.RequestServices.GetService<IProblemDetailsService>() is { } problemDetails)
@@ -106,6 +110,19 @@ internal sealed class InsufficientScopeResultHandler(IAuthorizationMiddlewareRes
             problem.Extensions["scope"] = scopes;
             await problemDetails.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem });
         }
+    }
+
+    /// <summary>
+    /// The <c>realm</c> and whether to send <c>error_description</c>, as the scheme's 401s do: from the options of the
+    /// AgentAuth scheme that authenticated the request, else (another handler issued the AgentAuth identity) from the
+    /// options named <see cref="AgentAuthDefaults.AuthenticationScheme"/>, with the same Development-only default.
+    /// </summary>
+    private static (string? Realm, bool IncludeErrorDetails) ChallengeSettings(HttpContext context)
+    {
+        var options = ScopeChallenge.GetAuthenticatedSchemeOptions(context)
+            ?? context.RequestServices.GetService<IOptionsMonitor<AgentAuthOptions>>()?.Get(AgentAuthDefaults.AuthenticationScheme);
+        var includeErrorDetails = options?.IncludeErrorDetails ?? AgentAuthPostConfigureOptions.DefaultIncludeErrorDetails(context.RequestServices);
+        return (options?.Realm, includeErrorDetails);
     }
 
     /// <summary>
@@ -139,9 +156,11 @@ internal sealed class InsufficientScopeResultHandler(IAuthorizationMiddlewareRes
     }
 
     /// <summary>
-    /// <c>{scheme} error="insufficient_scope", error_description="…", scope="…", resource_metadata="…"</c>, built by the
-    /// scheme's one challenge builder (<see cref="AgentAuthChallengeWriter.FormatChallenge"/>).
+    /// <c>{scheme} realm="…", error="insufficient_scope", error_description="…", scope="…", resource_metadata="…"</c>, built by
+    /// the scheme's one challenge builder (<see cref="AgentAuthChallengeWriter.FormatChallenge"/>): <c>realm</c> when
+    /// configured and <c>error_description</c> only with <see cref="AgentAuthOptions.IncludeErrorDetails"/>, as in the 401s;
+    /// the error code and <c>scope</c> always.
     /// </summary>
-    internal static string BuildChallenge(string scheme, string scopes, string? resourceMetadata) =>
-        AgentAuthChallengeWriter.FormatChallenge(scheme, realm: null, Error, ErrorDescription, scopes.Length > 0 ? scopes : null, algs: null, resourceMetadata);
+    internal static string BuildChallenge(string scheme, string? realm, string scopes, bool includeErrorDetails, string? resourceMetadata) =>
+        AgentAuthChallengeWriter.FormatChallenge(scheme, realm, Error, includeErrorDetails ? ErrorDescription : null, scopes.Length > 0 ? scopes : null, algs: null, resourceMetadata);
 }

@@ -22,4 +22,16 @@ internal static class ScopeChallenge
     }
 
     internal static void SetRequiredScopes(HttpContext context, string scopes) => context.Items[s_itemKey] = scopes;
+
+    private static readonly object s_optionsKey = new();
+
+    /// <summary>
+    /// The options of the AgentAuth scheme that authenticated this request, recorded by the scheme on success so the
+    /// 403 <c>insufficient_scope</c> challenge carries the same <c>realm</c> and <c>error_description</c> policy as its 401s;
+    /// <see langword="null"/> when no AgentAuth scheme authenticated it (e.g. another handler issued the identity).
+    /// </summary>
+    internal static AgentAuthOptions? GetAuthenticatedSchemeOptions(HttpContext context) =>
+        context.Items.TryGetValue(s_optionsKey, out var value) ? value as AgentAuthOptions : null;
+
+    internal static void SetAuthenticatedSchemeOptions(HttpContext context, AgentAuthOptions options) => context.Items[s_optionsKey] = options;
 }

@@ -23,31 +23,7 @@ internal static class AgentAuthChallengeWriter
         response.StatusCode = failure?.StatusCode ?? StatusCodes.Status401Unauthorized;
         headers.CacheControl = "no-store";
 
-        if (failure is { StatusCode: StatusCodes.Status503ServiceUnavailable })
-        {
-            var seconds = (long)Math.Ceiling((failure.RetryAfter ?? TimeSpan.FromSeconds(1)).TotalSeconds);
-            headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-            return;
-        }
-        if (failure is { StatusCode: StatusCodes.Status429TooManyRequests })
-        {
-            // Only this key is throttled: say so in its own family (Signature-Error or the DPoP challenge), with no
-            // Accept-Signature, since the credentials were fine.
-            var seconds = Math.Max(1L, (long)Math.Ceiling((failure.RetryAfter ?? TimeSpan.FromSeconds(1)).TotalSeconds));
-            headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-            if (failure.Challenge == AgentAuthChallengeKind.Signature)
-            {
-                headers[AgentAuthHeaderNames.SignatureError] = "error=" + failure.Error;
-            }
-            else
-            {
-                headers.Append(HeaderNames.WWWAuthenticate,
-                    Format(failure.Challenge == AgentAuthChallengeKind.DPoP ? ChallengeTemplates.DPoPScheme : ChallengeTemplates.BearerScheme,
-                        templates.Realm, failure, includeErrorDetails, null, null, null));
-            }
-            return;
-        }
-        if (failure is { StatusCode: StatusCodes.Status413PayloadTooLarge })
+        if (WriteWithoutChallenges(headers, templates, failure, includeErrorDetails))
         {
             return;
         }
@@ -78,11 +54,48 @@ internal static class AgentAuthChallengeWriter
             headers[AgentAuthHeaderNames.AcceptSignature] = templates.AcceptSignature;
         }
 
-        if (failure is null)
+        if (failure is not null)
         {
-            return;
+            WriteFailureHeaders(headers, templates, failure);
         }
+    }
 
+    /// <summary>
+    /// 503, 429 and 413 say "not now" or "too large", not "authenticate differently": no per-mode challenge list. Writes
+    /// their headers and returns <see langword="true"/>; <see langword="false"/> for every other response.
+    /// </summary>
+    private static bool WriteWithoutChallenges(IHeaderDictionary headers, ChallengeTemplates templates, AgentAuthFailure? failure, bool includeErrorDetails)
+    {
+        if (failure is { StatusCode: StatusCodes.Status503ServiceUnavailable })
+        {
+            var seconds = (long)Math.Ceiling((failure.RetryAfter ?? TimeSpan.FromSeconds(1)).TotalSeconds);
+            headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            return true;
+        }
+        if (failure is { StatusCode: StatusCodes.Status429TooManyRequests })
+        {
+            // Only this key is throttled: say so in its own family (Signature-Error or the DPoP challenge), with no
+            // Accept-Signature, since the credentials were fine.
+            var seconds = Math.Max(1L, (long)Math.Ceiling((failure.RetryAfter ?? TimeSpan.FromSeconds(1)).TotalSeconds));
+            headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            if (failure.Challenge == AgentAuthChallengeKind.Signature)
+            {
+                headers[AgentAuthHeaderNames.SignatureError] = "error=" + failure.Error;
+            }
+            else
+            {
+                headers.Append(HeaderNames.WWWAuthenticate,
+                    Format(failure.Challenge == AgentAuthChallengeKind.DPoP ? ChallengeTemplates.DPoPScheme : ChallengeTemplates.BearerScheme,
+                        templates.Realm, failure, includeErrorDetails, null, null, null));
+            }
+            return true;
+        }
+        return failure is { StatusCode: StatusCodes.Status413PayloadTooLarge };
+    }
+
+    /// <summary><c>Signature-Error</c> (and <c>Accept-Signature-Alg</c>) for RFC 9421 failures, and <c>DPoP-Nonce</c> when a nonce is needed.</summary>
+    private static void WriteFailureHeaders(IHeaderDictionary headers, ChallengeTemplates templates, AgentAuthFailure failure)
+    {
         if (failure.Challenge == AgentAuthChallengeKind.Signature)
         {
             // Signature-Error is a structured-field dictionary (Signature-Key draft §5.4): error=<token>[, required_input=(...)].

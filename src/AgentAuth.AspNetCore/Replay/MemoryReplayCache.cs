@@ -213,7 +213,7 @@ internal sealed class MemoryReplayCache : IReplayCache, IDisposable
             retryAfter = earliest > now && earliest != long.MaxValue ? TimeSpan.FromTicks(earliest - now) : TimeSpan.FromSeconds(1);
             if (Interlocked.Exchange(ref partition.QuotaLogged, 1) == 0)
             {
-                GuardLog.ReplayQuotaReached(_logger, name, _perKeyLimit);
+                ReplayLog.ReplayQuotaReached(_logger, name, _perKeyLimit);
             }
             partition = null;
             return false;
@@ -235,7 +235,7 @@ internal sealed class MemoryReplayCache : IReplayCache, IDisposable
 
         if (Interlocked.Exchange(ref _full, 1) == 0)
         {
-            MemoryReplayCacheLog.CacheFull(_logger, _sizeLimit);
+            ReplayLog.CacheFull(_logger, _sizeLimit);
         }
         return false;
     }
@@ -246,7 +246,7 @@ internal sealed class MemoryReplayCache : IReplayCache, IDisposable
         {
             if (Volatile.Read(ref _full) == 1 && Interlocked.Exchange(ref _full, 0) == 1)
             {
-                MemoryReplayCacheLog.CacheRecovered(_logger);
+                ReplayLog.CacheRecovered(_logger);
             }
             return true;
         }
@@ -313,7 +313,7 @@ internal sealed class MemoryReplayCache : IReplayCache, IDisposable
         if (removed > 0)
         {
             int remaining = Volatile.Read(ref _count);
-            MemoryReplayCacheLog.Purged(_logger, removed, remaining);
+            ReplayLog.Purged(_logger, removed, remaining);
         }
     }
 
@@ -338,19 +338,7 @@ internal sealed class MemoryReplayCache : IReplayCache, IDisposable
         }
     }
 
-    private void LowerEarliestExpiry(long ticks)
-    {
-        long current = Volatile.Read(ref _earliestExpiryTicks);
-        while (ticks < current)
-        {
-            long seen = Interlocked.CompareExchange(ref _earliestExpiryTicks, ticks, current);
-            if (seen == current)
-            {
-                return;
-            }
-            current = seen;
-        }
-    }
+    private void LowerEarliestExpiry(long ticks) => Partition.Lower(ref _earliestExpiryTicks, ticks);
 
     private readonly record struct Entry(long ExpiresAtTicks, long Version, Partition? Partition);
 
@@ -397,6 +385,7 @@ internal sealed class MemoryReplayCache : IReplayCache, IDisposable
         /// <summary>Marks an empty partition removed; an add that raced it sees <see cref="ReserveResult.Removed"/> and looks up a new one.</summary>
         public bool TryRetire() => Interlocked.CompareExchange(ref Count, Retired, 0) == 0;
 
+        /// <summary>Lowers <paramref name="target"/> to <paramref name="ticks"/> if that is earlier, lock-free (the cache-wide and per-partition earliest expiry alike).</summary>
         public static void Lower(ref long target, long ticks)
         {
             long current = Volatile.Read(ref target);

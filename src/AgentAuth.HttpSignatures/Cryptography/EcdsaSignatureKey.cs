@@ -47,6 +47,22 @@ internal sealed class EcdsaSignatureKey : SignatureKey
 
     public override int SignatureSize => 2 * _fieldSize;
 
+    /// <summary>
+    /// <paramref name="ecdsa"/>'s parameters, private ones included when the key allows their export, else the public
+    /// point only (the key then verifies but cannot sign). The caller zeroes <see cref="ECParameters.D"/> when done.
+    /// </summary>
+    internal static ECParameters ExportParameters(ECDsa ecdsa)
+    {
+        try
+        {
+            return ecdsa.ExportParameters(includePrivateParameters: true);
+        }
+        catch (CryptographicException)
+        {
+            return ecdsa.ExportParameters(includePrivateParameters: false);
+        }
+    }
+
     /// <summary>Creates the key from parameters (copied into a new ECDsa); the point is validated by the platform.</summary>
     public static EcdsaSignatureKey? Create(ECParameters parameters, string? keyId, string? joseAlgorithm, out string? error)
     {

@@ -199,15 +199,7 @@ internal static class PemKeyReader
     {
         using var ecdsa = ECDsa.Create();
         import(ecdsa);
-        ECParameters parameters;
-        try
-        {
-            parameters = ecdsa.ExportParameters(includePrivateParameters: true);
-        }
-        catch (CryptographicException)
-        {
-            parameters = ecdsa.ExportParameters(includePrivateParameters: false);
-        }
+        var parameters = EcdsaSignatureKey.ExportParameters(ecdsa);
         try
         {
             var key = EcdsaSignatureKey.Create(parameters, keyId, null, out var error) ?? throw new ArgumentException(error);

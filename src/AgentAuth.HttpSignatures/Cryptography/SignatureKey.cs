@@ -138,15 +138,7 @@ public abstract class SignatureKey : IDisposable
     public static SignatureKey FromEcdsa(ECDsa ecdsa, string? keyId = null)
     {
         ArgumentNullException.ThrowIfNull(ecdsa);
-        ECParameters parameters;
-        try
-        {
-            parameters = ecdsa.ExportParameters(includePrivateParameters: true);
-        }
-        catch (CryptographicException)
-        {
-            parameters = ecdsa.ExportParameters(includePrivateParameters: false);
-        }
+        var parameters = EcdsaSignatureKey.ExportParameters(ecdsa);
         try
         {
             return EcdsaSignatureKey.Create(parameters, keyId, null, out var error) ?? throw new ArgumentException(error, nameof(ecdsa));

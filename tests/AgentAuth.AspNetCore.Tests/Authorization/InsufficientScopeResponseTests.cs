@@ -21,6 +21,7 @@ public sealed class InsufficientScopeResponseTests
                 TestAgentAuthHandler.AddTo(services.AddAuthentication());
                 services.AddProblemDetails();
                 services.AddAgentAuthScopeAuthorization();
+                services.Configure<AgentAuthOptions>(AgentAuthDefaults.AuthenticationScheme, o => o.IncludeErrorDetails = true);
             },
             endpoints => endpoints.MapGet("/data/{id}", (string id) => id).RequireScope("read:data:{id}").RequireScope("audit:data:*"));
         using var client = app.CreateClient();
@@ -49,6 +50,7 @@ public sealed class InsufficientScopeResponseTests
             {
                 TestAgentAuthHandler.AddTo(services.AddAuthentication());
                 services.AddAgentAuthScopeAuthorization();
+                services.Configure<AgentAuthOptions>(AgentAuthDefaults.AuthenticationScheme, o => o.IncludeErrorDetails = true);
                 services.AddAgentAuthResourceMetadata(o =>
                 {
                     o.Resource = "https://api.example.com/mcp";
@@ -79,10 +81,10 @@ public sealed class InsufficientScopeResponseTests
     {
         Assert.Equal(
             "Bearer error=\"insufficient_scope\", error_description=\"The access token does not grant a scope this request requires.\"",
-            InsufficientScopeResultHandler.BuildChallenge("Bearer", string.Empty, null));
+            InsufficientScopeResultHandler.BuildChallenge("Bearer", realm: null, string.Empty, includeErrorDetails: true, null));
         Assert.Equal(
             "DPoP error=\"insufficient_scope\", error_description=\"The access token does not grant a scope this request requires.\", scope=\"a:b:c d:e:f\", resource_metadata=\"https://x.example/.well-known/oauth-protected-resource\"",
-            InsufficientScopeResultHandler.BuildChallenge("DPoP", "a:b:c d:e:f", "https://x.example/.well-known/oauth-protected-resource"));
+            InsufficientScopeResultHandler.BuildChallenge("DPoP", realm: null, "a:b:c d:e:f", includeErrorDetails: true, "https://x.example/.well-known/oauth-protected-resource"));
     }
 
     [Fact]

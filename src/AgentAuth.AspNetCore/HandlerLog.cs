@@ -6,7 +6,7 @@ namespace AgentAuth.AspNetCore;
 /// The handler's log messages. Event ids 1–99 belong to the handler and are stable. Client mistakes are logged at
 /// Debug/Information (they are not server faults); nothing here ever logs a token, a signature or a secret.
 /// </summary>
-internal static partial class LoggingExtensions
+internal static partial class HandlerLog
 {
     [LoggerMessage(1, LogLevel.Debug, "No AgentAuth credentials on the request.", EventName = "NoCredentials")]
     public static partial void NoCredentials(this ILogger logger);
