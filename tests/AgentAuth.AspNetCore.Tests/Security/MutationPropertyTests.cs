@@ -224,13 +224,31 @@ public sealed class MutationPropertyTests
         {
             if (!string.Equals(Joined(original, name), Joined(mutated, name), StringComparison.Ordinal)
                 && !(name is "signature-input" or "content-digest" && SameDictionary(Joined(original, name), Joined(mutated, name), null))
-                && !(name is "signature" && SameDictionary(Joined(original, name), Joined(mutated, name), "sig1")))
+                && !(name is "signature" && SameDictionary(Joined(original, name), Joined(mutated, name), "sig1"))
+                && !(name is "authorization" && SameCredentials(Joined(original, name), Joined(mutated, name))))
             {
                 difference = name + ": '" + Joined(original, name) + "' became '" + Joined(mutated, name) + "'";
                 return false;
             }
         }
         return true;
+    }
+
+    /// <summary>
+    /// The auth-scheme of a credential is case-insensitive (RFC 9110 §11.1): <c>BeArer x</c> is the request <c>Bearer x</c>.
+    /// The credential itself is compared exactly.
+    /// </summary>
+    private static bool SameCredentials(string? original, string? mutated)
+    {
+        if (original is null || mutated is null)
+        {
+            return false;
+        }
+        var a = original.IndexOf(' ', StringComparison.Ordinal);
+        var b = mutated.IndexOf(' ', StringComparison.Ordinal);
+        return a > 0 && a == b
+            && string.Equals(original[..a], mutated[..b], StringComparison.OrdinalIgnoreCase)
+            && string.Equals(original[a..], mutated[b..], StringComparison.Ordinal);
     }
 
     /// <summary>
