@@ -17,6 +17,9 @@ public class AgentAuthOptions : AuthenticationSchemeOptions
     /// <summary>Trusted keys of agents that sign requests without a token (signature-only mode).</summary>
     public AgentKeyOptions AgentKeys { get; } = new();
 
+    /// <summary>AAuth agents (the <c>Signature-Key</c> header) and this API as an AAuth resource; off until enabled.</summary>
+    public AAuthOptions AAuth { get; } = new();
+
     /// <summary>Trusted token issuers. A token from any other issuer is rejected.</summary>
     public IList<TokenIssuerOptions> Issuers { get; } = new List<TokenIssuerOptions>();
 
