@@ -267,6 +267,29 @@ public sealed class Jwk
         writer.WriteEndObject();
     }
 
+    /// <summary>
+    /// A public asymmetric JWK from members read elsewhere (the <c>hwk</c> parameters of <c>Signature-Key</c>), with the
+    /// same checks as parsing: known key type and curve, strict base64url of the right lengths, <c>alg</c> fitting the key.
+    /// </summary>
+    internal static bool TryCreatePublic(string kty, string? crv, string? x, string? y, string? n, string? e, string alg,
+        [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Jwk? jwk, [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? error)
+    {
+        jwk = null;
+        if (kty == KeyTypeOct)
+        {
+            error = "symmetric keys are not accepted";
+            return false;
+        }
+        var candidate = new Jwk(kty) { Curve = crv, X = x, Y = y, N = n, E = e, Algorithm = alg };
+        error = candidate.Validate();
+        if (error is not null)
+        {
+            return false;
+        }
+        jwk = candidate;
+        return true;
+    }
+
     internal static bool TryParseDocument(ReadOnlySpan<byte> utf8Json, out JsonDocument? document, out string? error)
     {
         document = null;
