@@ -32,6 +32,21 @@ public static class AgentAuthErrors
     /// <summary><c>created</c> lies in the future beyond the allowed skew (401).</summary>
     public const string ClockSkew = SignatureErrorCodes.ClockSkew;
 
+    /// <summary>AAuth: the <c>Signature-Key</c> scheme is unknown or not enabled (401, with <c>Accept-Signature-Scheme</c>; draft-hardt-httpbis-signature-key-08 §5.4.2).</summary>
+    public const string UnsupportedScheme = "unsupported_scheme";
+
+    /// <summary>AAuth: the JWT in <c>Signature-Key</c> is malformed, untrusted or does not verify (401; §5.4.11).</summary>
+    public const string InvalidJwt = "invalid_jwt";
+
+    /// <summary>AAuth: the JWT in <c>Signature-Key</c> has expired (401; §5.4.12).</summary>
+    public const string ExpiredJwt = "expired_jwt";
+
+    /// <summary>AAuth: the metadata document of a <c>jwks_uri</c> key has no <c>issuer</c> (401; §5.4.9).</summary>
+    public const string IssuerMissing = "issuer_missing";
+
+    /// <summary>AAuth: the metadata document's <c>issuer</c> is not the identity it was fetched under (401; §5.4.10).</summary>
+    public const string IssuerMismatch = "issuer_mismatch";
+
     /// <summary>A DPoP proof problem (401).</summary>
     public const string InvalidDPoPProof = "invalid_dpop_proof";
 

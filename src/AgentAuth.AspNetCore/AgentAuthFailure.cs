@@ -34,6 +34,18 @@ public sealed record AgentAuthFailure
     /// <summary>For <c>invalid_input</c>: the components the signature must cover, as a serialized structured-field inner list.</summary>
     public string? RequiredInput { get; init; }
 
+    /// <summary>
+    /// For an AAuth <c>unsupported_scheme</c>: the accepted <c>Signature-Key</c> schemes, a structured-field list of
+    /// tokens sent as <c>Accept-Signature-Scheme</c> (draft-hardt-httpbis-signature-key-08 §4.1, §5.4.2).
+    /// </summary>
+    public string? AcceptSignatureScheme { get; init; }
+
+    /// <summary>
+    /// For an AAuth <c>unsupported_algorithm</c>: the accepted fully specified JOSE algorithms, sent as
+    /// <c>Accept-Signature-Alg</c> (draft-hardt-httpbis-signature-key-08 §4.2, §5.4.1).
+    /// </summary>
+    public string? AcceptSignatureAlg { get; init; }
+
     /// <summary>A fresh DPoP nonce to send in <c>DPoP-Nonce</c> (for <c>use_dpop_nonce</c>).</summary>
     public string? DPoPNonce { get; init; }
 

@@ -157,6 +157,17 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
             return await CompleteAsync(runtime, await runtime.DPoPAuthenticator.AuthenticateAsync(CreateRequest(), credential.Token.ToString(), dpop));
         }
 
+        if (hasSignature && runtime.SignatureKeys is not null && headers[AgentAuthHeaderNames.SignatureKey] is { Count: > 0 } signatureKey)
+        {
+            // AAuth (draft-hardt-httpbis-signature-key-08): the key travels in Signature-Key, and any token inside it.
+            if (credential.Kind != CredentialKind.None)
+            {
+                return await FailAsync(AgentAuthFailures.InvalidRequest("Use either Signature-Key or an Authorization token with a signature, not both."));
+            }
+            _mode = AgentAuthenticationModes.AAuth;
+            return await CompleteAsync(runtime, await runtime.SignatureKeys.AuthenticateAsync(CreateRequest(), signatureKey));
+        }
+
         if (hasSignature)
         {
             if (credential.Kind == CredentialKind.None && !Options.AllowSignatureOnly)
@@ -198,10 +209,10 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
         {
             return await FailAsync(failure);
         }
-        return await SucceedAsync(runtime, outcome.Token, outcome.KeyThumbprint, outcome.KeyId, outcome.Label);
+        return await SucceedAsync(runtime, outcome.Token, outcome.KeyThumbprint, outcome.KeyId, outcome.Label, outcome.AAuth);
     }
 
-    private async ValueTask<AuthenticateResult> SucceedAsync(AgentAuthRuntime runtime, TokenValidationOutcome? validation, string? keyThumbprint, string? keyId, string? label)
+    private async ValueTask<AuthenticateResult> SucceedAsync(AgentAuthRuntime runtime, TokenValidationOutcome? validation, string? keyThumbprint, string? keyId, string? label, AAuthIdentity? aauth = null)
     {
         TokenClaimSet? claims = null;
         if (validation is not null)
@@ -220,7 +231,7 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
             }
         }
 
-        var principal = AgentPrincipalFactory.CreatePrincipal(AgentAuthDefaults.AuthenticationScheme, _mode!, claims, keyThumbprint, keyId, label);
+        var principal = AgentPrincipalFactory.CreatePrincipal(AgentAuthDefaults.AuthenticationScheme, _mode!, claims, keyThumbprint, keyId, label, aauth);
         var properties = new AuthenticationProperties();
         if (validation is not null)
         {

@@ -27,8 +27,35 @@ internal sealed class AgentAuthOptionsValidator : IValidateOptions<AgentAuthOpti
         }
         KeyOptionsValidation.Validate(options, errors);
         options.DPoP.Validate(errors);
+        ValidateAAuth(options, prefix + "AAuth.", errors);
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    /// <summary>AAuth Signature-Key schemes: supported fully specified algorithms, a positive key cache, issuers for the jwt scheme.</summary>
+    private static void ValidateAAuth(AgentAuthOptions options, string prefix, List<string> errors)
+    {
+        var aauth = options.AAuth;
+        foreach (var algorithm in aauth.Algorithms)
+        {
+            if (!SignatureKeyAuthenticator.SupportedAlgorithms.ContainsKey(algorithm))
+            {
+                errors.Add(prefix + "Algorithms contains '" + algorithm + "'; supported fully specified algorithms are "
+                    + string.Join(", ", SignatureKeyAuthenticator.SupportedAlgorithms.Keys) + " (EdDSA is not fully specified, symmetric algorithms are never accepted).");
+            }
+        }
+        if (aauth.InlineKeyCacheSize < 1)
+        {
+            errors.Add(prefix + "InlineKeyCacheSize must be at least 1.");
+        }
+        if (aauth.AllowJwt && options.Issuers.Count == 0)
+        {
+            errors.Add(prefix + "AllowJwt is true but Issuers is empty: the jwt scheme accepts agent and auth tokens only from configured issuers.");
+        }
+        if (aauth.AllowJwksUri && aauth.Discovery.AllowedOrigins.Count == 0 && !aauth.Discovery.AllowAnyHttpsOrigin)
+        {
+            errors.Add(prefix + "AllowJwksUri is true but Discovery allows no origin: add Discovery.AllowedOrigins or set Discovery.AllowAnyHttpsOrigin.");
+        }
     }
 
     /// <summary>Which credential modes can work: issuers, agent keys, bound-token schemes, clock skew, public origin.</summary>
@@ -39,7 +66,7 @@ internal sealed class AgentAuthOptionsValidator : IValidateOptions<AgentAuthOpti
         {
             errors.Add(prefix + "Issuers is empty and AllowSignatureOnly is false, so no request could ever authenticate: add an issuer or set AllowSignatureOnly = true.");
         }
-        if (options.AllowSignatureOnly && !hasAgentKeys && options.Issuers.Count == 0)
+        if (options.AllowSignatureOnly && !hasAgentKeys && options.Issuers.Count == 0 && !options.AAuth.AnySchemeEnabled)
         {
             errors.Add(prefix + "AgentKeys has no key source (set AgentKeys.JsonWebKeySet, AgentKeys.JwksFile or AgentKeys.JwksUri) and no Issuers are configured.");
         }

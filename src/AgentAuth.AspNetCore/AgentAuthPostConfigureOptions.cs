@@ -114,7 +114,7 @@ internal sealed class AgentAuthPostConfigureOptions : IPostConfigureOptions<Agen
             return null;
         }
 
-        return new AgentAuthRuntime(
+        var runtime = new AgentAuthRuntime(
             CreateVerifier,
             selection,
             keySources.CreateAgentKeys(),
@@ -125,6 +125,24 @@ internal sealed class AgentAuthPostConfigureOptions : IPostConfigureOptions<Agen
             CreateChallengeTemplates(options, dpopEnabled),
             origin,
             [.. options.BoundTokenSchemes]);
+        if (options.AAuth.AnySchemeEnabled)
+        {
+            runtime.SignatureKeys = new SignatureKeyAuthenticator(runtime, options, (hasBody, hasContentType) =>
+            {
+                var requireDigest = hasBody && policy.RequireContentDigestForBody;
+                var verifierOptions = CreateVerifierOptions(options, requireDigest, requireDigest && hasContentType && policy.RequireContentTypeForBody, false);
+                // draft-hardt-httpbis-signature-key-08 §7.8: the signature covers the key it introduces.
+                AddOnce(verifierOptions.RequiredComponents, SignatureComponent.Field("signature-key"));
+                // The key decides the algorithm (§3.3): the verifier allows the RFC 9421 forms of the accepted JOSE algorithms.
+                verifierOptions.AllowedAlgorithms.Clear();
+                foreach (var algorithm in SignatureKeyAuthenticator.Rfc9421Algorithms(options.AAuth))
+                {
+                    verifierOptions.AllowedAlgorithms.Add(algorithm);
+                }
+                return new HttpMessageSignatureVerifier(verifierOptions, timeProvider);
+            }, loggerFactory.CreateLogger("AgentAuth.AspNetCore.AAuth"));
+        }
+        return runtime;
     }
 
     private static ChallengeTemplates CreateChallengeTemplates(AgentAuthOptions options, bool dpopEnabled)

@@ -14,4 +14,7 @@ public static class AgentAuthenticationModes
 
     /// <summary>A plain bearer token (only when the options allow bearer tokens).</summary>
     public const string Bearer = "bearer";
+
+    /// <summary>An RFC 9421 signed request whose key travels in <c>Signature-Key</c> (AAuth, draft-hardt-httpbis-signature-key-08).</summary>
+    public const string AAuth = "aauth";
 }

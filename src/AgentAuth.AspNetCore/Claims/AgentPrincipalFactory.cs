@@ -92,7 +92,8 @@ internal static class AgentPrincipalFactory
     /// <param name="keyThumbprint">RFC 7638 thumbprint of the key that proved possession, if any.</param>
     /// <param name="keyId">The signature's <c>keyid</c>, if any.</param>
     /// <param name="signatureLabel">The verified signature's label, if any.</param>
-    public static ClaimsPrincipal CreatePrincipal(string authenticationType, string mode, TokenClaimSet? token, string? keyThumbprint, string? keyId, string? signatureLabel)
+    /// <param name="aauth">For an AAuth request, its scheme and the identity it established (subject when there is no token, pseudonymous marker, agent).</param>
+    public static ClaimsPrincipal CreatePrincipal(string authenticationType, string mode, TokenClaimSet? token, string? keyThumbprint, string? keyId, string? signatureLabel, AAuthIdentity? aauth = null)
     {
         var identity = new ClaimsIdentity(authenticationType, AgentAuthClaimTypes.Subject, "roles");
 
@@ -112,8 +113,8 @@ internal static class AgentPrincipalFactory
         }
         else
         {
-            // Signature-only: the agent is its key.
-            var subject = keyId ?? keyThumbprint;
+            // Signature-only: the agent is its key (or, for AAuth, what its scheme established).
+            var subject = aauth?.Subject ?? keyId ?? keyThumbprint;
             if (subject is not null)
             {
                 AddLocal(identity, AgentAuthClaimTypes.Subject, subject);
@@ -133,6 +134,18 @@ internal static class AgentPrincipalFactory
             AddLocal(identity, AgentAuthClaimTypes.SignatureLabel, signatureLabel);
         }
         AddLocal(identity, AgentAuthClaimTypes.AuthenticationMode, mode);
+        if (aauth is not null)
+        {
+            AddLocal(identity, AgentAuthClaimTypes.AAuthScheme, aauth.Scheme);
+            if (aauth.Pseudonymous)
+            {
+                AddLocal(identity, AgentAuthClaimTypes.Pseudonymous, "true");
+            }
+            if (aauth.Agent is not null)
+            {
+                AddLocal(identity, AgentAuthClaimTypes.AAuthAgent, aauth.Agent);
+            }
+        }
         return new ClaimsPrincipal(identity);
     }
 

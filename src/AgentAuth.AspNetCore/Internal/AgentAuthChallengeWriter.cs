@@ -107,6 +107,7 @@ internal static class AgentAuthChallengeWriter
             {
                 headers[AgentAuthHeaderNames.AcceptSignatureAlg] = templates.AcceptSignatureAlgorithms;
             }
+            WriteSignatureKeyFailureHeaders(headers, failure);
         }
 
         if (failure.DPoPNonce is not null)
@@ -114,6 +115,25 @@ internal static class AgentAuthChallengeWriter
             headers[AgentAuthHeaderNames.DPoPNonce] = failure.DPoPNonce;
         }
     }
+
+    // --- AAuth Signature-Key refusals (issue 17, verification side) ---------------------------------------------------
+    /// <summary>
+    /// What would have worked, for a refused <c>Signature-Key</c> request (draft-hardt-httpbis-signature-key-08 §4.4):
+    /// <c>Accept-Signature-Scheme</c> with <c>unsupported_scheme</c>, and <c>Accept-Signature-Alg</c> in JOSE names
+    /// with <c>unsupported_algorithm</c> (replacing the RFC 9421 names written above for keyid signatures).
+    /// </summary>
+    private static void WriteSignatureKeyFailureHeaders(IHeaderDictionary headers, AgentAuthFailure failure)
+    {
+        if (failure.AcceptSignatureScheme is not null)
+        {
+            headers[AgentAuthHeaderNames.AcceptSignatureScheme] = failure.AcceptSignatureScheme;
+        }
+        if (failure.AcceptSignatureAlg is not null)
+        {
+            headers[AgentAuthHeaderNames.AcceptSignatureAlg] = failure.AcceptSignatureAlg;
+        }
+    }
+    // --- end AAuth Signature-Key refusals --------------------------------------------------------------------------
 
     /// <summary>
     /// The one <c>WWW-Authenticate</c> challenge builder (RFC 9110 §11.6.1, RFC 6750 §3): <c>{scheme} realm="…",

@@ -27,6 +27,9 @@ internal static class AgentAuthHeaderNames
     /// <summary>The signature schemes the server accepts.</summary>
     public const string AcceptSignatureScheme = "Accept-Signature-Scheme";
 
+    /// <summary>draft-hardt-httpbis-signature-key-08 §3: the key (or where to find it) of an AAuth request signature.</summary>
+    public const string SignatureKey = "Signature-Key";
+
     /// <summary>RFC 9449 §8.1: the server's DPoP nonce.</summary>
     public const string DPoPNonce = "DPoP-Nonce";
 }

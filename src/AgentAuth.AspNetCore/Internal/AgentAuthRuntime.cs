@@ -48,6 +48,9 @@ internal sealed class AgentAuthRuntime
     /// <summary>DPoP-bound tokens, or <see langword="null"/> when DPoP is off.</summary>
     public DPoPAuthenticator? DPoPAuthenticator { get; }
 
+    /// <summary>AAuth requests whose key travels in <c>Signature-Key</c>, or <see langword="null"/> when no scheme is enabled.</summary>
+    public SignatureKeyAuthenticator? SignatureKeys { get; set; }
+
     /// <summary>Plain bearer tokens.</summary>
     public BearerAuthenticator Bearer { get; }
 

@@ -40,9 +40,21 @@ internal readonly struct AuthenticationOutcome
     public static AuthenticationOutcome Success(TokenValidationOutcome? token, string? keyThumbprint, string? keyId, string? label) =>
         new(null, null, token, keyThumbprint, keyId, label);
 
+    /// <summary>For an AAuth request: the scheme and the identity its trust policy established.</summary>
+    public AAuthIdentity? AAuth { get; private init; }
+
+    public static AuthenticationOutcome Success(TokenValidationOutcome? token, string keyThumbprint, string? keyId, string? label, AAuthIdentity aauth) =>
+        new(null, null, token, keyThumbprint, keyId, label) { AAuth = aauth };
+
     public static AuthenticationOutcome Fail(AgentAuthFailure failure) => new(failure, null, null, null, null, null);
 
     public static AuthenticationOutcome Handled(AuthenticateResult result) => new(null, result, null, null, null, null);
 
     public static implicit operator AuthenticationOutcome(AgentAuthFailure failure) => Fail(failure);
 }
+
+/// <summary>
+/// What an AAuth <c>Signature-Key</c> scheme established: the scheme, the subject (a thumbprint URN for a pseudonymous
+/// key, the origin for a discovered key; <see langword="null"/> when a token supplies <c>sub</c>), and the agent identity.
+/// </summary>
+internal sealed record AAuthIdentity(string Scheme, string? Subject, bool Pseudonymous, string? Agent);

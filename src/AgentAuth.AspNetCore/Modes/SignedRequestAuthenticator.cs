@@ -113,7 +113,7 @@ internal sealed class SignedRequestAuthenticator
     /// <c>expires</c> would be accepted forever, and one whose <c>expires</c> lies further ahead than the signature window
     /// would pin its replay entry that long (a key holder could fill the store), so both are refused.
     /// </summary>
-    private static bool TryGetAcceptedUntil(AuthenticationRequest request, SignatureVerificationResult verification, out DateTimeOffset acceptedUntil, [NotNullWhen(false)] out string? problem)
+    internal static bool TryGetAcceptedUntil(AuthenticationRequest request, SignatureVerificationResult verification, out DateTimeOffset acceptedUntil, [NotNullWhen(false)] out string? problem)
     {
         var options = request.Options;
         var window = options.Signatures.MaxAge + options.ClockSkew;
@@ -149,7 +149,7 @@ internal sealed class SignedRequestAuthenticator
     /// A covered <c>Content-Digest</c> must match the body (RFC 9530). Without the field a signature covering it cannot
     /// have verified (its base needs the field), so the covered components are only read again when the field is there.
     /// </summary>
-    private static async ValueTask<AgentAuthFailure?> CheckContentDigestAsync(AuthenticationRequest request, SignatureVerificationResult verification, bool bound)
+    internal static async ValueTask<AgentAuthFailure?> CheckContentDigestAsync(AuthenticationRequest request, SignatureVerificationResult verification, bool bound)
     {
         if (!request.Context.Request.Headers.ContainsKey(AgentAuthHeaderNames.ContentDigest) || !verification.Covers("content-digest"))
         {
@@ -215,7 +215,7 @@ internal sealed class SignedRequestAuthenticator
     private static string? ReplayKeyFor(SignatureVerificationResult verification, string keyThumbprint) =>
         verification.TryGetNonce(out var nonce) ? ReplayKeys.SignatureNonce(keyThumbprint, nonce) : null;
 
-    private static bool HasBody(HttpContext context)
+    internal static bool HasBody(HttpContext context)
     {
         if (context.Request.ContentLength is { } length)
         {
