@@ -63,6 +63,7 @@ public static class AgentAuthenticationBuilderExtensions
 
         var services = builder.Services;
         services.AddAgentAuthBackchannel();
+        services.AddAgentAuthDiscoveryBackchannel();
         services.AddMetrics();
         services.AddDataProtection();
         services.TryAddSingleton(TimeProvider.System);

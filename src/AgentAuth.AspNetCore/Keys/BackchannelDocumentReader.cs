@@ -27,7 +27,19 @@ internal sealed class BackchannelDocumentReader
     }
 
     /// <summary>Returns the document bytes, or throws <see cref="KeySourceException"/> with a reason safe to log.</summary>
-    public async Task<byte[]> ReadAsync(Uri uri, bool requireHttps, CancellationToken cancellationToken)
+    public Task<byte[]> ReadAsync(Uri uri, bool requireHttps, CancellationToken cancellationToken) =>
+        ReadAsync(uri, requireHttps, s_json, validate: null, cancellationToken);
+
+    /// <summary>
+    /// Returns the bytes of an HTTPS document whose response must also pass <paramref name="validate"/> (for example a key
+    /// directory that is itself signed): it gets the response (headers intact) and the body, and returns
+    /// <see langword="null"/> to accept or a reason, safe to log, to refuse.
+    /// </summary>
+    public Task<byte[]> ReadAsync(Uri uri, string accept, Func<HttpResponseMessage, byte[], string?> validate, CancellationToken cancellationToken) =>
+        ReadAsync(uri, requireHttps: true, new MediaTypeWithQualityHeaderValue(accept), validate, cancellationToken);
+
+    private async Task<byte[]> ReadAsync(Uri uri, bool requireHttps, MediaTypeWithQualityHeaderValue accept,
+        Func<HttpResponseMessage, byte[], string?>? validate, CancellationToken cancellationToken)
     {
         if (requireHttps && !string.Equals(uri.Scheme, Uri.UriSchemeHttps, StringComparison.OrdinalIgnoreCase))
         {
@@ -39,7 +51,7 @@ internal sealed class BackchannelDocumentReader
         {
             var client = _client();
             using var request = new HttpRequestMessage(HttpMethod.Get, uri);
-            request.Headers.Accept.Add(s_json);
+            request.Headers.Accept.Add(accept);
             if (client.DefaultRequestHeaders.UserAgent.Count == 0)
             {
                 // A client not configured by AddAgentAuthBackchannel still identifies AgentAuth to the key server.
@@ -57,7 +69,12 @@ internal sealed class BackchannelDocumentReader
             var stream = await response.Content.ReadAsStreamAsync(linked.Token).ConfigureAwait(false);
             await using (stream.ConfigureAwait(false))
             {
-                return await ReadBoundedAsync(stream, linked.Token).ConfigureAwait(false);
+                var body = await ReadBoundedAsync(stream, linked.Token).ConfigureAwait(false);
+                if (validate?.Invoke(response, body) is { } refusal)
+                {
+                    throw new KeySourceException(JwksFetchOutcomes.InvalidDocument, refusal);
+                }
+                return body;
             }
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)

@@ -26,9 +26,27 @@ internal sealed class KeyOptionsValidation : IValidateOptions<AgentAuthOptions>
         ValidateJwks(options.Jwks, failures);
         ValidateAgentKeys(options, failures);
         ValidateIssuers(options, failures);
+        ValidateDiscovery(options.AAuth.Discovery, "AgentAuthOptions.AAuth.Discovery", failures);
         if (options.EnableTokenCache && options.TokenCacheSizeLimit <= 0)
         {
             failures.Add("AgentAuthOptions.TokenCacheSizeLimit must be positive (or set EnableTokenCache = false).");
+        }
+    }
+
+    /// <summary>Checks one <see cref="KeyDiscoveryOptions"/>: every allowed origin is an HTTPS origin (or <c>https://*.domain</c>) and the cache is bounded.</summary>
+    internal static void ValidateDiscovery(KeyDiscoveryOptions discovery, string option, List<string> failures)
+    {
+        for (var index = 0; index < discovery.AllowedOrigins.Count; index++)
+        {
+            var configured = discovery.AllowedOrigins[index];
+            if (configured is null || !KeyDiscovery.TryParseAllowedOrigin(configured, out _, out _, out _))
+            {
+                failures.Add($"{option}.AllowedOrigins[{index}] ('{configured}') must be an HTTPS origin such as https://agent.example or https://*.agents.example, with no path, query or user information.");
+            }
+        }
+        if (discovery.MaxCachedKeySets <= 0)
+        {
+            failures.Add($"{option}.MaxCachedKeySets must be positive.");
         }
     }
 

@@ -72,6 +72,32 @@ internal sealed class KeySourceFactory
         return new KeySourceGroup<SignatureKeySecurityKey>(entries.Count == 0 ? null : new KeySet<SignatureKeySecurityKey>(entries), remote, matchThumbprints: false);
     }
 
+    /// <summary>
+    /// The discovered key sets of one policy (<paramref name="discovery"/>),
+    /// fetched through <see cref="AgentAuthOptions.BackchannelHttpHandler"/> when set (tests, custom transports), else the
+    /// discovery client that connects only to public addresses, or the ordinary backchannel when
+    /// <see cref="KeyDiscoveryOptions.AllowPrivateNetworks"/> is on.
+    /// </summary>
+    public KeyDiscovery CreateDiscovery(KeyDiscoveryOptions discovery)
+    {
+        Func<HttpClient> client;
+        if (_options.BackchannelHttpHandler is not null)
+        {
+            var shared = AgentAuthBackchannel.CreateClient(_options, null);
+            client = () => shared;
+        }
+        else
+        {
+            var factory = _httpClientFactory ?? throw new InvalidOperationException(
+                "AgentAuth needs IHttpClientFactory for key discovery: register it (services.AddHttpClient()) or set AgentAuthOptions.BackchannelHttpHandler.");
+            var name = discovery.AllowPrivateNetworks ? AgentAuthBackchannel.HttpClientName : DiscoveryBackchannel.HttpClientName;
+            client = () => factory.CreateClient(name);
+        }
+        var reader = new BackchannelDocumentReader(client, _timeProvider, _options.Jwks);
+        return new KeyDiscovery(discovery, reader,
+            source => new JwksCache<SignatureKey>(source, AgentKeySetParsers.Remote, _options.Jwks, _timeProvider, _logger, _metrics));
+    }
+
     private void AddStatic<TKey>(List<KeySetEntry<TKey>> entries, IKeySetParser<TKey> parser, byte[] json, string optionPath) where TKey : class
     {
         // KeyOptionsValidation has refused these at startup already; this only guards a factory used without it.
