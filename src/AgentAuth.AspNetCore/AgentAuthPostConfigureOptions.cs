@@ -140,7 +140,8 @@ internal sealed class AgentAuthPostConfigureOptions : IPostConfigureOptions<Agen
                     verifierOptions.AllowedAlgorithms.Add(algorithm);
                 }
                 return new HttpMessageSignatureVerifier(verifierOptions, timeProvider);
-            }, loggerFactory.CreateLogger("AgentAuth.AspNetCore.AAuth"));
+            }, loggerFactory.CreateLogger("AgentAuth.AspNetCore.AAuth"),
+            options.AAuth.AllowJwksUri ? keySources.CreateDiscovery(options.AAuth.Discovery) : null);
         }
         return runtime;
     }

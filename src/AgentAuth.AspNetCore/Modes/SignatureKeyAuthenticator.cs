@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 using AgentAuth.HttpSignatures;
@@ -64,13 +65,20 @@ internal sealed class SignatureKeyAuthenticator
     private readonly TimeSpan _clockSkew;
     private readonly int _maxFieldLength;
     private readonly ILogger _logger;
+    private readonly KeyDiscovery? _discovery;
+    private readonly ConcurrentDictionary<string, JwksUriTarget> _jwksUriTargets = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, JwksUriTarget>.AlternateLookup<ReadOnlySpan<char>> _jwksUriLookup;
+    private readonly ConcurrentDictionary<string, AAuthMetadataKeySource> _metadataSources = new(StringComparer.Ordinal);
 
     /// <param name="runtime">The scheme's runtime (token validator, replay cache).</param>
     /// <param name="options">The scheme options.</param>
     /// <param name="createVerifier">Builds the verifier for (hasBody, hasContentType); it requires <c>signature-key</c>.</param>
     /// <param name="logger">The AAuth logger.</param>
-    public SignatureKeyAuthenticator(AgentAuthRuntime runtime, AgentAuthOptions options, Func<bool, bool, HttpMessageSignatureVerifier> createVerifier, ILogger logger)
+    /// <param name="discovery">The shared key discovery for <c>jwks_uri</c> (the AAuth policy), or <see langword="null"/> when that scheme is off.</param>
+    public SignatureKeyAuthenticator(AgentAuthRuntime runtime, AgentAuthOptions options, Func<bool, bool, HttpMessageSignatureVerifier> createVerifier, ILogger logger, KeyDiscovery? discovery)
     {
+        _discovery = discovery;
+        _jwksUriLookup = _jwksUriTargets.GetAlternateLookup<ReadOnlySpan<char>>();
         _runtime = runtime;
         _options = options.AAuth;
         _verifiers = [createVerifier(false, false), createVerifier(true, false), createVerifier(false, true), createVerifier(true, true)];
@@ -379,6 +387,146 @@ internal sealed class SignatureKeyAuthenticator
         return SignatureKeyResolution.Resolved(boundKey);
     }
 
+    /// <summary>
+    /// <c>jwks_uri</c> (§3.6): the key <c>kid</c> of the signer <c>id</c>, an HTTPS origin the discovery policy allows, from
+    /// the JWKS its <c>/.well-known/{dwk}</c> metadata names (cached with rotation, single-flight, last-known-good by the
+    /// shared <see cref="KeyDiscovery"/>). Identified: the principal's subject is the origin. The member's parameters are
+    /// read once per distinct text and kept, so a returning agent's lookup allocates nothing here.
+    /// </summary>
+    private ValueTask<SignatureKeyResolution> ResolveJwksUri(SignatureKeyResolver state, SignatureKeyMember member, CancellationToken cancellationToken)
+    {
+        if (!_jwksUriLookup.TryGetValue(member.Parameters, out var target))
+        {
+            if (!TryCreateJwksUriTarget(member, out target, out var failure))
+            {
+                return new(state.Fail(failure!));
+            }
+            if (_jwksUriTargets.Count >= _options.InlineKeyCacheSize)
+            {
+                AAuthLog.KeyCacheFull(_logger, JwksUri, _options.InlineKeyCacheSize);
+                _jwksUriTargets.Clear();
+            }
+            _jwksUriTargets[member.Parameters.ToString()] = target!;
+        }
+        var lookup = _discovery!.FindAsync(target!.CacheKey, target.CreateSource, target.KeyId, matchThumbprints: false, cancellationToken);
+        return lookup.IsCompletedSuccessfully ? new(FromJwksLookup(state, target, lookup.Result)) : FromPendingJwksLookupAsync(state, target, lookup);
+    }
+
+    private async ValueTask<SignatureKeyResolution> FromPendingJwksLookupAsync(SignatureKeyResolver state, JwksUriTarget target, ValueTask<KeySetLookup<SignatureKey>> lookup) =>
+        FromJwksLookup(state, target, await lookup.ConfigureAwait(false));
+
+    private SignatureKeyResolution FromJwksLookup(SignatureKeyResolver state, JwksUriTarget target, KeySetLookup<SignatureKey> lookup)
+    {
+        switch (lookup.Status)
+        {
+            case KeyLookupStatus.Found:
+                var key = lookup.Key!;
+                // §3.3: the JWKS is the only channel of a discovered key's algorithm.
+                if (key.JoseAlgorithm is null)
+                {
+                    return state.Fail(Refuse(AgentAuthErrors.InvalidKey, "The signer's key has no alg in its JWKS; a fully specified alg is required."));
+                }
+                if (!_algorithms.Contains(key.JoseAlgorithm))
+                {
+                    return state.Fail(Refuse(AgentAuthErrors.UnsupportedAlgorithm, "The signer's key alg is not accepted.") with { AcceptSignatureAlg = AcceptSignatureAlg });
+                }
+                state.Identity = target.Identity;
+                state.KeyId = target.KeyId;
+                return SignatureKeyResolution.Resolved(key);
+            case KeyLookupStatus.Unavailable:
+                if (_metadataSources.TryGetValue(target.CacheKey, out var source) && source.LastIssuerError is { } issuerError)
+                {
+                    return state.Fail(Refuse(issuerError, issuerError == AgentAuthErrors.IssuerMissing
+                        ? "The signer's metadata document has no issuer."
+                        : "The signer's metadata document's issuer is not its id."));
+                }
+                // The outage was logged where it was detected (the key source's fetch); not the agent's fault.
+                return state.Fail(new AgentAuthFailure(StatusCodes.Status503ServiceUnavailable, AgentAuthChallengeKind.Signature,
+                    AgentAuthErrors.TemporarilyUnavailable, "The signer's keys could not be fetched; retry shortly.") { RetryAfter = TimeSpan.FromSeconds(1) });
+            default:
+                return state.Fail(Refuse(AgentAuthErrors.UnknownKey, "The signer's JWKS has no key with this kid."));
+        }
+    }
+
+    private bool TryCreateJwksUriTarget(SignatureKeyMember member, out JwksUriTarget? target, out AgentAuthFailure? failure)
+    {
+        target = null;
+        var id = member.GetString("id");
+        var dwk = member.GetString("dwk");
+        var kid = member.GetString("kid");
+        if (id is null || dwk is null || kid is null || kid.Length is 0 or > 256)
+        {
+            failure = Refuse(AgentAuthErrors.InvalidKey, "A jwks_uri member needs id, dwk and kid.");
+            return false;
+        }
+        // dwk names one document under /.well-known/ (RFC 8615): one path segment, nothing that walks out of it.
+        if (dwk.Length is 0 or > 128 || dwk is "." or ".." || dwk.AsSpan().ContainsAnyExcept(DwkCharacters))
+        {
+            failure = Refuse(AgentAuthErrors.InvalidKey, "The jwks_uri dwk is not a well-known document name.");
+            return false;
+        }
+        if (!KeyDiscovery.TryParseOrigin(id, out var origin))
+        {
+            failure = Refuse(AgentAuthErrors.InvalidKey, "The jwks_uri id is not an HTTPS origin.");
+            return false;
+        }
+        if (!_discovery!.IsAllowed(origin))
+        {
+            AAuthLog.OriginNotAllowed(_logger, origin);
+            failure = Refuse(AgentAuthErrors.InvalidKey, "The signer's origin is not one this server trusts.");
+            return false;
+        }
+        var metadataAddress = new Uri(origin + "/.well-known/" + dwk);
+        // id is part of the cache key: the metadata's issuer is compared with id as presented.
+        target = new JwksUriTarget(this, id + " " + metadataAddress.AbsoluteUri, metadataAddress, id, kid, new AAuthIdentity(JwksUri, origin, false, origin));
+        failure = null;
+        return true;
+    }
+
+    private static readonly System.Buffers.SearchValues<char> DwkCharacters =
+        System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~");
+
+    /// <summary>A <c>jwks_uri</c> member as read once: where its keys come from, which one, and the identity it gives.</summary>
+    private sealed class JwksUriTarget
+    {
+        private readonly SignatureKeyAuthenticator _owner;
+        private readonly Uri _metadataAddress;
+        private readonly string _id;
+
+        public JwksUriTarget(SignatureKeyAuthenticator owner, string cacheKey, Uri metadataAddress, string id, string keyId, AAuthIdentity identity)
+        {
+            _owner = owner;
+            CacheKey = cacheKey;
+            _metadataAddress = metadataAddress;
+            _id = id;
+            KeyId = keyId;
+            Identity = identity;
+            CreateSource = Create;
+        }
+
+        public string CacheKey { get; }
+
+        public string KeyId { get; }
+
+        public AAuthIdentity Identity { get; }
+
+        /// <summary>Made once, so a lookup passes the same delegate and allocates no closure.</summary>
+        public Func<BackchannelDocumentReader, RemoteKeySource> CreateSource { get; }
+
+        private AAuthMetadataKeySource Create(BackchannelDocumentReader reader)
+        {
+            var discovery = _owner._discovery!;
+            var source = new AAuthMetadataKeySource(_metadataAddress, _id, reader, discovery.IsAllowed);
+            var sources = _owner._metadataSources;
+            if (sources.Count >= _owner._options.Discovery.MaxCachedKeySets * 2)
+            {
+                sources.Clear();
+            }
+            sources[CacheKey] = source;
+            return source;
+        }
+    }
+
     /// <summary>§3.3: every conveyed key carries a fully specified <c>alg</c> that this server accepts.</summary>
     private AgentAuthFailure? CheckAlgorithm(Jwk jwk, string what)
     {
@@ -521,6 +669,10 @@ internal sealed class SignatureKeyAuthenticator
             if (scheme.SequenceEqual(JktJwt) && options.AllowJktJwt)
             {
                 return new(_owner.ResolveJktJwt(this, member));
+            }
+            if (scheme.SequenceEqual(JwksUri) && options.AllowJwksUri)
+            {
+                return _owner.ResolveJwksUri(this, member, cancellationToken);
             }
             if (scheme.SequenceEqual(Jwt) && options.AllowJwt)
             {
