@@ -45,6 +45,12 @@ public static class ResourceApiApp
         app.MapGet("/whoami", (ClaimsPrincipal user) => Results.Ok(WhoAmI.From(user)))
             .RequireAuthorization(policy => policy.AddAuthenticationSchemes(AgentAuthDefaults.AuthenticationScheme).RequireAuthenticatedUser());
 
+        // AAuth agents (Signature-Key): /whoami above admits pseudonymous ones (hwk, keyed by thumbprint, e.g. for rate
+        // limits); this endpoint only agents with an identity (a jwks_uri origin the configuration allows, or a token).
+        app.MapGet("/agents/identified", (ClaimsPrincipal user) => Results.Ok(WhoAmI.From(user)))
+            .RequireAuthorization(policy => policy.AddAuthenticationSchemes(AgentAuthDefaults.AuthenticationScheme).RequireAuthenticatedUser()
+                .RequireAssertion(context => !context.User.HasClaim(AgentAuthClaimTypes.Pseudonymous, "true")));
+
         var data = app.MapGroup("/data");
         data.MapGet("/", (DataStore store) => Results.Ok(store.List())).RequireScope("read:data:*");
         data.MapGet("/{id}", (string id, DataStore store) => store.TryGet(id, out var item) ? Results.Ok(item) : Results.NotFound())
