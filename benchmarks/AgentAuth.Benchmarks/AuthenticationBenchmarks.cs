@@ -27,6 +27,8 @@ public class AuthenticationBenchmarks
     public const string Ed25519TokenCategory = "Ed25519+token";
     public const string Es256Category = "ES256";
     public const string OverheadCategory = "Overhead";
+    public const string AAuthHwkCategory = "AAuth hwk";
+    public const string AAuthJwtCategory = "AAuth jwt";
 
     private AuthenticationHarness _harness = null!;
     private RequestTemplate _signatureOnly = null!;
@@ -34,6 +36,12 @@ public class AuthenticationBenchmarks
     private RequestTemplate _bearerEs256 = null!;
     private RequestTemplate _dpop = null!;
     private RequestTemplate _anonymous = null!;
+    private RequestTemplate _aauthHwk = null!;
+    private RequestTemplate _aauthJwt = null!;
+    private byte[] _hwkBase = null!;
+    private byte[] _hwkSignature = null!;
+    private byte[] _jwtBase = null!;
+    private byte[] _jwtSignature = null!;
 
     private NSec.Cryptography.PublicKey _publicKey = null!;
     private byte[] _signatureBase = null!;
@@ -75,6 +83,15 @@ public class AuthenticationBenchmarks
 
         _anonymous = RequestTemplate.Create("GET", "https", "api.bench.example", "/orders/42?view=full");
 
+        // AAuth (draft-hardt-httpbis-signature-key-08): the key inline (hwk) or in an agent token (jwt) in Signature-Key, covered.
+        var withSignatureKey = new[] { SignatureComponent.Method, SignatureComponent.Authority, SignatureComponent.Path, SignatureComponent.Query, SignatureComponent.Field("signature-key") };
+        var agentJwk = credentials.AgentAAuthJwk();
+        var hwk = "sig=hwk;kty=\"OKP\";crv=\"Ed25519\";x=\"" + agentJwk["x"]!.GetValue<string>() + "\";alg=\"Ed25519\"";
+        _aauthHwk = RequestTemplate.Create("GET", "https", "api.bench.example", "/orders/42?view=full", ("Signature-Key", hwk))
+            .Sign(credentials.AgentKey, "sig", withSignatureKey, new SignatureParameters());
+        _aauthJwt = RequestTemplate.Create("GET", "https", "api.bench.example", "/orders/42?view=full", ("Signature-Key", "sig=jwt;jwt=\"" + credentials.MintAAuthAgentToken() + "\""))
+            .Sign(credentials.AgentKey, "sig", withSignatureKey, new SignatureParameters());
+
         // Baseline: the exact base and signature the handler verifies in signature-only.
         _publicKey = NSec.Cryptography.PublicKey.Import(NSec.Cryptography.SignatureAlgorithm.Ed25519, ExtractPublicKey(credentials.AgentKey), NSec.Cryptography.KeyBlobFormat.RawPublicKey);
         (_signatureBase, _signature) = BuildBase(_signatureOnly);
@@ -88,6 +105,14 @@ public class AuthenticationBenchmarks
         if (!BareEd25519VerifyBoundBase())
         {
             throw new InvalidOperationException("The bare Ed25519 baseline of the signed-token scenario's signature base does not verify.");
+        }
+
+        // Baselines of the AAuth rows: a bare verify of each one's own base (the jwt base carries the whole token).
+        (_hwkBase, _hwkSignature) = BuildBase(_aauthHwk);
+        (_jwtBase, _jwtSignature) = BuildBase(_aauthJwt);
+        if (!BareEd25519VerifyHwkBase() || !BareEd25519VerifyJwtBase())
+        {
+            throw new InvalidOperationException("The bare Ed25519 baselines of the AAuth bases do not verify.");
         }
 
         // Baseline: JwtBearer's per-request work, IdentityModel validating the same ES256 token with a static key.
@@ -115,6 +140,8 @@ public class AuthenticationBenchmarks
         await _harness.AssertSucceedsAsync(_bearerEs256);
         await _harness.AssertSucceedsAsync(_dpop);
         await _harness.AssertSucceedsAsync(_anonymous, expectNone: true);
+        await _harness.AssertSucceedsAsync(_aauthHwk);
+        await _harness.AssertSucceedsAsync(_aauthJwt);
         await _harness.AssertSucceedsAsync(_anonymous, FloorHandler.SchemeName);
         var jwt = await _jwtHandler.ValidateTokenAsync(_es256Token, _jwtParameters);
         if (!jwt.IsValid)
@@ -134,6 +161,8 @@ public class AuthenticationBenchmarks
         text.Append(await profiler.ProfileAsync("signature + bound token, cache off", () => SignatureWithBoundTokenNoCache(), count));
         text.Append(await profiler.ProfileAsync("bearer ES256", () => BearerEs256(), count));
         text.Append(await profiler.ProfileAsync("DPoP", () => DPoPBoundToken(), count));
+        text.Append(await profiler.ProfileAsync("AAuth hwk (key cache warm)", () => AAuthHwk(), count));
+        text.Append(await profiler.ProfileAsync("AAuth jwt (token cache warm)", () => AAuthJwt(), count));
         text.Append(await profiler.ProfileAsync("no credentials", () => NoCredentials(), count));
         text.Append(await profiler.ProfileAsync("framework floor", () => FrameworkFloor(), count));
         return text.ToString();
@@ -218,6 +247,22 @@ public class AuthenticationBenchmarks
     [Benchmark(Description = "bearer ES256 token, cache warm")]
     [BenchmarkCategory(Es256Category)]
     public Task<AuthenticateResult> BearerEs256() => _harness.AuthenticateAsync(_bearerEs256);
+
+    [Benchmark(Baseline = true, Description = "Bare NSec Ed25519 verify, the AAuth hwk base")]
+    [BenchmarkCategory(AAuthHwkCategory)]
+    public bool BareEd25519VerifyHwkBase() => NSec.Cryptography.SignatureAlgorithm.Ed25519.Verify(_publicKey, _hwkBase, _hwkSignature);
+
+    [Benchmark(Description = "AAuth Signature-Key hwk, key cache warm")]
+    [BenchmarkCategory(AAuthHwkCategory)]
+    public Task<AuthenticateResult> AAuthHwk() => _harness.AuthenticateAsync(_aauthHwk);
+
+    [Benchmark(Baseline = true, Description = "Bare NSec Ed25519 verify, the AAuth jwt base (with the token)")]
+    [BenchmarkCategory(AAuthJwtCategory)]
+    public bool BareEd25519VerifyJwtBase() => NSec.Cryptography.SignatureAlgorithm.Ed25519.Verify(_publicKey, _jwtBase, _jwtSignature);
+
+    [Benchmark(Description = "AAuth Signature-Key jwt (aa-agent+jwt), token cache warm")]
+    [BenchmarkCategory(AAuthJwtCategory)]
+    public Task<AuthenticateResult> AAuthJwt() => _harness.AuthenticateAsync(_aauthJwt);
 
     [Benchmark(Description = "No credentials (scope + context + AuthenticateAsync)")]
     [BenchmarkCategory(OverheadCategory)]

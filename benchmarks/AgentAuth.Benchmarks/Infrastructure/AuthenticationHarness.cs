@@ -76,6 +76,9 @@ public sealed class AuthenticationHarness : IAsyncDisposable
         // the figures would time a rejection. The age checks cost the same whatever their limits.
         options.Signatures.MaxAge = TimeSpan.FromHours(1);
         options.DPoP.ProofLifetime = TimeSpan.FromHours(1);
+        // AAuth Signature-Key requests (issue 17): inline keys and agent tokens.
+        options.AAuth.AllowHwk = true;
+        options.AAuth.AllowJwt = true;
     }
 
     /// <summary>

@@ -48,6 +48,16 @@ public sealed class BenchmarkCredentials : IDisposable
     /// <summary>An EdDSA access token bound to the agent key by <c>cnf.jkt</c>.</summary>
     public string MintBoundEdDsaToken() => Mint(IssuerEdKey, "EdDSA", Claims(new JsonObject { ["jkt"] = AgentKey.Thumbprint }));
 
+    /// <summary>The agent's public key with a fully specified alg, as AAuth conveys it (draft-hardt-httpbis-signature-key-08 §3.3).</summary>
+    public JsonObject AgentAAuthJwk()
+    {
+        var jwk = JsonNode.Parse(AgentKey.ExportPublicJwkJson())!.AsObject();
+        return new JsonObject { ["kty"] = "OKP", ["crv"] = "Ed25519", ["x"] = jwk["x"]!.GetValue<string>(), ["alg"] = "Ed25519" };
+    }
+
+    /// <summary>An AAuth agent token (<c>aa-agent+jwt</c>) bound to the agent key by <c>cnf.jwk</c>.</summary>
+    public string MintAAuthAgentToken() => Mint(IssuerEdKey, "EdDSA", Claims(new JsonObject { ["jwk"] = AgentAAuthJwk() }), typ: "aa-agent+jwt");
+
     /// <summary>An ES256 bearer token (no <c>cnf</c>).</summary>
     public string MintBearerEs256Token() => Mint(IssuerEcKey, "ES256", Claims(cnf: null));
 
