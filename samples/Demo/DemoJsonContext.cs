@@ -4,4 +4,5 @@ namespace AgentAuth.Demo;
 
 [JsonSerializable(typeof(TokenRequest))]
 [JsonSerializable(typeof(TokenResponse))]
+[JsonSerializable(typeof(Dictionary<string, string>))]
 internal sealed partial class DemoJsonContext : JsonSerializerContext;

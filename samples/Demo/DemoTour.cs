@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using AgentAuth.Client;
+using AgentAuth.HttpSignatures;
 using AgentAuth.HttpSignatures.Cryptography;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -70,11 +71,11 @@ public static class DemoTour
 
         // The agent asks the issuer for tokens bound to its key: cnf.jwk (its public key) for signed requests,
         // cnf.jkt (its thumbprint) for DPoP, where each proof carries the public key.
-        async Task<string> Token(string scope, string audience = Audience, string? actor = null, bool dpop = false)
+        async Task<string> Token(string scope, string audience = Audience, string? actor = null, bool dpop = false, string? jwk = null)
         {
             var request = dpop
                 ? new TokenRequest("agent:report-writer", audience, scope, agentKey.Thumbprint, null, actor)
-                : new TokenRequest("agent:report-writer", audience, scope, null, agentKey.ExportPublicJwkJson(), actor);
+                : new TokenRequest("agent:report-writer", audience, scope, null, jwk ?? agentKey.ExportPublicJwkJson(), actor);
             using var response = await plain.PostAsJsonAsync(issuer.Url + "/token", request, DemoJsonContext.Default.TokenRequest, cancellationToken);
             response.EnsureSuccessStatusCode();
             return (await response.Content.ReadFromJsonAsync(DemoJsonContext.Default.TokenResponse, cancellationToken))!.AccessToken;
@@ -169,6 +170,28 @@ public static class DemoTour
         await Run("DPoP-bound token (server nonce)", clients.CreateClient("dpop"), Get("/whoami"), HttpStatusCode.OK, null,
             async response => await WhoAmIText(response) + $"; {dpopCounter.Sends} sends: use_dpop_nonce, then retried with the nonce");
 
+        // AAuth agents: the key travels in Signature-Key (draft-hardt-httpbis-signature-key-08), covered by the signature.
+        var agentJwk = JsonSerializer.Deserialize(agentKey.ExportPublicJwkJson(), DemoJsonContext.Default.DictionaryStringString)!;
+        var hwk = $"sig=hwk;kty=\"OKP\";crv=\"Ed25519\";x=\"{agentJwk["x"]}\";alg=\"Ed25519\"";
+        var agentToken = await Token("read:data:*", jwk: $"{{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"x\":\"{agentJwk["x"]}\",\"alg\":\"Ed25519\"}}");
+        var aauthNonce = 0;
+        HttpRequestMessage AAuth(string path, string signatureKey)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, new Uri(resourceUrl, path));
+            request.Headers.TryAddWithoutValidation("Signature-Key", signatureKey);
+            var signed = new HttpMessageSigner().Sign(new HttpRequestMessageAdapter(request), "sig",
+                [SignatureComponent.Method, SignatureComponent.Authority, SignatureComponent.Path, SignatureComponent.Field("signature-key")],
+                new SignatureParameters { OmitKeyId = true, Nonce = "aauth-" + ++aauthNonce }, agentKey);
+            request.Headers.TryAddWithoutValidation("Signature-Input", signed.SignatureInput);
+            request.Headers.TryAddWithoutValidation("Signature", signed.Signature);
+            return request;
+        }
+        await Run("AAuth pseudonymous agent (hwk): who am I", plain, AAuth("/whoami", hwk), HttpStatusCode.OK, null, WhoAmIText);
+        await Run("AAuth pseudonymous agent on an identified-only endpoint", plain, AAuth("/agents/identified", hwk), HttpStatusCode.Forbidden, null,
+            note: "an inline key proves only that it is the same key");
+        await Run("AAuth identified agent (agent token in Signature-Key)", plain, AAuth("/agents/identified", $"sig=jwt;jwt=\"{agentToken}\""), HttpStatusCode.OK, null, WhoAmIText);
+        await Run("AAuth scheme not enabled here (x509)", plain, AAuth("/whoami", "sig=x509;x5u=\"https://agent.example/cert.pem\""), HttpStatusCode.Unauthorized, "unsupported_scheme");
+
         await resource.StopAsync(cancellationToken);
         return results;
     }
@@ -187,6 +210,11 @@ public static class DemoTour
             [prefix + "AllowBearerTokens"] = "true",
             [prefix + "Signatures:RequireNonce"] = "true",
             [prefix + "DPoP:RequireNonce"] = "true",
+            // AAuth agents: pseudonymous inline keys, and tokens in Signature-Key. The demo issuer mints at+jwt; a real AAuth
+            // agent provider mints aa-agent+jwt (the default of AAuth:TokenTypes).
+            [prefix + "AAuth:AllowHwk"] = "true",
+            [prefix + "AAuth:AllowJwt"] = "true",
+            [prefix + "AAuth:TokenTypes:0"] = "at+jwt",
         };
     }
 

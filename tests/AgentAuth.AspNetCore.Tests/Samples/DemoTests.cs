@@ -22,6 +22,10 @@ public sealed class DemoTests
         "bound token signed with another key",
         "wrong audience",
         "DPoP-bound token (server nonce)",
+        "AAuth pseudonymous agent (hwk): who am I",
+        "AAuth pseudonymous agent on an identified-only endpoint",
+        "AAuth identified agent (agent token in Signature-Key)",
+        "AAuth scheme not enabled here (x509)",
     ];
 
     [Fact]
@@ -52,6 +56,11 @@ public sealed class DemoTests
         Assert.Contains("401 invalid_token", rows[11]);
         Assert.Contains("401 invalid_token", rows[13]);
         Assert.Contains("mode dpop", rows[14]);
+        // Issue 17: AAuth agents in the tour, pseudonymous (hwk) and identified (a token in Signature-Key).
+        Assert.Contains("mode aauth, sub urn:jkt:sha-256:", rows[15]);
+        Assert.Contains("403", rows[16]);
+        Assert.Contains("mode aauth, sub agent:report-writer", rows[17]);
+        Assert.Contains("401 unsupported_scheme", rows[18]);
         Assert.Contains($"All {s_scenarios.Length} outcomes are the expected ones.", text);
     }
 }
