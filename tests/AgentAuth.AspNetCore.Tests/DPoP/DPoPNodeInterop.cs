@@ -57,7 +57,7 @@ internal static class DPoPNodeInterop
 
     private static string? FindMissingReason()
     {
-        foreach (var package in new[] { "dpop", "jose", "http-message-signatures" })
+        foreach (var package in new[] { "dpop", "jose", "http-message-signatures", "@hellocoop/httpsig" })
         {
             if (!Directory.Exists(Path.Combine(InteropDirectory, "node_modules", package)))
             {
