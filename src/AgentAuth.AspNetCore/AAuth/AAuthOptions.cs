@@ -8,4 +8,7 @@ public sealed class AAuthOptions
 {
     /// <summary>Which origins' keys the <c>jwks_uri</c> and <c>jwks</c> schemes may fetch.</summary>
     public KeyDiscoveryOptions Discovery { get; } = new();
+
+    /// <summary>This API as an AAuth resource: challenges, signing key, resource tokens and metadata; off until enabled.</summary>
+    public AAuthResourceOptions Resource { get; } = new();
 }

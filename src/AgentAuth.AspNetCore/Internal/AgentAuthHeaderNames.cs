@@ -27,6 +27,9 @@ internal static class AgentAuthHeaderNames
     /// <summary>The signature schemes the server accepts.</summary>
     public const string AcceptSignatureScheme = "Accept-Signature-Scheme";
 
+    /// <summary>What an AAuth agent must obtain next (draft-hardt-oauth-aauth-protocol, "Requirement Responses"), an RFC 8941 dictionary.</summary>
+    public const string AAuthRequirement = "AAuth-Requirement";
+
     /// <summary>RFC 9449 §8.1: the server's DPoP nonce.</summary>
     public const string DPoPNonce = "DPoP-Nonce";
 }
