@@ -299,6 +299,7 @@ internal sealed class AAuthResource : IDisposable
             WriteOptional(writer, "name", resource.Name);
             WriteOptional(writer, "description", resource.Description);
             WriteOptional(writer, "logo_uri", resource.LogoUri);
+            WriteOptional(writer, "logo_dark_uri", resource.LogoDarkUri);
             WriteOptional(writer, "documentation_uri", resource.DocumentationUri);
             WriteOptional(writer, "tos_uri", resource.TosUri);
             WriteOptional(writer, "policy_uri", resource.PolicyUri);

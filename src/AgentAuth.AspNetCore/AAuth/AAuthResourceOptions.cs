@@ -67,6 +67,9 @@ public sealed class AAuthResourceOptions
     /// <summary>The metadata's <c>logo_uri</c> (https).</summary>
     public string? LogoUri { get; set; }
 
+    /// <summary>The metadata's <c>logo_dark_uri</c> (https), a logo for dark backgrounds.</summary>
+    public string? LogoDarkUri { get; set; }
+
     /// <summary>The metadata's <c>documentation_uri</c> (https).</summary>
     public string? DocumentationUri { get; set; }
 

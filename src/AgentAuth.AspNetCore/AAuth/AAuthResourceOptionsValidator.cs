@@ -69,6 +69,7 @@ internal static class AAuthResourceOptionsValidator
             errors.Add(Prefix + "AccessMode '" + resource.AccessMode + "' must be a token such as agent-token, person-token, session-token or auth-token.");
         }
         CheckHttpsUrl(resource.LogoUri, "LogoUri", endpoint: false, errors);
+        CheckHttpsUrl(resource.LogoDarkUri, "LogoDarkUri", endpoint: false, errors);
         CheckHttpsUrl(resource.DocumentationUri, "DocumentationUri", endpoint: false, errors);
         CheckHttpsUrl(resource.TosUri, "TosUri", endpoint: false, errors);
         CheckHttpsUrl(resource.PolicyUri, "PolicyUri", endpoint: false, errors);
