@@ -5,10 +5,10 @@ namespace AgentAuth.AspNetCore;
 /// <summary>
 /// What a verified person token (<c>aa-person+jwt</c>) established for this request, the input of a resource token:
 /// the person server (<c>iss</c>), the person (<c>sub</c>), the token (<c>jti</c>), the agent's key (the thumbprint of the
-/// key that proved possession), and the optional <c>mission_s256</c> and <c>tenant</c>.
+/// key that proved possession), the optional <c>mission_s256</c> and <c>tenant</c>, and the person token's <c>exp</c>.
 /// </summary>
 internal readonly record struct AAuthPersonContext(
-    string PersonServer, string Subject, string PersonTokenId, string AgentKeyThumbprint, string? MissionS256, string? Tenant)
+    string PersonServer, string Subject, string PersonTokenId, string AgentKeyThumbprint, string? MissionS256, string? Tenant, long? ExpiresAt = null)
 {
     /// <summary>
     /// Reads the context from the AgentAuth identity of <paramref name="user"/>. A person token is told apart by its claims,
@@ -31,7 +31,8 @@ internal readonly record struct AAuthPersonContext(
             return false;
         }
         context = new AAuthPersonContext(personServer, subject, tokenId, thumbprint,
-            identity.FindFirst("mission_s256")?.Value, identity.FindFirst("tenant")?.Value);
+            identity.FindFirst("mission_s256")?.Value, identity.FindFirst("tenant")?.Value,
+            long.TryParse(identity.FindFirst("exp")?.Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var exp) ? exp : null);
         return true;
     }
 }

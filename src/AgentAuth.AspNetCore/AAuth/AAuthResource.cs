@@ -172,8 +172,8 @@ internal sealed class AAuthResource : IDisposable
     /// <summary>
     /// Mints a resource token (draft "Resource Token Structure") for the person the request's verified person token named:
     /// <c>iss</c>, <c>dwk</c>, <c>aud</c> (the access server, else the person server), <c>jti</c>, <c>ps</c>, <c>sub</c>,
-    /// <c>presented_jti</c>, <c>agent_jkt</c>, <c>iat</c>, <c>exp</c>, <c>scope</c>, and <c>mission_s256</c> / <c>tenant</c> when the
-    /// person token carried them. <see langword="null"/> without a signing key or when signing fails.
+    /// <c>presented_jti</c>, <c>agent_jkt</c>, <c>iat</c>, <c>exp</c> (the configured lifetime, capped at the person token's
+    /// <c>exp</c>), <c>scope</c>, and <c>mission_s256</c> / <c>tenant</c> when the person token carried them. <see langword="null"/> without a signing key or when signing fails.
     /// </summary>
     public string? MintResourceToken(in AAuthPersonContext person, string scope, out string? tokenId)
     {
@@ -187,6 +187,13 @@ internal sealed class AAuthResource : IDisposable
         RandomNumberGenerator.Fill(random);
         tokenId = Base64Url.EncodeToString(random);
         var issuedAt = _time.GetUtcNow().ToUnixTimeSeconds();
+        // Never past the person token's exp: a person token outlives neither its mission's expires_at nor the agent token
+        // ("Person Token Structure"), and a resource token carrying mission_s256 must not outlive that mission ("Resource Token").
+        var expiresAt = issuedAt + (long)_lifetime.TotalSeconds;
+        if (person.ExpiresAt is { } personExpiresAt && personExpiresAt < expiresAt)
+        {
+            expiresAt = Math.Max(issuedAt, personExpiresAt);
+        }
 
         var payload = new ArrayBufferWriter<byte>(512);
         using (var writer = new Utf8JsonWriter(payload))
@@ -201,7 +208,7 @@ internal sealed class AAuthResource : IDisposable
             writer.WriteString("presented_jti", person.PersonTokenId);
             writer.WriteString("agent_jkt", person.AgentKeyThumbprint);
             writer.WriteNumber("iat", issuedAt);
-            writer.WriteNumber("exp", issuedAt + (long)_lifetime.TotalSeconds);
+            writer.WriteNumber("exp", expiresAt);
             writer.WriteString("scope", scope);
             if (person.MissionS256 is not null)
             {

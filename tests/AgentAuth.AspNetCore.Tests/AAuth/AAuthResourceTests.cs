@@ -227,6 +227,25 @@ public sealed class AAuthResourceTests
     }
 
     [Fact]
+    public async Task A_resource_token_never_outlives_the_person_token_it_was_minted_for()
+    {
+        // The person token (and so its mission, whose expires_at it may not outlive) ends in 100 seconds.
+        await using var host = await AAuthResourceHost.StartAsync();
+        using var request = host.PersonTokenRequest("/scoped", c =>
+        {
+            c["exp"] = TestTokens.NowSeconds + 100;
+            c["mission_s256"] = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+        });
+
+        using var response = await host.Client.SendAsync(request);
+
+        var (_, parameters) = AAuthResourceHost.ParseRequirement(response);
+        Assert.True(parameters.TryGetValue("resource-token", out var token));
+        var (_, payload) = await host.VerifyWithPublishedKeyAsync(token.StringValue!);
+        Assert.Equal(TestTokens.NowSeconds + 100, payload["exp"]!.GetValue<long>());
+    }
+
+    [Fact]
     public async Task With_an_access_server_the_resource_token_audience_is_the_access_server()
     {
         await using var host = await AAuthResourceHost.StartAsync(o => o.AccessServer = "https://as.resource.example");
