@@ -245,6 +245,26 @@ internal sealed class AAuthResource : IDisposable
         }
     }
 
+    /// <summary>
+    /// The one way a resource token is issued (403 step-up and <c>CreateAAuthResourceToken</c>): for the person token
+    /// <paramref name="user"/> proved, logged. <see langword="null"/> without a signing key, without a verified person token, or
+    /// when signing fails (logged as an error).
+    /// </summary>
+    public string? TryMintFor(System.Security.Claims.ClaimsPrincipal? user, string scope, Microsoft.Extensions.Logging.ILogger logger)
+    {
+        if (SigningKey is not { } key || !AAuthPersonContext.TryRead(user, out var person))
+        {
+            return null;
+        }
+        if (MintResourceToken(person, scope, out var tokenId) is { } token)
+        {
+            logger.AAuthResourceTokenMinted(tokenId!, person.PersonServer, AccessServer ?? person.PersonServer, scope);
+            return token;
+        }
+        logger.AAuthResourceTokenSigningFailed(key.KeyId, key.Algorithm);
+        return null;
+    }
+
     private static byte[] EncodeHeader(AAuthResourceKey key)
     {
         var header = new ArrayBufferWriter<byte>(96);

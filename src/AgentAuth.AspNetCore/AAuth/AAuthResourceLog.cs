@@ -11,7 +11,7 @@ internal static partial class AAuthResourceLog
     [LoggerMessage(7236, LogLevel.Debug, "Minted AAuth resource token {TokenId} for person server {PersonServer} (aud {Audience}), scope '{Scope}'.", EventName = "AAuthResourceTokenMinted")]
     public static partial void AAuthResourceTokenMinted(this ILogger logger, string tokenId, string personServer, string audience, string scope);
 
-    [LoggerMessage(7237, LogLevel.Information, "Insufficient scope for an AAuth caller that presented no person token; the 403 asks for requirement=person-token, the step before a resource token.", EventName = "AAuthPersonTokenRequired")]
+    [LoggerMessage(7237, LogLevel.Information, "Insufficient scope, and no resource token for this caller (no verified person token, or no signing key); the 403 asks for requirement=person-token, the step before a resource token.", EventName = "AAuthPersonTokenRequired")]
     public static partial void AAuthPersonTokenRequired(this ILogger logger);
 
     [LoggerMessage(7238, LogLevel.Error, "The AAuth resource key '{KeyId}' ({Algorithm}) failed to sign a resource token; the 403 asks for requirement=person-token instead. Check the key.", EventName = "AAuthResourceTokenSigningFailed")]

@@ -97,20 +97,12 @@ internal static class AgentAuthChallengeWriter
     public static void WriteAAuthInsufficientScope(HttpContext context, AAuthResource aauth, string scopes, Microsoft.Extensions.Logging.ILogger logger)
     {
         var headers = context.Response.Headers;
-        if (aauth.SigningKey is { } key && AAuthPersonContext.TryRead(context.User, out var person))
+        if (aauth.TryMintFor(context.User, scopes, logger) is { } token)
         {
-            if (aauth.MintResourceToken(person, scopes, out var tokenId) is { } token)
-            {
-                logger.AAuthResourceTokenMinted(tokenId!, person.PersonServer, aauth.AccessServer ?? person.PersonServer, scopes);
-                headers[AgentAuthHeaderNames.AAuthRequirement] = AAuthResource.FormatAuthTokenRequirement(token);
-                return;
-            }
-            logger.AAuthResourceTokenSigningFailed(key.KeyId, key.Algorithm);
+            headers[AgentAuthHeaderNames.AAuthRequirement] = AAuthResource.FormatAuthTokenRequirement(token);
+            return;
         }
-        else
-        {
-            logger.AAuthPersonTokenRequired();
-        }
+        logger.AAuthPersonTokenRequired();
         headers[AgentAuthHeaderNames.AAuthRequirement] = AAuthResource.FormatRequirement(AAuthResource.PersonTokenRequirement);
     }
 

@@ -74,6 +74,10 @@ internal sealed class AAuthResourceHost : IAsyncDisposable
                 app.MapAAuthResourceMetadata();
             }
             app.MapGet("/scoped", () => Results.Text("ok")).RequireScope(RequiredScope);
+            // An application's own authorization_endpoint ("Authorization Endpoint Request"), minting with the scheme's key.
+            app.MapPost("/authorize", (HttpContext context) => context.CreateAAuthResourceToken("read:documents:all") is { } token
+                ? Results.Json(new Dictionary<string, string> { ["resource_token"] = token })
+                : Results.Text("person token required", statusCode: StatusCodes.Status401Unauthorized)).RequireAuthorization();
         }, kestrel: true, time: setup.Time);
         return new AAuthResourceHost(setup, host, previous);
     }
@@ -84,7 +88,7 @@ internal sealed class AAuthResourceHost : IAsyncDisposable
     /// A person token (<c>aa-person+jwt</c> claims: <c>dwk</c> <c>aauth-person.json</c>, no <c>ps</c>, no scope) from the test issuer
     /// acting as the person server, bound by <c>cnf.jkt</c> to the agent's key and presented with a request the agent signs.
     /// </summary>
-    public HttpRequestMessage PersonTokenRequest(string path, Action<JsonObject>? claims = null)
+    public HttpRequestMessage PersonTokenRequest(string path, Action<JsonObject>? claims = null, HttpMethod? method = null)
     {
         var token = Setup.BoundToken(c =>
         {
@@ -94,7 +98,7 @@ internal sealed class AAuthResourceHost : IAsyncDisposable
             c.Remove("scope");
             claims?.Invoke(c);
         });
-        var request = TestAgent.Request(HttpMethod.Get, Host.Url(path).ToString(), token: token);
+        var request = TestAgent.Request(method ?? HttpMethod.Get, Host.Url(path).ToString(), token: token);
         return Setup.Agent.Sign(request);
     }
 

@@ -246,6 +246,27 @@ public sealed class AAuthResourceTests
     }
 
     [Fact]
+    public async Task An_application_authorization_endpoint_mints_resource_tokens_only_for_a_person_token()
+    {
+        await using var host = await AAuthResourceHost.StartAsync();
+        using var request = host.PersonTokenRequest("/authorize", method: HttpMethod.Post);
+
+        using var response = await host.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var (header, payload) = await host.VerifyWithPublishedKeyAsync(body.RootElement.GetProperty("resource_token").GetString()!);
+        Assert.Equal("aa-resource+jwt", header["typ"]!.GetValue<string>());
+        Assert.Equal("pt-3ab910", payload["presented_jti"]!.GetValue<string>());
+        Assert.Equal(host.Setup.Agent.Key.Thumbprint, payload["agent_jkt"]!.GetValue<string>());
+
+        // An agent token (no person token): nothing is minted.
+        using var agentRequest = host.PersonTokenRequest("/authorize", c => c["dwk"] = "aauth-agent.json", HttpMethod.Post);
+        using var refused = await host.Client.SendAsync(agentRequest);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+    }
+
+    [Fact]
     public async Task With_an_access_server_the_resource_token_audience_is_the_access_server()
     {
         await using var host = await AAuthResourceHost.StartAsync(o => o.AccessServer = "https://as.resource.example");
