@@ -29,6 +29,10 @@ public static class ResourceApiApp
                 {
                     options.AgentKeys.JwksFile = Path.Combine(contentRoot, file);
                 }
+                if (options.AAuth.Resource.SigningKey.File is { Length: > 0 } keyFile && !Path.IsPathRooted(keyFile))
+                {
+                    options.AAuth.Resource.SigningKey.File = Path.Combine(contentRoot, keyFile);
+                }
             });
         builder.Services.AddAuthorization();
         builder.Services.AddSingleton<DataStore>();
@@ -41,6 +45,11 @@ public static class ResourceApiApp
         app.UseAgentAuth();
 
         app.MapGet("/health", () => Results.Ok(new HealthStatus("ok"))).AllowAnonymous();
+        // AAuth resource metadata and JWKS (/.well-known/aauth-resource.json, /.well-known/jwks.json), when configured.
+        if (app.Configuration.GetValue<bool>("Authentication:Schemes:AgentAuth:AAuth:Resource:Enabled"))
+        {
+            app.MapAAuthResourceMetadata();
+        }
 
         app.MapGet("/whoami", (ClaimsPrincipal user) => Results.Ok(WhoAmI.From(user)))
             .RequireAuthorization(policy => policy.AddAuthenticationSchemes(AgentAuthDefaults.AuthenticationScheme).RequireAuthenticatedUser());

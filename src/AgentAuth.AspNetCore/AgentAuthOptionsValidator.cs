@@ -29,6 +29,8 @@ internal sealed class AgentAuthOptionsValidator : IValidateOptions<AgentAuthOpti
         options.DPoP.Validate(errors);
         ValidateAAuth(options, prefix + "AAuth.", errors);
 
+        AAuthResourceOptionsValidator.Validate(options, errors);
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

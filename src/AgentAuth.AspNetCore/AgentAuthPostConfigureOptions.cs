@@ -53,6 +53,10 @@ internal sealed class AgentAuthPostConfigureOptions : IPostConfigureOptions<Agen
         if (CreateRuntime(options, timeProvider, loggerFactory) is { } runtime)
         {
             options.Runtime = runtime;
+            if (runtime.AAuthResource is { SigningKey: { } key } aauth)
+            {
+                loggerFactory.CreateLogger<AAuthResource>().AAuthResourceKeyLoaded(name ?? string.Empty, aauth.Issuer, key.KeyId, key.Algorithm, aauth.PreviousKeyCount);
+            }
         }
     }
 
@@ -122,7 +126,7 @@ internal sealed class AgentAuthPostConfigureOptions : IPostConfigureOptions<Agen
             dpop,
             replayCache,
             _services.GetRequiredService<AgentAuthMetrics>(),
-            CreateChallengeTemplates(options, dpopEnabled),
+            CreateChallengeTemplates(options, dpopEnabled, AAuthResource.Create(options, timeProvider)),
             origin,
             [.. options.BoundTokenSchemes]);
         if (options.AAuth.AnySchemeEnabled)
@@ -146,7 +150,7 @@ internal sealed class AgentAuthPostConfigureOptions : IPostConfigureOptions<Agen
         return runtime;
     }
 
-    private static ChallengeTemplates CreateChallengeTemplates(AgentAuthOptions options, bool dpopEnabled)
+    private static ChallengeTemplates CreateChallengeTemplates(AgentAuthOptions options, bool dpopEnabled, AAuthResource? aauthResource)
     {
         var policy = options.Signatures;
         return new ChallengeTemplates(
@@ -155,7 +159,10 @@ internal sealed class AgentAuthPostConfigureOptions : IPostConfigureOptions<Agen
             dpopAlgorithms: dpopEnabled ? string.Join(' ', options.DPoP.AllowedAlgorithms) : null,
             realm: options.Realm,
             acceptSignature: ChallengeTemplates.FormatAcceptSignature(policy.Label ?? "sig1", policy.RequiredComponents, policy.RequireCreated, policy.RequireNonce, policy.Tag),
-            acceptSignatureAlgorithms: string.Join(", ", policy.AllowedAlgorithms));
+            acceptSignatureAlgorithms: string.Join(", ", policy.AllowedAlgorithms))
+        {
+            AAuthResource = aauthResource,
+        };
     }
 
     /// <summary>

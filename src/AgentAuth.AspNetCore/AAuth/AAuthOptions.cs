@@ -59,4 +59,7 @@ public sealed class AAuthOptions
 
     /// <summary>Whether any <c>Signature-Key</c> scheme is enabled.</summary>
     internal bool AnySchemeEnabled => AllowHwk || AllowJktJwt || AllowJwksUri || AllowJwt;
+
+    /// <summary>This API as an AAuth resource: challenges, signing key, resource tokens and metadata; off until enabled.</summary>
+    public AAuthResourceOptions Resource { get; } = new();
 }

@@ -89,13 +89,17 @@ internal sealed class InsufficientScopeResultHandler(IAuthorizationMiddlewareRes
             response.Headers.Remove(header);
         }
         response.Headers.CacheControl = "no-store";
-        var (realm, includeErrorDetails) = ChallengeSettings(context);
+        var (realm, includeErrorDetails, aauth) = ChallengeSettings(context);
         response.Headers.WWWAuthenticate = BuildChallenge(
             string.Equals(authMethod, AgentAuthenticationModes.DPoP, StringComparison.Ordinal) ? ChallengeTemplates.DPoPScheme : ChallengeTemplates.BearerScheme,
             realm,
             scopes,
             includeErrorDetails,
             ResourceMetadataChallenge.GetResourceMetadataUrl(context));
+        if (aauth is not null)
+        {
+            AgentAuthChallengeWriter.WriteAAuthInsufficientScope(context, aauth, scopes, logger);
+        }
 
         if (context.RequestServices.GetService<IProblemDetailsService>() is { } problemDetails)
         {
@@ -108,8 +112,42 @@ internal sealed class InsufficientScopeResultHandler(IAuthorizationMiddlewareRes
             };
             problem.Extensions["error"] = Error;
             problem.Extensions["scope"] = scopes;
-            await problemDetails.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem });
+            if (await problemDetails.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem }))
+            {
+                return;
+            }
         }
+        if (aauth is not null)
+        {
+            await WriteAAuthProblemAsync(response, scopes, includeErrorDetails);
+        }
+    }
+
+    /// <summary>
+    /// The AAuth error body (draft-hardt-oauth-aauth-protocol, "Error Response Format"): <c>application/problem+json</c> whose
+    /// <c>error</c> member is what an AAuth agent acts on, with the required <c>scope</c>; written when the application has no
+    /// <see cref="IProblemDetailsService"/> of its own (which writes the same members).
+    /// </summary>
+    private static Task WriteAAuthProblemAsync(HttpResponse response, string scopes, bool includeErrorDetails)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("type", ProblemType);
+            writer.WriteString("title", "Forbidden");
+            writer.WriteNumber("status", StatusCodes.Status403Forbidden);
+            if (includeErrorDetails)
+            {
+                writer.WriteString("detail", ErrorDescription);
+            }
+            writer.WriteString("error", Error);
+            writer.WriteString("scope", scopes);
+            writer.WriteEndObject();
+        }
+        response.ContentType = "application/problem+json";
+        response.ContentLength = buffer.WrittenCount;
+        return response.Body.WriteAsync(buffer.WrittenMemory).AsTask();
     }
 
     /// <summary>
@@ -117,12 +155,12 @@ internal sealed class InsufficientScopeResultHandler(IAuthorizationMiddlewareRes
     /// AgentAuth scheme that authenticated the request, else (another handler issued the AgentAuth identity) from the
     /// options named <see cref="AgentAuthDefaults.AuthenticationScheme"/>, with the same Development-only default.
     /// </summary>
-    private static (string? Realm, bool IncludeErrorDetails) ChallengeSettings(HttpContext context)
+    private static (string? Realm, bool IncludeErrorDetails, AAuthResource? AAuth) ChallengeSettings(HttpContext context)
     {
         var options = ScopeChallenge.GetAuthenticatedSchemeOptions(context)
             ?? context.RequestServices.GetService<IOptionsMonitor<AgentAuthOptions>>()?.Get(AgentAuthDefaults.AuthenticationScheme);
         var includeErrorDetails = options?.IncludeErrorDetails ?? AgentAuthPostConfigureOptions.DefaultIncludeErrorDetails(context.RequestServices);
-        return (options?.Realm, includeErrorDetails);
+        return (options?.Realm, includeErrorDetails, options?.Runtime?.AAuthResource);
     }
 
     /// <summary>

@@ -54,10 +54,56 @@ internal static class AgentAuthChallengeWriter
             headers[AgentAuthHeaderNames.AcceptSignature] = templates.AcceptSignature;
         }
 
+        if (templates.AAuthResource is { } aauth && response.StatusCode == StatusCodes.Status401Unauthorized)
+        {
+            WriteAAuthResourceChallenge(headers, aauth);
+        }
+
         if (failure is not null)
         {
             WriteFailureHeaders(headers, templates, failure);
         }
+    }
+
+    /// <summary>
+    /// The AAuth resource's part of a 401: what it accepts (<c>Accept-Signature-Scheme</c>, <c>Accept-Signature-Alg</c>,
+    /// Signature-Key -08; "On a challenge, before the client has signed anything, they let the client choose correctly the first
+    /// time") and what the agent must obtain next (<c>AAuth-Requirement</c>). All three values were formatted at startup. A
+    /// failure-specific header written after this (<c>unsupported_algorithm</c>'s <c>Accept-Signature-Alg</c>) takes precedence.
+    /// </summary>
+    private static void WriteAAuthResourceChallenge(IHeaderDictionary headers, AAuthResource aauth)
+    {
+        if (aauth.AcceptSignatureScheme is { } schemes)
+        {
+            headers[AgentAuthHeaderNames.AcceptSignatureScheme] = schemes;
+        }
+        if (aauth.AcceptSignatureAlg is { } algorithms)
+        {
+            headers[AgentAuthHeaderNames.AcceptSignatureAlg] = algorithms;
+        }
+        if (aauth.ChallengeRequirement is { } requirement)
+        {
+            headers[AgentAuthHeaderNames.AAuthRequirement] = requirement;
+        }
+    }
+
+    /// <summary>
+    /// The AAuth form of a 403 <c>insufficient_scope</c>: <c>AAuth-Requirement</c> saying what to obtain for the scopes the
+    /// endpoint requires. A request that proved a person token gets <c>requirement=auth-token</c> with a resource token minted
+    /// for it now (the draft's step-up: "A resource MAY return requirement=auth-token with a new resource token to a request that
+    /// already includes an auth token"); any other caller gets <c>requirement=person-token</c>, because a resource token may
+    /// only follow a verified person token. Never <c>Signature-Error</c> or <c>Accept-Signature-*</c> (403, authentication succeeded).
+    /// </summary>
+    public static void WriteAAuthInsufficientScope(HttpContext context, AAuthResource aauth, string scopes, Microsoft.Extensions.Logging.ILogger logger)
+    {
+        var headers = context.Response.Headers;
+        if (aauth.TryMintFor(context.User, scopes, logger) is { } token)
+        {
+            headers[AgentAuthHeaderNames.AAuthRequirement] = AAuthResource.FormatAuthTokenRequirement(token);
+            return;
+        }
+        logger.AAuthPersonTokenRequired();
+        headers[AgentAuthHeaderNames.AAuthRequirement] = AAuthResource.FormatRequirement(AAuthResource.PersonTokenRequirement);
     }
 
     /// <summary>

@@ -30,6 +30,9 @@ internal static class AgentAuthHeaderNames
     /// <summary>draft-hardt-httpbis-signature-key-08 §3: the key (or where to find it) of an AAuth request signature.</summary>
     public const string SignatureKey = "Signature-Key";
 
+    /// <summary>What an AAuth agent must obtain next (draft-hardt-oauth-aauth-protocol, "Requirement Responses"), an RFC 8941 dictionary.</summary>
+    public const string AAuthRequirement = "AAuth-Requirement";
+
     /// <summary>RFC 9449 §8.1: the server's DPoP nonce.</summary>
     public const string DPoPNonce = "DPoP-Nonce";
 }

@@ -66,6 +66,9 @@ internal sealed class AgentAuthRuntime
 
     public ChallengeTemplates Challenges { get; }
 
+    /// <summary>The AAuth resource side (also reachable from <see cref="Challenges"/>), or <see langword="null"/> when off.</summary>
+    public AAuthResource? AAuthResource => Challenges.AAuthResource;
+
     public PublicOrigin? PublicOrigin { get; }
 
     /// <summary><c>Authorization</c> schemes that carry a key-bound or bearer token (default <c>Bearer</c>).</summary>

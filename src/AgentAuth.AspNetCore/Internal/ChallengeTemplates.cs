@@ -38,6 +38,12 @@ internal sealed class ChallengeTemplates
     /// <summary>The accepted RFC 9421 algorithms, comma-separated, for <c>Accept-Signature-Alg</c>.</summary>
     public string AcceptSignatureAlgorithms { get; }
 
+    /// <summary>
+    /// The AAuth resource side (<c>Accept-Signature-Scheme</c>, <c>Accept-Signature-Alg</c>, <c>AAuth-Requirement</c> and resource
+    /// tokens), or <see langword="null"/> when <see cref="AAuthResourceOptions.Enabled"/> is off.
+    /// </summary>
+    public AAuthResource? AAuthResource { get; init; }
+
     /// <summary>Builds <c>Accept-Signature: label=("c1" "c2" ...);created[;nonce][;tag="..."]</c>.</summary>
     public static string FormatAcceptSignature(string label, IEnumerable<string> components, bool created, bool nonce, string? tag)
     {
