@@ -27,6 +27,7 @@ internal sealed class AgentAuthOptionsValidator : IValidateOptions<AgentAuthOpti
         }
         KeyOptionsValidation.Validate(options, errors);
         options.DPoP.Validate(errors);
+        LumoAuthOptionsValidation.Validate(options, errors);
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

@@ -27,6 +27,9 @@ internal static class AgentAuthHeaderNames
     /// <summary>The signature schemes the server accepts.</summary>
     public const string AcceptSignatureScheme = "Accept-Signature-Scheme";
 
+    /// <summary>The LumoAuth quick-start signature header (LumoAuth profile only).</summary>
+    public const string AgentAuth = "Agent-Auth";
+
     /// <summary>RFC 9449 §8.1: the server's DPoP nonce.</summary>
     public const string DPoPNonce = "DPoP-Nonce";
 }
