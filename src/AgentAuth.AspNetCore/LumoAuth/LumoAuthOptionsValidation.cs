@@ -7,6 +7,8 @@ internal static class LumoAuthOptionsValidation
 {
     private const string Prefix = "AgentAuthOptions.LumoAuth.";
 
+    private static readonly System.Buffers.SearchValues<char> s_notInAgentIdentifier = System.Buffers.SearchValues.Create("#?\\\"<>{}|^`");
+
     public static void Validate(AgentAuthOptions options, List<string> failures)
     {
         var profile = options.LumoAuth;
@@ -92,10 +94,16 @@ internal static class LumoAuthOptionsValidation
         }
     }
 
-    /// <summary>An agent identifier: an absolute https URL with a host and no query, fragment or user info (a <c>keyid</c> adds <c>#kid</c>).</summary>
+    /// <summary>
+    /// An agent identifier: an absolute https URL with a host and no query, fragment or user info (a <c>keyid</c> adds
+    /// <c>#kid</c>), written as such: <c>https://</c> exactly, and none of the characters <see cref="Uri"/> would forgive
+    /// (surrounding spaces, backslashes, controls), since it is compared as text.
+    /// </summary>
     internal static bool IsAgentIdentifier(string? value) =>
         !string.IsNullOrEmpty(value)
-        && value.AsSpan().IndexOfAny('#', '?') < 0
+        && value.StartsWith("https://", StringComparison.Ordinal)
+        && value.AsSpan().IndexOfAnyExceptInRange('!', '~') < 0
+        && value.AsSpan().IndexOfAny(s_notInAgentIdentifier) < 0
         && Uri.TryCreate(value, UriKind.Absolute, out var uri)
         && uri.Scheme == Uri.UriSchemeHttps
         && uri.UserInfo.Length == 0
