@@ -22,6 +22,9 @@ public sealed class DemoTests
         "bound token signed with another key",
         "wrong audience",
         "DPoP-bound token (server nonce)",
+        "LumoAuth agent, quick start (Agent-Auth)",
+        "LumoAuth quick start replayed",
+        "LumoAuth agent, SDK (base64url, no signature-key)",
     ];
 
     [Fact]
@@ -52,6 +55,10 @@ public sealed class DemoTests
         Assert.Contains("401 invalid_token", rows[11]);
         Assert.Contains("401 invalid_token", rows[13]);
         Assert.Contains("mode dpop", rows[14]);
+        // Issue 18: both LumoAuth shapes accepted by the profile, a quick-start replay refused.
+        Assert.Contains("mode httpsig+jwt", rows[15]);
+        Assert.Contains("401 invalid_signature", rows[16]);
+        Assert.Contains("mode httpsig+jwt", rows[17]);
         Assert.Contains($"All {s_scenarios.Length} outcomes are the expected ones.", text);
     }
 }
