@@ -10,7 +10,4 @@ internal static partial class LumoAuthLog
 
     [LoggerMessage(7241, LogLevel.Warning, "LumoAuth: a signature value was presented again by key {KeyThumbprint} (agent {AgentId}); the request is refused as a replay.", EventName = "LumoAuthSignatureReplayed")]
     public static partial void SignatureReplayed(this ILogger logger, string keyThumbprint, string agentId);
-
-    [LoggerMessage(7242, LogLevel.Information, "LumoAuth: an Agent-Auth request was refused: {Reason}", EventName = "LumoAuthRequestRefused")]
-    public static partial void RequestRefused(this ILogger logger, string reason);
 }

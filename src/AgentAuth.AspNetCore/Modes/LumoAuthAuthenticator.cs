@@ -89,7 +89,7 @@ internal sealed class LumoAuthAuthenticator
     }
 
     /// <summary>Exactly one <c>Agent-Auth</c> field line, read strictly (<see cref="AgentAuthSignatureHeader"/>).</summary>
-    private bool ParseHeader(AuthenticationRequest request, StringValues agentAuth, out AgentAuthSignatureHeader header, out AgentAuthFailure failure)
+    private static bool ParseHeader(AuthenticationRequest request, StringValues agentAuth, out AgentAuthSignatureHeader header, out AgentAuthFailure failure)
     {
         header = null!;
         failure = null!;
@@ -103,7 +103,6 @@ internal sealed class LumoAuthAuthenticator
             header = parsed;
             return true;
         }
-        _logger.RequestRefused(error);
         failure = AgentAuthFailures.Signature(AgentAuthErrors.InvalidSignature, error);
         return false;
     }

@@ -162,6 +162,39 @@ public sealed class LumoAuthProfileTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Quick_start_agent_keys_from_a_JWKS_URL_are_fetched_through_the_key_cache()
+    {
+        var directory = new JwksHandler(TestTokens.Jwks(LumoAuthNode.Public(LumoAuthNode.AgentKey, "key-1")));
+        var host = await StartAsync(registerAgent: false, configure: o =>
+        {
+            o.BackchannelHttpHandler = directory;
+            o.LumoAuth.Agents.Add(new LumoAuthAgentOptions { Id = AgentId, JwksUri = AgentId + "/jwks.json" });
+        });
+        await SucceededAsync(await host.SendAsync(await SignedAsync("quickstart")));
+        await SucceededAsync(await host.SendAsync(await SignedAsync("quickstart", target: "/protected?second=1")));
+        Assert.Equal(1, directory.Requests);
+        Assert.Equal(AgentId + "/jwks.json", directory.LastUri);
+        // A kid the directory does not list is unknown (the registered agent's keys, not the token's cnf.jwk, decide).
+        await RefusedAsync(await host.SendAsync(await SignedAsync("quickstart", kid: "key-9")), "unknown_key");
+    }
+
+    private sealed class JwksHandler(string jwks) : HttpMessageHandler
+    {
+        private int _requests;
+
+        public int Requests => _requests;
+
+        public string? LastUri { get; private set; }
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _requests);
+            LastUri = request.RequestUri!.AbsoluteUri;
+            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(jwks, Encoding.UTF8, "application/json") });
+        }
+    }
+
+    [Fact]
     public async Task Sdk_shape_GET_is_accepted()
     {
         var host = await StartAsync();
