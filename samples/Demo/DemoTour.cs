@@ -23,6 +23,9 @@ public static class DemoTour
 
     private const string AgentKeyId = "demo-agent";
 
+    /// <summary>The LumoAuth agent's identifier, registered with the resource's LumoAuth profile with its JWKS.</summary>
+    private const string LumoAuthAgentId = "https://lumo-agent.demo.example";
+
     /// <summary>Runs the tour; returns 0 when every outcome is the expected one, 1 otherwise.</summary>
     /// <param name="output">Where the table goes.</param>
     /// <param name="cancellationToken">Stops the tour.</param>
@@ -46,11 +49,13 @@ public static class DemoTour
     {
         var time = TimeProvider.System;
         await using var issuer = await DevTokenIssuer.StartAsync(time, cancellationToken);
+        // A LumoAuth agent (its key registered with the resource under its agent identifier, kid key-1).
+        using var lumoAuthKey = SignatureKey.GenerateEd25519("key-1");
         await using var resource = ResourceApiApp.Build([], builder =>
         {
             // Only what the demo sets: no appsettings.json, no environment variables.
             builder.Configuration.Sources.Clear();
-            builder.Configuration.AddInMemoryCollection(ResourceConfiguration(issuer));
+            builder.Configuration.AddInMemoryCollection(ResourceConfiguration(issuer, lumoAuthKey));
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             builder.Logging.ClearProviders();
             // DPoP nonces are protected with Data Protection; keep its keys in memory so the demo writes no files.
@@ -71,11 +76,11 @@ public static class DemoTour
 
         // The agent asks the issuer for tokens bound to its key: cnf.jwk (its public key) for signed requests,
         // cnf.jkt (its thumbprint) for DPoP, where each proof carries the public key.
-        async Task<string> Token(string scope, string audience = Audience, string? actor = null, bool dpop = false, string? jwk = null)
+        async Task<string> Token(string scope, string audience = Audience, string? actor = null, bool dpop = false, string? jwk = null, SignatureKey? key = null)
         {
             var request = dpop
                 ? new TokenRequest("agent:report-writer", audience, scope, agentKey.Thumbprint, null, actor)
-                : new TokenRequest("agent:report-writer", audience, scope, null, jwk ?? agentKey.ExportPublicJwkJson(), actor);
+                : new TokenRequest("agent:report-writer", audience, scope, null, jwk ?? (key ?? agentKey).ExportPublicJwkJson(), actor);
             using var response = await plain.PostAsJsonAsync(issuer.Url + "/token", request, DemoJsonContext.Default.TokenRequest, cancellationToken);
             response.EnsureSuccessStatusCode();
             return (await response.Content.ReadFromJsonAsync(DemoJsonContext.Default.TokenResponse, cancellationToken))!.AccessToken;
@@ -86,6 +91,7 @@ public static class DemoTour
         var readWrite = await Token("read:data:* write:data:*");
         var otherAudience = await Token("read:data:*", audience: "urn:agentauth-demo:another-api");
         var dpopToken = await Token("read:data:*", actor: "user:alice", dpop: true);
+        var lumoAuthToken = await Token("read:data:*", key: lumoAuthKey);
 
         // The agent's HttpClients come from IHttpClientFactory, each signing with AddAgentAuthSigning.
         var services = new ServiceCollection();
@@ -192,11 +198,23 @@ public static class DemoTour
         await Run("AAuth identified agent (agent token in Signature-Key)", plain, AAuth("/agents/identified", $"sig=jwt;jwt=\"{agentToken}\""), HttpStatusCode.OK, null, WhoAmIText);
         await Run("AAuth scheme not enabled here (x509)", plain, AAuth("/whoami", "sig=x509;x5u=\"https://agent.example/cert.pem\""), HttpStatusCode.Unauthorized, "unsupported_scheme");
 
+        // LumoAuth agents, accepted by the resource's LumoAuth profile (off unless configured, as here).
+        var whoAmI = new Uri(resourceUrl, "/whoami");
+        var now = time.GetUtcNow().ToUnixTimeSeconds();
+        var quickStart = LumoAuthAgent.QuickStart(lumoAuthKey, LumoAuthAgentId, lumoAuthToken, whoAmI, now);
+        var quickStartReplay = LumoAuthAgent.QuickStart(lumoAuthKey, LumoAuthAgentId, lumoAuthToken, whoAmI, now);
+        await Run("LumoAuth agent, quick start (Agent-Auth)", plain, quickStart, HttpStatusCode.OK, null,
+            async response => await WhoAmIText(response) + "; covered lines only, compensated by the profile");
+        await Run("LumoAuth quick start replayed", plain, quickStartReplay, HttpStatusCode.Unauthorized, "invalid_signature",
+            note: "a signature value is accepted once for the token's lifetime");
+        await Run("LumoAuth agent, SDK (base64url, no signature-key)", plain, LumoAuthAgent.Sdk(lumoAuthKey, lumoAuthToken, whoAmI, now), HttpStatusCode.OK, null,
+            async response => await WhoAmIText(response) + "; the SDK's two deviations, tenant tokens only");
+
         await resource.StopAsync(cancellationToken);
         return results;
     }
 
-    private static Dictionary<string, string?> ResourceConfiguration(DevTokenIssuer issuer)
+    private static Dictionary<string, string?> ResourceConfiguration(DevTokenIssuer issuer, SignatureKey lumoAuthKey)
     {
         const string prefix = "Authentication:Schemes:AgentAuth:";
         return new Dictionary<string, string?>
@@ -215,6 +233,12 @@ public static class DemoTour
             [prefix + "AAuth:AllowHwk"] = "true",
             [prefix + "AAuth:AllowJwt"] = "true",
             [prefix + "AAuth:TokenTypes:0"] = "at+jwt",
+
+            // The LumoAuth profile (off by default): the dev issuer plays the LumoAuth tenant.
+            [prefix + "LumoAuth:Enabled"] = "true",
+            [prefix + "LumoAuth:Issuer"] = issuer.Url,
+            [prefix + "LumoAuth:Agents:0:Id"] = LumoAuthAgentId,
+            [prefix + "LumoAuth:Agents:0:JsonWebKeySet"] = "{\"keys\":[" + lumoAuthKey.ExportPublicJwkJson() + "]}",
         };
     }
 

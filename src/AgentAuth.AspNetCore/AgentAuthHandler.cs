@@ -108,6 +108,8 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
         var signatureInput = headers[AgentAuthHeaderNames.SignatureInput];
         var signature = headers[AgentAuthHeaderNames.Signature];
         var dpop = headers[AgentAuthHeaderNames.DPoP];
+        // LumoAuth profile: the quick-start Agent-Auth header is a credential only when the profile is on.
+        var agentAuth = runtime.LumoAuth is null ? default : headers[AgentAuthHeaderNames.AgentAuth];
 
         if (authorization.Count > 1)
         {
@@ -121,7 +123,7 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
         }
 
         var hasSignature = signatureInput.Count > 0 || signature.Count > 0;
-        if (!hasSignature && credential.Kind == CredentialKind.None && dpop.Count == 0)
+        if (!hasSignature && credential.Kind == CredentialKind.None && dpop.Count == 0 && agentAuth.Count == 0)
         {
             Logger.NoCredentials();
             return AuthenticateResult.NoResult();
@@ -132,6 +134,15 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
         if (!_message.IsOriginForm)
         {
             return await FailAsync(AgentAuthFailures.InvalidRequest("The request target is not in origin form (RFC 9112 §3.2.1); send the path and query, not an absolute URI."));
+        }
+        if (agentAuth.Count > 0)
+        {
+            if (hasSignature || dpop.Count > 0 || credential.Kind == CredentialKind.DPoP)
+            {
+                return await FailAsync(AgentAuthFailures.InvalidRequest("Use either an Agent-Auth signature with its Bearer token or another credential, not both."));
+            }
+            _mode = AgentAuthenticationModes.HttpSignatureWithToken;
+            return await CompleteAsync(runtime, await runtime.LumoAuth!.AuthenticateAsync(CreateRequest(), agentAuth, credential.Kind == CredentialKind.None ? null : credential.Token));
         }
         if (hasSignature && (signatureInput.Count == 0 || signature.Count == 0))
         {

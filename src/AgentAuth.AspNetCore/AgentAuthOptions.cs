@@ -20,6 +20,9 @@ public class AgentAuthOptions : AuthenticationSchemeOptions
     /// <summary>AAuth agents (the <c>Signature-Key</c> header) and this API as an AAuth resource; off until enabled.</summary>
     public AAuthOptions AAuth { get; } = new();
 
+    /// <summary>The LumoAuth compatibility profile (the <c>Agent-Auth</c> header and the LumoAuth SDK's request shape); off until enabled.</summary>
+    public LumoAuthProfileOptions LumoAuth { get; } = new();
+
     /// <summary>Trusted token issuers. A token from any other issuer is rejected.</summary>
     public IList<TokenIssuerOptions> Issuers { get; } = new List<TokenIssuerOptions>();
 

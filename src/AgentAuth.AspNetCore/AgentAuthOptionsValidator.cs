@@ -30,6 +30,7 @@ internal sealed class AgentAuthOptionsValidator : IValidateOptions<AgentAuthOpti
         ValidateAAuth(options, prefix + "AAuth.", errors);
 
         AAuthResourceOptionsValidator.Validate(options, errors);
+        LumoAuthOptionsValidation.Validate(options, errors);
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

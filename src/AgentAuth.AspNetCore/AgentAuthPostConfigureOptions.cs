@@ -57,6 +57,10 @@ internal sealed class AgentAuthPostConfigureOptions : IPostConfigureOptions<Agen
             {
                 loggerFactory.CreateLogger<AAuthResource>().AAuthResourceKeyLoaded(name ?? string.Empty, aauth.Issuer, key.KeyId, key.Algorithm, aauth.PreviousKeyCount);
             }
+            if (runtime.LumoAuthProfile is { } lumoAuth)
+            {
+                loggerFactory.CreateLogger<AgentAuthPostConfigureOptions>().ProfileEnabled(name ?? string.Empty, lumoAuth.Issuer, options.LumoAuth.Agents.Count);
+            }
         }
     }
 
@@ -128,7 +132,9 @@ internal sealed class AgentAuthPostConfigureOptions : IPostConfigureOptions<Agen
             _services.GetRequiredService<AgentAuthMetrics>(),
             CreateChallengeTemplates(options, dpopEnabled, AAuthResource.Create(options, timeProvider)),
             origin,
-            [.. options.BoundTokenSchemes]);
+            [.. options.BoundTokenSchemes],
+            options.LumoAuth.Enabled ? CreateLumoAuthProfile(options, keySources, timeProvider) : null,
+            loggerFactory.CreateLogger("AgentAuth.AspNetCore.LumoAuth"));
         if (options.AAuth.AnySchemeEnabled)
         {
             runtime.SignatureKeys = new SignatureKeyAuthenticator(runtime, options, (hasBody, hasContentType) =>
@@ -148,6 +154,39 @@ internal sealed class AgentAuthPostConfigureOptions : IPostConfigureOptions<Agen
             options.AAuth.AllowJwksUri ? keySources.CreateDiscovery(options.AAuth.Discovery) : null);
         }
         return runtime;
+    }
+
+    /// <summary>
+    /// The LumoAuth profile's verifiers and agent keys. The SDK verifier is the scheme's token verifier plus the SDK's two
+    /// deviations; the quick-start verifier reads covered lines only, so it requires <c>@method</c> and <c>@target-uri</c>
+    /// (and both body lines with a body), <c>created</c>, and Ed25519 (deterministic and, with S &lt; L, not malleable: the
+    /// signature value is its replay key). It needs no nonce: the signature value is single use for the token's lifetime.
+    /// </summary>
+    private static LumoAuthProfile CreateLumoAuthProfile(AgentAuthOptions options, KeySourceFactory keySources, TimeProvider timeProvider)
+    {
+        var policy = options.Signatures;
+        HttpMessageSignatureVerifier CreateSdkVerifier(bool hasBody, bool hasContentType)
+        {
+            var requireDigest = hasBody && policy.RequireContentDigestForBody;
+            var verifier = CreateVerifierOptions(options, requireDigest, requireDigest && hasContentType && policy.RequireContentTypeForBody, requireAuthorization: true);
+            verifier.AcceptBase64UrlSignature = true;
+            verifier.AbsentFieldsSignedAsEmpty.Add("signature-key");
+            return new HttpMessageSignatureVerifier(verifier, timeProvider);
+        }
+        HttpMessageSignatureVerifier CreateAgentAuthVerifier(bool hasBody, bool hasContentType)
+        {
+            var verifier = CreateVerifierOptions(options, requireDigest: hasBody, requireContentType: hasBody && hasContentType, requireAuthorization: false);
+            AddOnce(verifier.RequiredComponents, SignatureComponent.Method);
+            AddOnce(verifier.RequiredComponents, SignatureComponent.TargetUri);
+            verifier.RequireCreated = true;
+            verifier.RequireNonce = false;
+            verifier.OmitSignatureParamsLine = true;
+            verifier.AllowHmac = false;
+            verifier.AllowedAlgorithms.Clear();
+            verifier.AllowedAlgorithms.Add(HttpSignatureAlgorithms.Ed25519);
+            return new HttpMessageSignatureVerifier(verifier, timeProvider);
+        }
+        return new LumoAuthProfile(options.LumoAuth.Issuer!, keySources.CreateLumoAuthAgentKeys(), CreateAgentAuthVerifier, CreateSdkVerifier);
     }
 
     private static ChallengeTemplates CreateChallengeTemplates(AgentAuthOptions options, bool dpopEnabled, AAuthResource? aauthResource)

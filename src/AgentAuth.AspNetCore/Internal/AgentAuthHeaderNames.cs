@@ -33,6 +33,9 @@ internal static class AgentAuthHeaderNames
     /// <summary>What an AAuth agent must obtain next (draft-hardt-oauth-aauth-protocol, "Requirement Responses"), an RFC 8941 dictionary.</summary>
     public const string AAuthRequirement = "AAuth-Requirement";
 
+    /// <summary>The LumoAuth quick-start signature header (LumoAuth profile only).</summary>
+    public const string AgentAuth = "Agent-Auth";
+
     /// <summary>RFC 9449 §8.1: the server's DPoP nonce.</summary>
     public const string DPoPNonce = "DPoP-Nonce";
 }

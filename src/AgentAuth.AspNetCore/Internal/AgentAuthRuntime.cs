@@ -22,7 +22,9 @@ internal sealed class AgentAuthRuntime
         AgentAuthMetrics metrics,
         ChallengeTemplates challenges,
         PublicOrigin? publicOrigin,
-        string[] boundTokenSchemes)
+        string[] boundTokenSchemes,
+        LumoAuthProfile? lumoAuth = null,
+        Microsoft.Extensions.Logging.ILogger? lumoAuthLogger = null)
     {
         _verifiers = new HttpMessageSignatureVerifier[VerifierCount];
         for (var index = 0; index < VerifierCount; index++)
@@ -40,7 +42,15 @@ internal sealed class AgentAuthRuntime
         SignedRequests = new SignedRequestAuthenticator(this);
         DPoPAuthenticator = dpop is null ? null : new DPoPAuthenticator(tokens, dpop, publicOrigin);
         Bearer = new BearerAuthenticator(tokens);
+        LumoAuthProfile = lumoAuth;
+        LumoAuth = lumoAuth is null ? null : new LumoAuthAuthenticator(this, lumoAuth, lumoAuthLogger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
     }
+
+    /// <summary>The LumoAuth profile, or <see langword="null"/> when it is off (the default).</summary>
+    public LumoAuthProfile? LumoAuthProfile { get; }
+
+    /// <summary>LumoAuth quick-start (<c>Agent-Auth</c>) requests, or <see langword="null"/> when the profile is off.</summary>
+    public LumoAuthAuthenticator? LumoAuth { get; }
 
     /// <summary>Signed requests, with or without a key-bound token.</summary>
     public SignedRequestAuthenticator SignedRequests { get; }

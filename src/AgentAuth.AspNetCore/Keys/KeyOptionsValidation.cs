@@ -187,7 +187,7 @@ internal sealed class KeyOptionsValidation : IValidateOptions<AgentAuthOptions>
         }
     }
 
-    private static void ValidateJwks<TKey>(IKeySetParser<TKey> parser, byte[] json, int maxKeys, string option, List<string> failures) where TKey : class
+    internal static void ValidateJwks<TKey>(IKeySetParser<TKey> parser, byte[] json, int maxKeys, string option, List<string> failures) where TKey : class
     {
         if (!parser.TryParse(json, Math.Max(maxKeys, 1), out var set, out var error))
         {

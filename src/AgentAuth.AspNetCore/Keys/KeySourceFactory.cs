@@ -48,6 +48,38 @@ internal sealed class KeySourceFactory
         return new KeySourceGroup<SignatureKey>(entries.Count == 0 ? null : new KeySet<SignatureKey>(entries), remote, agent.MatchThumbprints);
     }
 
+    /// <summary>
+    /// The keys of each agent registered with the LumoAuth tenant, by agent identifier. Looked up by <c>kid</c> only: a
+    /// quick-start <c>keyid</c> is <c>{agent}#{kid}</c>, never a thumbprint.
+    /// </summary>
+    public Dictionary<string, KeySourceGroup<SignatureKey>> CreateLumoAuthAgentKeys()
+    {
+        var agents = new Dictionary<string, KeySourceGroup<SignatureKey>>(StringComparer.Ordinal);
+        var configured = _options.LumoAuth.Agents;
+        for (var i = 0; i < configured.Count; i++)
+        {
+            var agent = configured[i];
+            var path = $"AgentAuthOptions.LumoAuth.Agents[{i}]";
+            var entries = new List<KeySetEntry<SignatureKey>>();
+            if (!string.IsNullOrWhiteSpace(agent.JsonWebKeySet))
+            {
+                AddStatic(entries, AgentKeySetParsers.Static, System.Text.Encoding.UTF8.GetBytes(agent.JsonWebKeySet), path + ".JsonWebKeySet");
+            }
+            if (!string.IsNullOrWhiteSpace(agent.JwksFile))
+            {
+                AddStatic(entries, AgentKeySetParsers.Static, File.ReadAllBytes(agent.JwksFile), path + ".JwksFile");
+            }
+            JwksCache<SignatureKey>? remote = null;
+            if (!string.IsNullOrWhiteSpace(agent.JwksUri))
+            {
+                var source = new JwksUriKeySource(new Uri(agent.JwksUri, UriKind.Absolute), requireHttps: true, Reader());
+                remote = new JwksCache<SignatureKey>(source, AgentKeySetParsers.Remote, _options.Jwks, _timeProvider, _logger, _metrics);
+            }
+            agents[agent.Id!] = new KeySourceGroup<SignatureKey>(entries.Count == 0 ? null : new KeySet<SignatureKey>(entries), remote, matchThumbprints: false);
+        }
+        return agents;
+    }
+
     public KeySourceGroup<SignatureKeySecurityKey> CreateIssuerKeys(TokenIssuerOptions issuer, int index)
     {
         var entries = new List<KeySetEntry<SignatureKeySecurityKey>>();

@@ -38,7 +38,7 @@ internal sealed class SignedRequestAuthenticator
         var bound = validation is not null;
 
         var resolver = new SignatureKeyResolver(_runtime.AgentKeys, validation?.Confirmation);
-        var verification = await VerifySignatureAsync(request, resolver, bound);
+        var verification = await VerifySignatureAsync(request, resolver, validation);
         if (!verification.Succeeded)
         {
             return SignatureFailed(verification, bound);
@@ -89,13 +89,20 @@ internal sealed class SignedRequestAuthenticator
         return (validation, null);
     }
 
-    private ValueTask<SignatureVerificationResult> VerifySignatureAsync(AuthenticationRequest request, SignatureKeyResolver resolver, bool bound)
+    /// <summary>
+    /// The scheme's strict verifier, except for a token of the LumoAuth tenant when that profile is on: its SDK's two
+    /// deviations (base64url <c>Signature</c>, absent <c>signature-key</c> signed as empty) are accepted there and nowhere else.
+    /// </summary>
+    private ValueTask<SignatureVerificationResult> VerifySignatureAsync(AuthenticationRequest request, SignatureKeyResolver resolver, TokenValidationOutcome? validation)
     {
-        var verifier = _runtime.VerifierFor(HasBody(request.Context), request.Context.Request.Headers.ContentType.Count > 0, bound);
+        var hasBody = HasBody(request.Context);
+        var hasContentType = request.Context.Request.Headers.ContentType.Count > 0;
+        var verifier = _runtime.LumoAuthProfile?.SdkVerifierFor(validation, hasBody, hasContentType)
+            ?? _runtime.VerifierFor(hasBody, hasContentType, validation is not null);
         return verifier.VerifyAsync(request.Message, _runtime.SignatureSelection, resolver, request.Aborted);
     }
 
-    private static AgentAuthFailure SignatureFailed(SignatureVerificationResult verification, bool bound)
+    internal static AgentAuthFailure SignatureFailed(SignatureVerificationResult verification, bool bound)
     {
         if (bound && verification.KeyResolved && verification.Error == SignatureError.InvalidSignature && verification.ComponentError is null)
         {

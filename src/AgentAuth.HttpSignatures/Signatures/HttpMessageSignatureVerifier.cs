@@ -23,6 +23,7 @@ public sealed class HttpMessageSignatureVerifier
     private readonly long _maxAgeSeconds;
     private readonly long _skewSeconds;
     private readonly HashSet<string> _allowed;
+    private readonly HashSet<string>? _absentAsEmpty;
 
     /// <summary>Creates a verifier; the options are validated and copied.</summary>
     /// <param name="options">Policy and limits.</param>
@@ -40,6 +41,7 @@ public sealed class HttpMessageSignatureVerifier
         _maxAgeSeconds = (long)Math.Ceiling(options.MaxAge.TotalSeconds);
         _skewSeconds = (long)Math.Ceiling(options.ClockSkew.TotalSeconds);
         _allowed = new HashSet<string>(options.AllowedAlgorithms, StringComparer.Ordinal);
+        _absentAsEmpty = options.AbsentFieldsSignedAsEmpty.Count == 0 ? null : new HashSet<string>(options.AbsentFieldsSignedAsEmpty, StringComparer.Ordinal);
     }
 
     /// <summary>Verifies the signature chosen by <paramref name="selection"/>.</summary>
@@ -119,12 +121,18 @@ public sealed class HttpMessageSignatureVerifier
         return results;
     }
 
-    private static bool TryGetHeaders(IHttpMessage message, out string input, out string signature, out SignatureVerificationResult? failure)
+    private bool TryGetHeaders(IHttpMessage message, out string input, out string signature, out SignatureVerificationResult? failure)
     {
         var hasInput = TryGetJoined(message, SignatureInputField, out input);
         var hasSignature = TryGetJoined(message, SignatureField, out signature);
         if (hasInput && hasSignature)
         {
+            // Compatibility (AcceptBase64UrlSignature): the byte sequences are read in the standard alphabet from here on.
+            if (_options.AcceptBase64UrlSignature && !Base64UrlSignatureValues.TryNormalize(signature, out signature))
+            {
+                failure = SignatureVerificationResult.Failure(SignatureError.InvalidSignature, "A Signature value mixes the base64 and base64url alphabets.");
+                return false;
+            }
             failure = null;
             return true;
         }
@@ -230,12 +238,34 @@ public sealed class HttpMessageSignatureVerifier
         {
             return SignatureVerificationResult.Failure(SignatureError.UnsupportedAlgorithm, "The alg parameter names an algorithm that is not accepted.", view);
         }
+        if (_absentAsEmpty is not null && CheckAbsentFields(message, view, components) is { } absentFailure)
+        {
+            return absentFailure;
+        }
         foreach (var component in components)
         {
             if (StructuredFieldComponent.ExceedsLimit(component, message, _types.MaxFieldLength))
             {
                 return SignatureVerificationResult.Failure(SignatureError.InvalidSignature,
                     "A field covered with sf or key is longer than MaxStructuredFieldLength.", view, ComponentError.StructuredFieldTooLarge);
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// <see cref="HttpSignatureVerifierOptions.AbsentFieldsSignedAsEmpty"/>: an absent listed field is signed as empty only
+    /// when it is covered as a plain identifier; with any component parameter it stays a missing field.
+    /// </summary>
+    private SignatureVerificationResult? CheckAbsentFields(IHttpMessage message, SignatureParametersView view, ReadOnlySpan<SignatureComponent> components)
+    {
+        foreach (var component in components)
+        {
+            if (!component.IsDerived && component.Parameters != ComponentParameter.None && _absentAsEmpty!.Contains(component.Name)
+                && (!message.TryGetFieldLines(component.Name, component.IsFromTrailers, out var lines) || lines.Count == 0))
+            {
+                return SignatureVerificationResult.Failure(SignatureError.InvalidSignature,
+                    "The signature base cannot be built: " + Describe(ComponentError.MissingField) + ".", view, ComponentError.MissingField);
             }
         }
         return null;
@@ -292,7 +322,8 @@ public sealed class HttpMessageSignatureVerifier
         var writer = new SignatureBaseWriter(1024, _options.MaxSignatureBaseLength);
         try
         {
-            if (!SignatureBaseBuilder.TryBuild(ref writer, message, view, components, _types, out var componentError, out _))
+            var baseMessage = _absentAsEmpty is null ? message : new AbsentFieldsAsEmptyMessage(message, _absentAsEmpty);
+            if (!SignatureBaseBuilder.TryBuild(ref writer, baseMessage, view, components, _types, out var componentError, out _, _options.OmitSignatureParamsLine))
             {
                 return SignatureVerificationResult.Failure(SignatureError.InvalidSignature,
                     "The signature base cannot be built: " + Describe(componentError) + ".", view, componentError, keyResolved: true);

@@ -58,6 +58,28 @@ public sealed class HttpSignatureVerifierOptions
     /// </summary>
     public int MaxStructuredFieldLength { get; set; } = 16 * 1024;
 
+    /// <summary>
+    /// Compatibility, off by default: also accept a <c>Signature</c> byte sequence written in the base64url alphabet
+    /// (<c>-</c> and <c>_</c>), which RFC 9421 §4.2 and RFC 9651 §3.3.5 do not allow. Only the LumoAuth profile of the
+    /// ASP.NET Core scheme sets it (the LumoAuth SDK encodes signatures that way). A value mixing both alphabets is refused.
+    /// </summary>
+    public bool AcceptBase64UrlSignature { get; set; }
+
+    /// <summary>
+    /// Compatibility, empty by default: lowercase names of fields that a signature may cover while the message does not
+    /// carry them; such a field is signed as an empty value (<c>"name": </c>), which RFC 9421 §2.5 forbids. Only a plain
+    /// identifier (no <c>sf</c>, <c>key</c>, <c>bs</c>, <c>req</c> or <c>tr</c>) qualifies, and a field that is present is
+    /// signed as it is. Only the LumoAuth profile sets it (its SDK covers <c>signature-key</c> without sending it).
+    /// </summary>
+    public ISet<string> AbsentFieldsSignedAsEmpty { get; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Compatibility, off by default: the signature base is the covered lines joined by LF, without the
+    /// <c>"@signature-params"</c> line that RFC 9421 §2.5 requires (so <c>created</c>, <c>keyid</c> and <c>alg</c> are not
+    /// signed). Only the LumoAuth profile sets it, for its quick-start <c>Agent-Auth</c> header, and compensates for it.
+    /// </summary>
+    public bool OmitSignatureParamsLine { get; set; }
+
     /// <summary>Structured field types for <c>sf</c> components, by lowercase field name. Pre-filled with the registered fields this library meets.</summary>
     public IDictionary<string, StructuredFieldType> StructuredFields { get; } =
         new Dictionary<string, StructuredFieldType>(StructuredFieldTypes.Known, StringComparer.Ordinal);
@@ -91,6 +113,14 @@ public sealed class HttpSignatureVerifierOptions
             if (HttpSignatureAlgorithms.Find(algorithm) is null)
             {
                 throw new ArgumentException("HttpSignatureVerifierOptions.AllowedAlgorithms contains an unknown algorithm '" + algorithm + "'.", nameof(AllowedAlgorithms));
+            }
+        }
+        foreach (var field in AbsentFieldsSignedAsEmpty)
+        {
+            if (string.IsNullOrEmpty(field) || field[0] == '@' || !SignatureComponent.TryParse(field, out var parsed, out _) || parsed.IsDerived
+                || field is "signature" or "signature-input")
+            {
+                throw new ArgumentException("HttpSignatureVerifierOptions.AbsentFieldsSignedAsEmpty entries must be lowercase field names other than signature and signature-input (got '" + field + "').", nameof(AbsentFieldsSignedAsEmpty));
             }
         }
         foreach (var component in RequiredComponents)

@@ -28,9 +28,14 @@ internal static class SignatureBaseBuilder
         }
     }
 
-    /// <summary>The same, with the covered components already read from <paramref name="parameters"/> (the verifier reads them once).</summary>
+    /// <summary>
+    /// The same, with the covered components already read from <paramref name="parameters"/> (the verifier reads them once).
+    /// <paramref name="coveredLinesOnly"/> (<see cref="HttpSignatureVerifierOptions.OmitSignatureParamsLine"/>, a
+    /// compatibility mode) ends the base after the covered lines, joined by LF, with no <c>"@signature-params"</c> line.
+    /// </summary>
     public static bool TryBuild(ref SignatureBaseWriter writer, IHttpMessage message, in SignatureParametersView parameters,
-        ReadOnlySpan<SignatureComponent> components, StructuredFieldTypes types, out ComponentError error, out int failedComponent)
+        ReadOnlySpan<SignatureComponent> components, StructuredFieldTypes types, out ComponentError error, out int failedComponent,
+        bool coveredLinesOnly = false)
     {
         failedComponent = -1;
         for (var i = 0; i < components.Length; i++)
@@ -40,6 +45,13 @@ internal static class SignatureBaseBuilder
                 failedComponent = i;
                 return false;
             }
+        }
+        if (coveredLinesOnly)
+        {
+            // The lines are joined by LF: the last one has no terminator.
+            writer.Truncate(Math.Max(writer.Length - 1, 0));
+            error = default;
+            return true;
         }
         if (!writer.TryAppend(s_derivedLinePrefixes[(int)DerivedComponent.SignatureParams]))
         {

@@ -26,6 +26,9 @@ public sealed class DemoTests
         "AAuth pseudonymous agent on an identified-only endpoint",
         "AAuth identified agent (agent token in Signature-Key)",
         "AAuth scheme not enabled here (x509)",
+        "LumoAuth agent, quick start (Agent-Auth)",
+        "LumoAuth quick start replayed",
+        "LumoAuth agent, SDK (base64url, no signature-key)",
     ];
 
     [Fact]
@@ -61,6 +64,10 @@ public sealed class DemoTests
         Assert.Contains("403", rows[16]);
         Assert.Contains("mode aauth, sub agent:report-writer", rows[17]);
         Assert.Contains("401 unsupported_scheme", rows[18]);
+        // Issue 18: both LumoAuth shapes accepted by the profile, a quick-start replay refused.
+        Assert.Contains("mode httpsig+jwt", rows[19]);
+        Assert.Contains("401 invalid_signature", rows[20]);
+        Assert.Contains("mode httpsig+jwt", rows[21]);
         Assert.Contains($"All {s_scenarios.Length} outcomes are the expected ones.", text);
     }
 }
