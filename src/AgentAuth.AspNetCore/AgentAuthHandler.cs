@@ -157,6 +157,13 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
             return await CompleteAsync(runtime, await runtime.DPoPAuthenticator.AuthenticateAsync(CreateRequest(), credential.Token.ToString(), dpop));
         }
 
+        // Web Bot Auth: a signature without a token that names its operator's directory (Signature-Agent).
+        if (hasSignature && credential.Kind == CredentialKind.None && runtime.WebBots is not null && headers.ContainsKey(SignatureAgentHeader.FieldName))
+        {
+            _mode = AgentAuthenticationModes.WebBotAuth;
+            return await CompleteAsync(runtime, await runtime.WebBots.AuthenticateAsync(CreateRequest()));
+        }
+
         if (hasSignature)
         {
             if (credential.Kind == CredentialKind.None && !Options.AllowSignatureOnly)
@@ -198,10 +205,10 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
         {
             return await FailAsync(failure);
         }
-        return await SucceedAsync(runtime, outcome.Token, outcome.KeyThumbprint, outcome.KeyId, outcome.Label);
+        return await SucceedAsync(runtime, outcome.Token, outcome.KeyThumbprint, outcome.KeyId, outcome.Label, outcome.SignatureAgent);
     }
 
-    private async ValueTask<AuthenticateResult> SucceedAsync(AgentAuthRuntime runtime, TokenValidationOutcome? validation, string? keyThumbprint, string? keyId, string? label)
+    private async ValueTask<AuthenticateResult> SucceedAsync(AgentAuthRuntime runtime, TokenValidationOutcome? validation, string? keyThumbprint, string? keyId, string? label, string? signatureAgent)
     {
         TokenClaimSet? claims = null;
         if (validation is not null)
@@ -220,7 +227,7 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
             }
         }
 
-        var principal = AgentPrincipalFactory.CreatePrincipal(AgentAuthDefaults.AuthenticationScheme, _mode!, claims, keyThumbprint, keyId, label);
+        var principal = AgentPrincipalFactory.CreatePrincipal(AgentAuthDefaults.AuthenticationScheme, _mode!, claims, keyThumbprint, keyId, label, signatureAgent);
         var properties = new AuthenticationProperties();
         if (validation is not null)
         {

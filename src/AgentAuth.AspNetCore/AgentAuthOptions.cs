@@ -20,6 +20,9 @@ public class AgentAuthOptions : AuthenticationSchemeOptions
     /// <summary>AAuth agents (the <c>Signature-Key</c> header) and this API as an AAuth resource; off until enabled.</summary>
     public AAuthOptions AAuth { get; } = new();
 
+    /// <summary>Web Bot Auth crawlers (<c>Signature-Agent</c> and signed key directories); off until enabled.</summary>
+    public WebBotAuthOptions WebBotAuth { get; } = new();
+
     /// <summary>Trusted token issuers. A token from any other issuer is rejected.</summary>
     public IList<TokenIssuerOptions> Issuers { get; } = new List<TokenIssuerOptions>();
 

@@ -53,6 +53,12 @@ internal sealed class AgentAuthPostConfigureOptions : IPostConfigureOptions<Agen
         if (CreateRuntime(options, timeProvider, loggerFactory) is { } runtime)
         {
             options.Runtime = runtime;
+            if (runtime.WebBots is not null && loggerFactory.CreateLogger("AgentAuth.AspNetCore.WebBotAuth") is { } webBotLogger && webBotLogger.IsEnabled(LogLevel.Information))
+            {
+                var directories = options.WebBotAuth.Directories;
+                WebBotLog.Enabled(webBotLogger, name ?? string.Empty,
+                    directories.AllowAnyHttpsOrigin ? "any HTTPS origin" : string.Join(", ", directories.AllowedOrigins), options.WebBotAuth.MaxValidity);
+            }
         }
     }
 
@@ -114,6 +120,7 @@ internal sealed class AgentAuthPostConfigureOptions : IPostConfigureOptions<Agen
             return null;
         }
 
+        var webBots = CreateWebBots(options, keySources, timeProvider, replayCache, loggerFactory);
         return new AgentAuthRuntime(
             CreateVerifier,
             selection,
@@ -124,7 +131,34 @@ internal sealed class AgentAuthPostConfigureOptions : IPostConfigureOptions<Agen
             _services.GetRequiredService<AgentAuthMetrics>(),
             CreateChallengeTemplates(options, dpopEnabled),
             origin,
-            [.. options.BoundTokenSchemes]);
+            [.. options.BoundTokenSchemes])
+        {
+            WebBots = webBots,
+        };
+    }
+
+    /// <summary>The Web Bot Auth mode when <see cref="AgentAuthOptions.WebBotAuth"/> is on: its verifiers (<see cref="WebBotAuthProfile"/>) and directories.</summary>
+    private static WebBotAuthenticator? CreateWebBots(AgentAuthOptions options, KeySourceFactory keySources, TimeProvider timeProvider, IReplayCache replayCache, ILoggerFactory loggerFactory)
+    {
+        var webBots = options.WebBotAuth;
+        if (!webBots.Enabled)
+        {
+            return null;
+        }
+        var policy = options.Signatures;
+        var logger = loggerFactory.CreateLogger("AgentAuth.AspNetCore.WebBotAuth");
+        var directories = new WebBotDirectories(
+            keySources.CreateDiscovery(webBots.Directories),
+            new HttpMessageSignatureVerifier(WebBotAuthProfile.CreateDirectoryVerifierOptions(options), timeProvider),
+            options.Jwks.MaxKeys,
+            logger);
+        return new WebBotAuthenticator((hasBody, hasContentType) =>
+        {
+            var requireDigest = hasBody && policy.RequireContentDigestForBody;
+            return new HttpMessageSignatureVerifier(
+                WebBotAuthProfile.CreateRequestVerifierOptions(options, requireDigest, requireDigest && hasContentType && policy.RequireContentTypeForBody),
+                timeProvider);
+        }, directories, replayCache);
     }
 
     private static ChallengeTemplates CreateChallengeTemplates(AgentAuthOptions options, bool dpopEnabled)

@@ -92,7 +92,8 @@ internal static class AgentPrincipalFactory
     /// <param name="keyThumbprint">RFC 7638 thumbprint of the key that proved possession, if any.</param>
     /// <param name="keyId">The signature's <c>keyid</c>, if any.</param>
     /// <param name="signatureLabel">The verified signature's label, if any.</param>
-    public static ClaimsPrincipal CreatePrincipal(string authenticationType, string mode, TokenClaimSet? token, string? keyThumbprint, string? keyId, string? signatureLabel)
+    /// <param name="signatureAgent">The Web Bot Auth operator origin (then also the subject), if any.</param>
+    public static ClaimsPrincipal CreatePrincipal(string authenticationType, string mode, TokenClaimSet? token, string? keyThumbprint, string? keyId, string? signatureLabel, string? signatureAgent = null)
     {
         var identity = new ClaimsIdentity(authenticationType, AgentAuthClaimTypes.Subject, "roles");
 
@@ -112,14 +113,18 @@ internal static class AgentPrincipalFactory
         }
         else
         {
-            // Signature-only: the agent is its key.
-            var subject = keyId ?? keyThumbprint;
+            // Signature-only: the agent is its key; a web bot is its operator (the directory origin).
+            var subject = signatureAgent ?? keyId ?? keyThumbprint;
             if (subject is not null)
             {
                 AddLocal(identity, AgentAuthClaimTypes.Subject, subject);
             }
         }
 
+        if (signatureAgent is not null)
+        {
+            AddLocal(identity, AgentAuthClaimTypes.SignatureAgent, signatureAgent);
+        }
         if (keyThumbprint is not null)
         {
             AddLocal(identity, AgentAuthClaimTypes.KeyThumbprint, keyThumbprint);

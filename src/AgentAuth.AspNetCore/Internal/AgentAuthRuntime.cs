@@ -48,6 +48,9 @@ internal sealed class AgentAuthRuntime
     /// <summary>DPoP-bound tokens, or <see langword="null"/> when DPoP is off.</summary>
     public DPoPAuthenticator? DPoPAuthenticator { get; }
 
+    /// <summary>Web Bot Auth requests, or <see langword="null"/> when <see cref="AgentAuthOptions.WebBotAuth"/> is off.</summary>
+    public WebBotAuthenticator? WebBots { get; init; }
+
     /// <summary>Plain bearer tokens.</summary>
     public BearerAuthenticator Bearer { get; }
 
