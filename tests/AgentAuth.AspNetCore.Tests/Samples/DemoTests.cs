@@ -22,6 +22,9 @@ public sealed class DemoTests
         "bound token signed with another key",
         "wrong audience",
         "DPoP-bound token (server nonce)",
+        "web crawler (Web Bot Auth, signed directory)",
+        "crawler naming an operator not allowed",
+        "crawler on an agents-only endpoint",
     ];
 
     [Fact]
@@ -52,6 +55,8 @@ public sealed class DemoTests
         Assert.Contains("401 invalid_token", rows[11]);
         Assert.Contains("401 invalid_token", rows[13]);
         Assert.Contains("mode dpop", rows[14]);
+        Assert.Contains("mode web-bot-auth, sub https://127.0.0.1:", rows[15]);
+        Assert.Contains("401 unknown_key", rows[16]);
         Assert.Contains($"All {s_scenarios.Length} outcomes are the expected ones.", text);
     }
 }
