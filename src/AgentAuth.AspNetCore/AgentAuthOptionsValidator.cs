@@ -36,7 +36,7 @@ internal sealed class AgentAuthOptionsValidator : IValidateOptions<AgentAuthOpti
     private static void ValidateModes(AgentAuthOptions options, string prefix, List<string> errors)
     {
         var hasAgentKeys = options.AgentKeys.JsonWebKeySet is not null || options.AgentKeys.JwksFile is not null || options.AgentKeys.JwksUri is not null;
-        if (!options.AllowSignatureOnly && options.Issuers.Count == 0)
+        if (!options.AllowSignatureOnly && options.Issuers.Count == 0 && !options.WebBotAuth.Enabled)
         {
             errors.Add(prefix + "Issuers is empty and AllowSignatureOnly is false, so no request could ever authenticate: add an issuer or set AllowSignatureOnly = true.");
         }

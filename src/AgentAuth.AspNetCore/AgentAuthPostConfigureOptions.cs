@@ -161,6 +161,11 @@ internal sealed class AgentAuthPostConfigureOptions : IPostConfigureOptions<Agen
         }, directories, replayCache);
     }
 
+    /// <summary>A scheme whose only signed requests are web bots' (no agent keys, no issuers).</summary>
+    private static bool IsWebBotsOnly(AgentAuthOptions options) =>
+        options.WebBotAuth.Enabled && options.Issuers.Count == 0 && options.AgentKeys.JsonWebKeySet is null
+        && options.AgentKeys.JwksFile is null && options.AgentKeys.JwksUri is null;
+
     private static ChallengeTemplates CreateChallengeTemplates(AgentAuthOptions options, bool dpopEnabled)
     {
         var policy = options.Signatures;
@@ -169,7 +174,9 @@ internal sealed class AgentAuthPostConfigureOptions : IPostConfigureOptions<Agen
             bearer: options.Issuers.Count > 0,
             dpopAlgorithms: dpopEnabled ? string.Join(' ', options.DPoP.AllowedAlgorithms) : null,
             realm: options.Realm,
-            acceptSignature: ChallengeTemplates.FormatAcceptSignature(policy.Label ?? "sig1", policy.RequiredComponents, policy.RequireCreated, policy.RequireNonce, policy.Tag),
+            acceptSignature: IsWebBotsOnly(options)
+                ? WebBotAuthProfile.AcceptSignature(options.WebBotAuth.RequireNonce)
+                : ChallengeTemplates.FormatAcceptSignature(policy.Label ?? "sig1", policy.RequiredComponents, policy.RequireCreated, policy.RequireNonce, policy.Tag),
             acceptSignatureAlgorithms: string.Join(", ", policy.AllowedAlgorithms));
     }
 

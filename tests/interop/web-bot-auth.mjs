@@ -11,8 +11,8 @@
 //   { "op": "sign", "method": "GET", "url": "...", "headers": { "signature-agent": "\"https://...\"" },
 //     "privateJwk": {...}, "created": s, "expires": s | null, "components": [...] | absent, "nonce": "..." | absent }
 //        -> { "headers": { "signature": "...", "signature-input": "..." } }
-//      (web-bot-auth signatureHeaders; with "expires": null the package cannot sign, so its http-message-sig
-//       dependency signs the same profile without expires)
+//      (web-bot-auth signatureHeaders; with "expires": null or "withoutNonce": true the package cannot sign that, so
+//       its http-message-sig dependency signs the same profile without expires or without a nonce)
 import { generateKeyPairSync } from 'node:crypto';
 import { signatureHeaders, directoryResponseHeaders, jwkToKeyID, helpers } from 'web-bot-auth';
 import { signerFromJWK } from 'web-bot-auth/crypto';
@@ -54,13 +54,14 @@ const main = async () => {
       const signer = await signerFromJWK(job.privateJwk);
       const request = { method: job.method ?? 'GET', url: job.url, headers: job.headers ?? {} };
       let headers;
-      if (job.expires === null) {
+      if (job.expires === null || job.withoutNonce) {
         const options = {
           signer,
           components: job.components ?? ['@authority', 'signature-agent'],
           created: new Date(job.created * 1000),
           tag: 'web-bot-auth',
         };
+        if (job.expires) options.expires = new Date(job.expires * 1000);
         if (job.nonce) options.nonce = job.nonce;
         headers = await httpsig.signatureHeaders(request, options);
       } else {

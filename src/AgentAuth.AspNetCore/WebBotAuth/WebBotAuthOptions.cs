@@ -21,8 +21,8 @@ public sealed class WebBotAuthOptions
 
     /// <summary>
     /// The longest lifetime (<c>expires</c> − <c>created</c>) a Web Bot Auth signature may declare, which is also how long
-    /// after <c>created</c> it is accepted. Default 5 minutes; at most 24 hours. The same bound applies to the directory's
-    /// own signatures.
+    /// after <c>created</c> it is accepted. Default 5 minutes; at most 24 hours. (A key directory's own response signature
+    /// may live up to <see cref="MaxValidityLimit"/>.)
     /// </summary>
     public TimeSpan MaxValidity { get; set; } = TimeSpan.FromMinutes(5);
 

@@ -31,11 +31,18 @@ internal static class WebBotAuthProfile
 
     public static SignatureSelection Selection { get; } = SignatureSelection.ByTag(RequestTag);
 
+    /// <summary>
+    /// The <c>Accept-Signature</c> of a scheme that accepts only web bots (no agent keys, no issuers): what a crawler must
+    /// send (RFC 9421 §5.1), instead of the request binding of the ordinary policy.
+    /// </summary>
+    public static string AcceptSignature(bool requireNonce) =>
+        "sig1=(\"@authority\" \"signature-agent\");created;expires" + (requireNonce ? ";nonce" : string.Empty) + ";tag=\"" + RequestTag + "\"";
+
     /// <summary>The request verifier's policy: <c>@authority</c> (plus the body components) instead of the request-target binding.</summary>
     public static HttpSignatureVerifierOptions CreateRequestVerifierOptions(AgentAuthOptions options, bool requireDigest, bool requireContentType)
     {
         var webBots = options.WebBotAuth;
-        var verifier = CreateBase(options);
+        var verifier = CreateBase(options, webBots.MaxValidity);
         verifier.RequireNonce = webBots.RequireNonce;
         verifier.RequiredComponents.Add(SignatureComponent.Authority);
         if (requireDigest)
@@ -58,9 +65,14 @@ internal static class WebBotAuthProfile
     }
 
     /// <summary>The directory response's policy: <c>"@authority";req</c> (the directory is bound to the origin it was fetched from).</summary>
+    /// <remarks>
+    /// A directory response may be served from a cache for a while, so its signature's lifetime is bounded by
+    /// <see cref="WebBotAuthOptions.MaxValidityLimit"/> (24 hours), not by the request bound: replaying it can only repeat
+    /// what that same origin published within the day, and is checked again at every refresh.
+    /// </remarks>
     public static HttpSignatureVerifierOptions CreateDirectoryVerifierOptions(AgentAuthOptions options)
     {
-        var verifier = CreateBase(options);
+        var verifier = CreateBase(options, WebBotAuthOptions.MaxValidityLimit);
         verifier.RequiredComponents.Add(SignatureComponent.Authority.WithRelatedRequest());
         foreach (var algorithm in AgentAuthPostConfigureOptions.DefaultSignatureAlgorithms)
         {
@@ -69,9 +81,8 @@ internal static class WebBotAuthProfile
         return verifier;
     }
 
-    private static HttpSignatureVerifierOptions CreateBase(AgentAuthOptions options)
+    private static HttpSignatureVerifierOptions CreateBase(AgentAuthOptions options, TimeSpan validity)
     {
-        var validity = options.WebBotAuth.MaxValidity;
         var limits = options.Signatures.Limits;
         var verifier = new HttpSignatureVerifierOptions
         {

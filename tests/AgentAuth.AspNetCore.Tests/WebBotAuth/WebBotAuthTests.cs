@@ -45,7 +45,7 @@ public sealed class WebBotAuthTests : IAsyncLifetime
 
     /// <summary>A request signed by the package (its defaults: @authority + signature-agent, created, expires, nonce, tag).</summary>
     private static async Task<HttpRequestMessage> SignedByPackageAsync(string url, WebBotNode.BotKey key, string? signatureAgent,
-        long? expires, JsonArray? components = null, bool signAgentHeader = true)
+        long? expires, JsonArray? components = null, bool signAgentHeader = true, bool withoutNonce = false)
     {
         var headers = new JsonObject();
         if (signatureAgent is not null && signAgentHeader)
@@ -65,6 +65,10 @@ public sealed class WebBotAuthTests : IAsyncLifetime
         if (components is not null)
         {
             job["components"] = components;
+        }
+        if (withoutNonce)
+        {
+            job["withoutNonce"] = true;
         }
         var signed = (await WebBotNode.RunAsync(job))["headers"]!.AsObject();
         var request = new HttpRequestMessage(HttpMethod.Get, url);
@@ -287,6 +291,41 @@ public sealed class WebBotAuthTests : IAsyncLifetime
         // With a query both sides agree, so covering @query works.
         await SucceededAsync(await resource.Client.SendAsync(await SignedByPackageAsync(resource.Url("/bots?page=2"), _bot, StringForm, Now + 300,
             new JsonArray("@authority", "@query", "signature-agent"))));
+    }
+
+    [Fact]
+    public async Task With_RequireNonce_a_signature_without_nonce_is_refused()
+    {
+        await PublishBotDirectoryAsync();
+        await using var resource = await StartResourceAsync(o => o.WebBotAuth.RequireNonce = true);
+
+        var withoutNonce = await SignedByPackageAsync(resource.Url("/bots"), _bot, StringForm, Now + 300, withoutNonce: true);
+        Assert.DoesNotContain("nonce=", withoutNonce.Headers.GetValues("Signature-Input").Single(), StringComparison.Ordinal);
+        Refused(await resource.Client.SendAsync(withoutNonce), "invalid_signature", resource, "no nonce");
+        await SucceededAsync(await resource.Client.SendAsync(await SignedByPackageAsync(resource.Url("/bots"), _bot, StringForm, Now + 300)));
+    }
+
+    [Fact]
+    public async Task A_web_bots_only_scheme_tells_crawlers_what_to_sign()
+    {
+        await using var resource = await StartResourceAsync(o => o.WebBotAuth.RequireNonce = true);
+
+        var response = await resource.Client.GetAsync(new Uri(resource.Url("/bots")));
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal(["sig1=(\"@authority\" \"signature-agent\");created;expires;nonce;tag=\"web-bot-auth\""], Header(response, "Accept-Signature"));
+    }
+
+    [Fact]
+    public async Task A_scheme_without_Web_Bot_Auth_never_follows_Signature_Agent()
+    {
+        await PublishBotDirectoryAsync();
+        await using var resource = await StartResourceAsync();
+
+        // The default scheme (/agents) treats the crawler's request as an ordinary signed request: refused, nothing fetched.
+        var response = await resource.Client.SendAsync(await SignedByPackageAsync(resource.Url("/agents"), _bot, StringForm, Now + 300));
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal(0, _directory.Requests);
+        Assert.DoesNotContain(resource.Logs.Lines, l => l.Message.Contains("web-bot-auth", StringComparison.Ordinal) && l.EventId.Id == 3);
     }
 
     [Fact]
