@@ -25,7 +25,8 @@ public static class ResourceApiApp
         configure?.Invoke(builder);
 
         var contentRoot = builder.Environment.ContentRootPath;
-        var webBots = builder.Configuration.GetValue<bool>("Authentication:Schemes:" + WebBots + ":WebBotAuth:Enabled");
+        // Read as text: no reflection-based binding, so the native AOT build keeps working.
+        var webBots = bool.TryParse(builder.Configuration["Authentication:Schemes:" + WebBots + ":WebBotAuth:Enabled"], out var enabled) && enabled;
         var authentication = builder.Services.AddAuthentication(AgentAuthDefaults.AuthenticationScheme)
             .AddAgentAuth(options =>
             {

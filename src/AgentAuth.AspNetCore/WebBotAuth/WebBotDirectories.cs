@@ -25,11 +25,12 @@ internal sealed class WebBotDirectories
     public ILogger Logger { get; }
 
     /// <summary>Finds <paramref name="thumbprint"/> in the directory of <paramref name="origin"/> (allowed by the caller), by thumbprint only.</summary>
-    public ValueTask<KeySetLookup<AgentAuth.HttpSignatures.Cryptography.SignatureKey>> FindAsync(string origin, string thumbprint, CancellationToken cancellationToken)
-    {
-        var address = string.Concat(origin, WebBotAuthProfile.DirectoryPath);
-        return Discovery.FindAsync(address,
-            reader => new WebBotDirectoryKeySource(new Uri(address, UriKind.Absolute), reader, _directoryVerifier, _maxKeys, Logger),
+    /// <remarks>
+    /// The cache key is the canonical origin: each origin has exactly one directory URL, so the URL is built only when its
+    /// key source is created (on a cache miss), not per request.
+    /// </remarks>
+    public ValueTask<KeySetLookup<AgentAuth.HttpSignatures.Cryptography.SignatureKey>> FindAsync(string origin, string thumbprint, CancellationToken cancellationToken) =>
+        Discovery.FindAsync(origin,
+            reader => new WebBotDirectoryKeySource(new Uri(string.Concat(origin, WebBotAuthProfile.DirectoryPath), UriKind.Absolute), reader, _directoryVerifier, _maxKeys, Logger),
             thumbprint, matchThumbprints: true, cancellationToken);
-    }
 }

@@ -28,7 +28,7 @@ internal sealed class WebBotKeyResolver : ISignatureKeyResolver
 
     public ValueTask<SignatureKeyResolution> ResolveAsync(string? keyId, SignatureParametersView parameters, CancellationToken cancellationToken)
     {
-        if (!SignatureAgentHeader.TryFindCovered(parameters.GetComponents(), out var covered))
+        if (!TryFindCovered(parameters, out var covered))
         {
             return Refuse(AgentAuthFailures.Signature(AgentAuthErrors.InvalidInput,
                 "Signature-Agent is not covered by the web-bot-auth signature; cover \"signature-agent\" (or \"signature-agent\";key=\"<label>\" for the dictionary form).")
@@ -52,6 +52,23 @@ internal sealed class WebBotKeyResolver : ISignatureKeyResolver
 
         var lookup = _directories.FindAsync(origin, keyId, cancellationToken);
         return lookup.IsCompletedSuccessfully ? new(FromLookup(lookup.Result, origin, keyId)) : FromPendingLookupAsync(lookup, origin, keyId);
+    }
+
+    private static bool TryFindCovered(SignatureParametersView parameters, out SignatureComponent covered)
+    {
+        // The covered components in a pooled buffer: reading them allocates nothing per request.
+        var count = parameters.ComponentCount;
+        var components = System.Buffers.ArrayPool<SignatureComponent>.Shared.Rent(Math.Max(count, 1));
+        try
+        {
+            parameters.CopyComponentsTo(components);
+            return SignatureAgentHeader.TryFindCovered(components.AsSpan(0, count), out covered);
+        }
+        finally
+        {
+            Array.Clear(components, 0, count);
+            System.Buffers.ArrayPool<SignatureComponent>.Shared.Return(components);
+        }
     }
 
     private async ValueTask<SignatureKeyResolution> FromPendingLookupAsync(ValueTask<KeySetLookup<SignatureKey>> lookup, string origin, string keyId) =>
