@@ -221,7 +221,7 @@ internal sealed class WebBotResource : IAsyncDisposable
         app.UseAgentAuth();
         app.MapGet("/agents", (HttpContext context) => Results.Text(HandlerHost.Describe(context.User, null).ToJsonString(), "application/json"))
             .RequireAuthorization();
-        app.MapGet("/bots", (HttpContext context) => Results.Text(HandlerHost.Describe(context.User, null).ToJsonString(), "application/json"))
+        app.MapMethods("/bots", ["GET", "POST"], (HttpContext context) => Results.Text(HandlerHost.Describe(context.User, null).ToJsonString(), "application/json"))
             .RequireAuthorization(Scheme);
         await app.StartAsync();
         var baseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());

@@ -155,6 +155,33 @@ public sealed class WebBotAuthTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_body_must_still_be_covered_by_its_digest_and_media_type()
+    {
+        // The profile relaxes the request-target binding only: a crawler that sends a body signs it as every agent does.
+        await PublishBotDirectoryAsync();
+        await using var resource = await StartResourceAsync();
+        Assert.True(Jwk.TryParse(_bot.PrivateJwk.ToJsonString(), out var jwk, out _));
+        Assert.True(SignatureKey.TryCreate(jwk!, out var key, out _));
+
+        var request = new HttpRequestMessage(HttpMethod.Post, resource.Url("/bots"))
+        {
+            Content = new StringContent("{\"q\":1}", System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.TryAddWithoutValidation("Signature-Agent", StringForm);
+        var headers = new HttpMessageSigner(_time).Sign(new HttpRequestMessageAdapter(request), "sig1",
+            [SignatureComponent.Authority, SignatureComponent.Field("signature-agent")],
+            new SignatureParameters { Created = _time.GetUtcNow(), Expires = _time.GetUtcNow().AddMinutes(1), KeyId = key!.Thumbprint, Tag = "web-bot-auth" },
+            key!);
+        request.Headers.TryAddWithoutValidation("Signature-Input", headers.SignatureInput);
+        request.Headers.TryAddWithoutValidation("Signature", headers.Signature);
+
+        var response = await resource.Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("error=invalid_input, required_input=(\"@authority\" \"content-digest\" \"content-type\")", Header(response, "Signature-Error").Single());
+        Assert.Equal(0, _directory.Requests);
+    }
+
+    [Fact]
     public async Task A_key_the_directory_does_not_list_is_refused()
     {
         var other = await WebBotNode.NewKeyAsync();
