@@ -51,11 +51,14 @@ public static class DemoTour
         await using var issuer = await DevTokenIssuer.StartAsync(time, cancellationToken);
         // A LumoAuth agent (its key registered with the resource under its agent identifier, kid key-1).
         using var lumoAuthKey = SignatureKey.GenerateEd25519("key-1");
+        await using var crawler = await DevCrawler.StartAsync(time, cancellationToken);
         await using var resource = ResourceApiApp.Build([], builder =>
         {
             // Only what the demo sets: no appsettings.json, no environment variables.
             builder.Configuration.Sources.Clear();
-            builder.Configuration.AddInMemoryCollection(ResourceConfiguration(issuer, lumoAuthKey));
+            builder.Configuration.AddInMemoryCollection(ResourceConfiguration(issuer, lumoAuthKey, crawler));
+            // The crawler operator's directory has a self-signed certificate: trust it, for this scheme's fetches only.
+            builder.Services.Configure<AgentAuth.AspNetCore.AgentAuthOptions>("WebBots", o => o.BackchannelHttpHandler = crawler.TrustingHandler());
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             builder.Logging.ClearProviders();
             // DPoP nonces are protected with Data Protection; keep its keys in memory so the demo writes no files.
@@ -68,10 +71,11 @@ public static class DemoTour
         using var strangerKey = SignatureKey.GenerateEd25519("another-agent");
         using var plain = new HttpClient { BaseAddress = resourceUrl };
 
-        log.WriteLine("AgentAuth demo: one process, three parts on loopback.");
+        log.WriteLine("AgentAuth demo: one process, four parts on loopback.");
         log.WriteLine($"  token issuer   {issuer.Url}  (JWKS {issuer.JwksUri}, Ed25519 key made at startup)");
         log.WriteLine($"  resource API   {resourceUrl.ToString().TrimEnd('/')}  (samples/ResourceApi, aud {Audience})");
         log.WriteLine($"  agent key      Ed25519, keyid {AgentKeyId}, thumbprint {agentKey.Thumbprint}");
+        log.WriteLine($"  crawler        Web Bot Auth operator {crawler.Origin} (signed key directory), key thumbprint {crawler.Thumbprint}");
         log.WriteLine();
 
         // The agent asks the issuer for tokens bound to its key: cnf.jwk (its public key) for signed requests,
@@ -175,6 +179,11 @@ public static class DemoTour
         await Run("wrong audience", clients.CreateClient("wrong-audience"), Get("/data"), HttpStatusCode.Unauthorized, "invalid_token");
         await Run("DPoP-bound token (server nonce)", clients.CreateClient("dpop"), Get("/whoami"), HttpStatusCode.OK, null,
             async response => await WhoAmIText(response) + $"; {dpopCounter.Sends} sends: use_dpop_nonce, then retried with the nonce");
+        await Run("web crawler (Web Bot Auth, signed directory)", plain, crawler.SignedGet(new Uri(resourceUrl, "/crawl")), HttpStatusCode.OK, null, WhoAmIText);
+        await Run("crawler naming an operator not allowed", plain, crawler.SignedGet(new Uri(resourceUrl, "/crawl"), "https://crawler.example"),
+            HttpStatusCode.Unauthorized, "unknown_key", note: "Signature-Agent origin not in WebBotAuth:Directories:AllowedOrigins; nothing fetched");
+        await Run("crawler on an agents-only endpoint", plain, crawler.SignedGet(new Uri(resourceUrl, "/data")), HttpStatusCode.Unauthorized, null,
+            note: "only /crawl selects the WebBots scheme");
 
         // AAuth agents: the key travels in Signature-Key (draft-hardt-httpbis-signature-key-08), covered by the signature.
         var agentJwk = JsonSerializer.Deserialize(agentKey.ExportPublicJwkJson(), DemoJsonContext.Default.DictionaryStringString)!;
@@ -214,8 +223,9 @@ public static class DemoTour
         return results;
     }
 
-    private static Dictionary<string, string?> ResourceConfiguration(DevTokenIssuer issuer, SignatureKey lumoAuthKey)
+    private static Dictionary<string, string?> ResourceConfiguration(DevTokenIssuer issuer, SignatureKey lumoAuthKey, DevCrawler crawler)
     {
+        const string webBots = "Authentication:Schemes:WebBots:WebBotAuth:";
         const string prefix = "Authentication:Schemes:AgentAuth:";
         return new Dictionary<string, string?>
         {
@@ -239,6 +249,12 @@ public static class DemoTour
             [prefix + "LumoAuth:Issuer"] = issuer.Url,
             [prefix + "LumoAuth:Agents:0:Id"] = LumoAuthAgentId,
             [prefix + "LumoAuth:Agents:0:JsonWebKeySet"] = "{\"keys\":[" + lumoAuthKey.ExportPublicJwkJson() + "]}",
+
+            // A second scheme for Web Bot Auth crawlers (GET /crawl): the demo operator's directory is on loopback.
+            [webBots + "Enabled"] = "true",
+            [webBots + "Directories:AllowedOrigins:0"] = crawler.Origin,
+            [webBots + "Directories:AllowPrivateNetworks"] = "true",
+            [webBots + "RequireNonce"] = "true",
         };
     }
 

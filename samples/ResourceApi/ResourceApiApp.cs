@@ -7,6 +7,8 @@ namespace ResourceApi;
 /// <summary>
 /// Builds the sample resource API: the AgentAuth scheme configured only from <c>Authentication:Schemes:AgentAuth</c>
 /// (appsettings.json, environment variables, command line), minimal-API endpoints and an MVC controller for the same data.
+/// With <c>Authentication:Schemes:WebBots:WebBotAuth:Enabled</c>, a second scheme accepts Web Bot Auth crawlers on
+/// <c>GET /crawl</c> only (docs/getting-started.md, "Accept web bots on some endpoints").
 /// The native AOT build (<c>-p:PublishAot=true</c>) leaves the MVC controller out: MVC does not support native AOT.
 /// </summary>
 public static class ResourceApiApp
@@ -17,11 +19,15 @@ public static class ResourceApiApp
     /// <returns>The application, ready to run.</returns>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
+        // The scheme for Web Bot Auth crawlers, selected per endpoint by the authorization policy of the same name.
+        const string WebBots = "WebBots";
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder);
 
         var contentRoot = builder.Environment.ContentRootPath;
-        builder.Services.AddAuthentication(AgentAuthDefaults.AuthenticationScheme)
+        // Read as text: no reflection-based binding, so the native AOT build keeps working.
+        var webBots = bool.TryParse(builder.Configuration["Authentication:Schemes:" + WebBots + ":WebBotAuth:Enabled"], out var enabled) && enabled;
+        var authentication = builder.Services.AddAuthentication(AgentAuthDefaults.AuthenticationScheme)
             .AddAgentAuth(options =>
             {
                 // A relative JWKS file path is relative to the app, not to the directory it was started from.
@@ -34,7 +40,18 @@ public static class ResourceApiApp
                     options.AAuth.Resource.SigningKey.File = Path.Combine(contentRoot, keyFile);
                 }
             });
-        builder.Services.AddAuthorization();
+        if (webBots)
+        {
+            // Configured from Authentication:Schemes:WebBots (WebBotAuth:Directories:AllowedOrigins names the operators).
+            authentication.AddAgentAuth(WebBots);
+        }
+        builder.Services.AddAuthorization(options =>
+        {
+            if (webBots)
+            {
+                options.AddPolicy(WebBots, policy => policy.AddAuthenticationSchemes(WebBots).RequireAuthenticatedUser());
+            }
+        });
         builder.Services.AddSingleton<DataStore>();
         builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, ResourceApiJsonContext.Default));
 #if !NATIVE_AOT
@@ -59,6 +76,12 @@ public static class ResourceApiApp
         app.MapGet("/agents/identified", (ClaimsPrincipal user) => Results.Ok(WhoAmI.From(user)))
             .RequireAuthorization(policy => policy.AddAuthenticationSchemes(AgentAuthDefaults.AuthenticationScheme).RequireAuthenticatedUser()
                 .RequireAssertion(context => !context.User.HasClaim(AgentAuthClaimTypes.Pseudonymous, "true")));
+
+        if (webBots)
+        {
+            // Crawlers reach this endpoint only: the operator (sub, the Signature-Agent origin) and key thumbprint are in WhoAmI.
+            app.MapGet("/crawl", (ClaimsPrincipal user) => Results.Ok(WhoAmI.From(user))).RequireAuthorization(WebBots);
+        }
 
         var data = app.MapGroup("/data");
         data.MapGet("/", (DataStore store) => Results.Ok(store.List())).RequireScope("read:data:*");

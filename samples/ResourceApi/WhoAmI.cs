@@ -8,7 +8,7 @@ namespace ResourceApi;
 /// <param name="Scopes">The granted scopes.</param>
 /// <param name="ActorChain">The delegation chain from the token's <c>act</c> claim, nearest actor first.</param>
 /// <param name="KeyThumbprint">The RFC 7638 thumbprint of the key that signed the request or DPoP proof.</param>
-/// <param name="AuthenticationMode">httpsig, httpsig+jwt, dpop or bearer.</param>
+/// <param name="AuthenticationMode">httpsig, httpsig+jwt, dpop, bearer or web-bot-auth (then <paramref name="Subject"/> is the crawler operator's origin).</param>
 public sealed record WhoAmI(string? Subject, IReadOnlyList<string> Scopes, IReadOnlyList<string> ActorChain, string? KeyThumbprint, string? AuthenticationMode)
 {
     /// <summary>Reads the agent's claims.</summary>

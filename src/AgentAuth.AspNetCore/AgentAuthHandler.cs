@@ -179,6 +179,13 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
             return await CompleteAsync(runtime, await runtime.SignatureKeys.AuthenticateAsync(CreateRequest(), signatureKey));
         }
 
+        // Web Bot Auth: a signature without a token that names its operator's directory (Signature-Agent).
+        if (hasSignature && credential.Kind == CredentialKind.None && runtime.WebBots is not null && headers.ContainsKey(SignatureAgentHeader.FieldName))
+        {
+            _mode = AgentAuthenticationModes.WebBotAuth;
+            return await CompleteAsync(runtime, await runtime.WebBots.AuthenticateAsync(CreateRequest()));
+        }
+
         if (hasSignature)
         {
             if (credential.Kind == CredentialKind.None && !Options.AllowSignatureOnly)
@@ -220,10 +227,10 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
         {
             return await FailAsync(failure);
         }
-        return await SucceedAsync(runtime, outcome.Token, outcome.KeyThumbprint, outcome.KeyId, outcome.Label, outcome.AAuth);
+        return await SucceedAsync(runtime, outcome.Token, outcome.KeyThumbprint, outcome.KeyId, outcome.Label, outcome.AAuth, outcome.SignatureAgent);
     }
 
-    private async ValueTask<AuthenticateResult> SucceedAsync(AgentAuthRuntime runtime, TokenValidationOutcome? validation, string? keyThumbprint, string? keyId, string? label, AAuthIdentity? aauth = null)
+    private async ValueTask<AuthenticateResult> SucceedAsync(AgentAuthRuntime runtime, TokenValidationOutcome? validation, string? keyThumbprint, string? keyId, string? label, AAuthIdentity? aauth = null, string? signatureAgent = null)
     {
         TokenClaimSet? claims = null;
         if (validation is not null)
@@ -242,7 +249,7 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
             }
         }
 
-        var principal = AgentPrincipalFactory.CreatePrincipal(AgentAuthDefaults.AuthenticationScheme, _mode!, claims, keyThumbprint, keyId, label, aauth);
+        var principal = AgentPrincipalFactory.CreatePrincipal(AgentAuthDefaults.AuthenticationScheme, _mode!, claims, keyThumbprint, keyId, label, aauth, signatureAgent);
         var properties = new AuthenticationProperties();
         if (validation is not null)
         {

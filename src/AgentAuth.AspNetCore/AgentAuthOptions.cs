@@ -23,6 +23,9 @@ public class AgentAuthOptions : AuthenticationSchemeOptions
     /// <summary>The LumoAuth compatibility profile (the <c>Agent-Auth</c> header and the LumoAuth SDK's request shape); off until enabled.</summary>
     public LumoAuthProfileOptions LumoAuth { get; } = new();
 
+    /// <summary>Web Bot Auth crawlers (<c>Signature-Agent</c> and signed key directories); off until enabled.</summary>
+    public WebBotAuthOptions WebBotAuth { get; } = new();
+
     /// <summary>Trusted token issuers. A token from any other issuer is rejected.</summary>
     public IList<TokenIssuerOptions> Issuers { get; } = new List<TokenIssuerOptions>();
 

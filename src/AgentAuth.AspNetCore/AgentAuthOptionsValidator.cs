@@ -21,6 +21,7 @@ internal sealed class AgentAuthOptionsValidator : IValidateOptions<AgentAuthOpti
 
         ValidateModes(options, prefix, errors);
         ValidateSignatures(options.Signatures, prefix, errors);
+        ValidateWebBotAuth(options.WebBotAuth, prefix, errors);
         if (options.MaxTokenLength < 256)
         {
             errors.Add(prefix + "MaxTokenLength must be at least 256 characters.");
@@ -65,11 +66,11 @@ internal sealed class AgentAuthOptionsValidator : IValidateOptions<AgentAuthOpti
     private static void ValidateModes(AgentAuthOptions options, string prefix, List<string> errors)
     {
         var hasAgentKeys = options.AgentKeys.JsonWebKeySet is not null || options.AgentKeys.JwksFile is not null || options.AgentKeys.JwksUri is not null;
-        if (!options.AllowSignatureOnly && options.Issuers.Count == 0)
+        if (!options.AllowSignatureOnly && options.Issuers.Count == 0 && !options.WebBotAuth.Enabled)
         {
             errors.Add(prefix + "Issuers is empty and AllowSignatureOnly is false, so no request could ever authenticate: add an issuer or set AllowSignatureOnly = true.");
         }
-        if (options.AllowSignatureOnly && !hasAgentKeys && options.Issuers.Count == 0 && !options.AAuth.AnySchemeEnabled)
+        if (options.AllowSignatureOnly && !hasAgentKeys && options.Issuers.Count == 0 && !options.AAuth.AnySchemeEnabled && !options.WebBotAuth.Enabled)
         {
             errors.Add(prefix + "AgentKeys has no key source (set AgentKeys.JsonWebKeySet, AgentKeys.JwksFile or AgentKeys.JwksUri) and no Issuers are configured.");
         }
@@ -91,6 +92,20 @@ internal sealed class AgentAuthOptionsValidator : IValidateOptions<AgentAuthOpti
             {
                 errors.Add(prefix + "BoundTokenSchemes entries must be single tokens other than DPoP (got '" + scheme + "').");
             }
+        }
+    }
+
+    /// <summary>Web Bot Auth: a bounded signature lifetime and at least one directory origin when on.</summary>
+    private static void ValidateWebBotAuth(WebBotAuthOptions webBots, string prefix, List<string> errors)
+    {
+        if (webBots.MaxValidity <= TimeSpan.Zero || webBots.MaxValidity > WebBotAuthOptions.MaxValidityLimit)
+        {
+            errors.Add(prefix + "WebBotAuth.MaxValidity must be positive and at most 24 hours.");
+        }
+        KeyOptionsValidation.ValidateDiscovery(webBots.Directories, prefix + "WebBotAuth.Directories", errors);
+        if (webBots.Enabled && webBots.Directories.AllowedOrigins.Count == 0 && !webBots.Directories.AllowAnyHttpsOrigin)
+        {
+            errors.Add(prefix + "WebBotAuth.Enabled is true but WebBotAuth.Directories allows no origin: list the bot operators' origins in WebBotAuth.Directories.AllowedOrigins, or set WebBotAuth.Directories.AllowAnyHttpsOrigin = true.");
         }
     }
 

@@ -61,6 +61,12 @@ internal sealed class AgentAuthPostConfigureOptions : IPostConfigureOptions<Agen
             {
                 loggerFactory.CreateLogger<AgentAuthPostConfigureOptions>().ProfileEnabled(name ?? string.Empty, lumoAuth.Issuer, options.LumoAuth.Agents.Count);
             }
+            if (runtime.WebBots is not null && loggerFactory.CreateLogger("AgentAuth.AspNetCore.WebBotAuth") is { } webBotLogger && webBotLogger.IsEnabled(LogLevel.Information))
+            {
+                var directories = options.WebBotAuth.Directories;
+                WebBotLog.Enabled(webBotLogger, name ?? string.Empty,
+                    directories.AllowAnyHttpsOrigin ? "any HTTPS origin" : string.Join(", ", directories.AllowedOrigins), options.WebBotAuth.MaxValidity);
+            }
         }
     }
 
@@ -122,6 +128,7 @@ internal sealed class AgentAuthPostConfigureOptions : IPostConfigureOptions<Agen
             return null;
         }
 
+        var webBots = CreateWebBots(options, keySources, timeProvider, replayCache, loggerFactory);
         var runtime = new AgentAuthRuntime(
             CreateVerifier,
             selection,
@@ -134,7 +141,10 @@ internal sealed class AgentAuthPostConfigureOptions : IPostConfigureOptions<Agen
             origin,
             [.. options.BoundTokenSchemes],
             options.LumoAuth.Enabled ? CreateLumoAuthProfile(options, keySources, timeProvider) : null,
-            loggerFactory.CreateLogger("AgentAuth.AspNetCore.LumoAuth"));
+            loggerFactory.CreateLogger("AgentAuth.AspNetCore.LumoAuth"))
+        {
+            WebBots = webBots,
+        };
         if (options.AAuth.AnySchemeEnabled)
         {
             runtime.SignatureKeys = new SignatureKeyAuthenticator(runtime, options, (hasBody, hasContentType) =>
@@ -189,6 +199,35 @@ internal sealed class AgentAuthPostConfigureOptions : IPostConfigureOptions<Agen
         return new LumoAuthProfile(options.LumoAuth.Issuer!, keySources.CreateLumoAuthAgentKeys(), CreateAgentAuthVerifier, CreateSdkVerifier);
     }
 
+    /// <summary>The Web Bot Auth mode when <see cref="AgentAuthOptions.WebBotAuth"/> is on: its verifiers (<see cref="WebBotAuthProfile"/>) and directories.</summary>
+    private static WebBotAuthenticator? CreateWebBots(AgentAuthOptions options, KeySourceFactory keySources, TimeProvider timeProvider, IReplayCache replayCache, ILoggerFactory loggerFactory)
+    {
+        var webBots = options.WebBotAuth;
+        if (!webBots.Enabled)
+        {
+            return null;
+        }
+        var policy = options.Signatures;
+        var logger = loggerFactory.CreateLogger("AgentAuth.AspNetCore.WebBotAuth");
+        var directories = new WebBotDirectories(
+            keySources.CreateDiscovery(webBots.Directories),
+            new HttpMessageSignatureVerifier(WebBotAuthProfile.CreateDirectoryVerifierOptions(options), timeProvider),
+            options.Jwks.MaxKeys,
+            logger);
+        return new WebBotAuthenticator((hasBody, hasContentType) =>
+        {
+            var requireDigest = hasBody && policy.RequireContentDigestForBody;
+            return new HttpMessageSignatureVerifier(
+                WebBotAuthProfile.CreateRequestVerifierOptions(options, requireDigest, requireDigest && hasContentType && policy.RequireContentTypeForBody),
+                timeProvider);
+        }, directories, replayCache);
+    }
+
+    /// <summary>A scheme whose only signed requests are web bots' (no agent keys, no issuers).</summary>
+    private static bool IsWebBotsOnly(AgentAuthOptions options) =>
+        options.WebBotAuth.Enabled && options.Issuers.Count == 0 && options.AgentKeys.JsonWebKeySet is null
+        && options.AgentKeys.JwksFile is null && options.AgentKeys.JwksUri is null;
+
     private static ChallengeTemplates CreateChallengeTemplates(AgentAuthOptions options, bool dpopEnabled, AAuthResource? aauthResource)
     {
         var policy = options.Signatures;
@@ -197,7 +236,9 @@ internal sealed class AgentAuthPostConfigureOptions : IPostConfigureOptions<Agen
             bearer: options.Issuers.Count > 0,
             dpopAlgorithms: dpopEnabled ? string.Join(' ', options.DPoP.AllowedAlgorithms) : null,
             realm: options.Realm,
-            acceptSignature: ChallengeTemplates.FormatAcceptSignature(policy.Label ?? "sig1", policy.RequiredComponents, policy.RequireCreated, policy.RequireNonce, policy.Tag),
+            acceptSignature: IsWebBotsOnly(options)
+                ? WebBotAuthProfile.AcceptSignature(options.WebBotAuth.RequireNonce)
+                : ChallengeTemplates.FormatAcceptSignature(policy.Label ?? "sig1", policy.RequiredComponents, policy.RequireCreated, policy.RequireNonce, policy.Tag),
             acceptSignatureAlgorithms: string.Join(", ", policy.AllowedAlgorithms))
         {
             AAuthResource = aauthResource,

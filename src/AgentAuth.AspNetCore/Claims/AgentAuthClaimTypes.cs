@@ -41,6 +41,9 @@ public static class AgentAuthClaimTypes
     /// <summary>The token identifier (<c>jti</c>).</summary>
     public const string TokenId = "jti";
 
+    /// <summary>The Web Bot Auth operator: the <c>Signature-Agent</c> origin whose signed key directory held the key.</summary>
+    public const string SignatureAgent = "signature_agent";
+
     /// <summary>The informational, flattened RFC 8693 actor chain as JSON (for logging; decisions use <c>Identity.Actor</c>).</summary>
     public const string ActorChain = "act_chain";
 
@@ -59,7 +62,7 @@ public static class AgentAuthClaimTypes
     /// </summary>
     internal static bool IsSchemeAsserted(string type) => type switch
     {
-        KeyThumbprint or KeyId or SignatureLabel or AuthenticationMode or ActorChain or AAuthScheme or Pseudonymous or AAuthAgent => true,
+        KeyThumbprint or KeyId or SignatureLabel or AuthenticationMode or ActorChain or AAuthScheme or Pseudonymous or AAuthAgent or SignatureAgent => true,
         _ => false,
     };
 }

@@ -12,6 +12,9 @@ public static class AgentAuthenticationModes
     /// <summary>A DPoP-bound token with a DPoP proof (RFC 9449).</summary>
     public const string DPoP = "dpop";
 
+    /// <summary>A Web Bot Auth signed request: the key comes from the key directory its <c>Signature-Agent</c> names.</summary>
+    public const string WebBotAuth = "web-bot-auth";
+
     /// <summary>A plain bearer token (only when the options allow bearer tokens).</summary>
     public const string Bearer = "bearer";
 

@@ -93,7 +93,8 @@ internal static class AgentPrincipalFactory
     /// <param name="keyId">The signature's <c>keyid</c>, if any.</param>
     /// <param name="signatureLabel">The verified signature's label, if any.</param>
     /// <param name="aauth">For an AAuth request, its scheme and the identity it established (subject when there is no token, pseudonymous marker, agent).</param>
-    public static ClaimsPrincipal CreatePrincipal(string authenticationType, string mode, TokenClaimSet? token, string? keyThumbprint, string? keyId, string? signatureLabel, AAuthIdentity? aauth = null)
+    /// <param name="signatureAgent">The Web Bot Auth operator origin (then also the subject), if any.</param>
+    public static ClaimsPrincipal CreatePrincipal(string authenticationType, string mode, TokenClaimSet? token, string? keyThumbprint, string? keyId, string? signatureLabel, AAuthIdentity? aauth = null, string? signatureAgent = null)
     {
         var identity = new ClaimsIdentity(authenticationType, AgentAuthClaimTypes.Subject, "roles");
 
@@ -113,14 +114,18 @@ internal static class AgentPrincipalFactory
         }
         else
         {
-            // Signature-only: the agent is its key (or, for AAuth, what its scheme established).
-            var subject = aauth?.Subject ?? keyId ?? keyThumbprint;
+            // Signature-only: the agent is its key; for AAuth, what its scheme established; a web bot is its operator (the directory origin).
+            var subject = aauth?.Subject ?? signatureAgent ?? keyId ?? keyThumbprint;
             if (subject is not null)
             {
                 AddLocal(identity, AgentAuthClaimTypes.Subject, subject);
             }
         }
 
+        if (signatureAgent is not null)
+        {
+            AddLocal(identity, AgentAuthClaimTypes.SignatureAgent, signatureAgent);
+        }
         if (keyThumbprint is not null)
         {
             AddLocal(identity, AgentAuthClaimTypes.KeyThumbprint, keyThumbprint);

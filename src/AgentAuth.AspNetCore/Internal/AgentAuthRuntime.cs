@@ -61,6 +61,9 @@ internal sealed class AgentAuthRuntime
     /// <summary>AAuth requests whose key travels in <c>Signature-Key</c>, or <see langword="null"/> when no scheme is enabled.</summary>
     public SignatureKeyAuthenticator? SignatureKeys { get; set; }
 
+    /// <summary>Web Bot Auth requests, or <see langword="null"/> when <see cref="AgentAuthOptions.WebBotAuth"/> is off.</summary>
+    public WebBotAuthenticator? WebBots { get; init; }
+
     /// <summary>Plain bearer tokens.</summary>
     public BearerAuthenticator Bearer { get; }
 

@@ -9,8 +9,9 @@ namespace AgentAuth.AspNetCore;
 /// </summary>
 internal readonly struct AuthenticationOutcome
 {
-    private AuthenticationOutcome(AgentAuthFailure? failure, AuthenticateResult? eventResult, TokenValidationOutcome? token, string? keyThumbprint, string? keyId, string? label)
+    private AuthenticationOutcome(AgentAuthFailure? failure, AuthenticateResult? eventResult, TokenValidationOutcome? token, string? keyThumbprint, string? keyId, string? label, string? signatureAgent = null)
     {
+        SignatureAgent = signatureAgent;
         Failure = failure;
         EventResult = eventResult;
         Token = token;
@@ -37,8 +38,11 @@ internal readonly struct AuthenticationOutcome
     /// <summary>The label of the verified signature.</summary>
     public string? Label { get; }
 
-    public static AuthenticationOutcome Success(TokenValidationOutcome? token, string? keyThumbprint, string? keyId, string? label) =>
-        new(null, null, token, keyThumbprint, keyId, label);
+    /// <summary>The Web Bot Auth operator: the origin whose key directory held the key.</summary>
+    public string? SignatureAgent { get; }
+
+    public static AuthenticationOutcome Success(TokenValidationOutcome? token, string? keyThumbprint, string? keyId, string? label, string? signatureAgent = null) =>
+        new(null, null, token, keyThumbprint, keyId, label, signatureAgent);
 
     /// <summary>For an AAuth request: the scheme and the identity its trust policy established.</summary>
     public AAuthIdentity? AAuth { get; private init; }

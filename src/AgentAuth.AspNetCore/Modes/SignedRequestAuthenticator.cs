@@ -65,7 +65,7 @@ internal sealed class SignedRequestAuthenticator
             return digestFailure;
         }
 
-        if (!await RecordNonceAsync(request, verification, key.Thumbprint, acceptedUntil))
+        if (!await RecordNonceAsync(_runtime.ReplayCache, request, verification, key.Thumbprint, acceptedUntil))
         {
             return AgentAuthFailures.Signature(AgentAuthErrors.InvalidSignature, "The signature nonce was already used.");
         }
@@ -210,13 +210,13 @@ internal sealed class SignedRequestAuthenticator
     }
 
     /// <summary>Replay last (RFC 9421 §7.2.2): records the nonce until the signature could no longer be accepted; false when it was seen.</summary>
-    private async ValueTask<bool> RecordNonceAsync(AuthenticationRequest request, SignatureVerificationResult verification, string keyThumbprint, DateTimeOffset acceptedUntil)
+    internal static async ValueTask<bool> RecordNonceAsync(IReplayCache replayCache, AuthenticationRequest request, SignatureVerificationResult verification, string keyThumbprint, DateTimeOffset acceptedUntil)
     {
         if (ReplayKeyFor(verification, keyThumbprint) is not { } replayKey)
         {
             return true;
         }
-        return await _runtime.ReplayCache.TryAddAsync(replayKey, acceptedUntil, keyThumbprint, request.Aborted);
+        return await replayCache.TryAddAsync(replayKey, acceptedUntil, keyThumbprint, request.Aborted);
     }
 
     private static string? ReplayKeyFor(SignatureVerificationResult verification, string keyThumbprint) =>

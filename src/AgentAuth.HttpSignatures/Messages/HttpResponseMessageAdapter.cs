@@ -5,7 +5,7 @@ namespace AgentAuth.HttpSignatures;
 /// headers) as an <see cref="IHttpMessage"/>; its <see cref="HttpResponseMessage.RequestMessage"/>, when set,
 /// is the related request for <c>req</c> components.
 /// </summary>
-internal sealed class HttpResponseMessageAdapter : IHttpMessage
+public sealed class HttpResponseMessageAdapter : IHttpMessage
 {
     private readonly HttpResponseMessage _response;
 

@@ -22,6 +22,7 @@ public sealed class HttpMessageSignatureVerifier
     private readonly SignatureComponent[] _required;
     private readonly long _maxAgeSeconds;
     private readonly long _skewSeconds;
+    private readonly long? _maxValiditySeconds;
     private readonly HashSet<string> _allowed;
     private readonly HashSet<string>? _absentAsEmpty;
 
@@ -40,6 +41,7 @@ public sealed class HttpMessageSignatureVerifier
         _required = [.. options.RequiredComponents];
         _maxAgeSeconds = (long)Math.Ceiling(options.MaxAge.TotalSeconds);
         _skewSeconds = (long)Math.Ceiling(options.ClockSkew.TotalSeconds);
+        _maxValiditySeconds = options.MaxValidity is { } validity ? (long)Math.Ceiling(validity.TotalSeconds) : null;
         _allowed = new HashSet<string>(options.AllowedAlgorithms, StringComparer.Ordinal);
         _absentAsEmpty = options.AbsentFieldsSignedAsEmpty.Count == 0 ? null : new HashSet<string>(options.AbsentFieldsSignedAsEmpty, StringComparer.Ordinal);
     }
@@ -420,6 +422,14 @@ public sealed class HttpMessageSignatureVerifier
             {
                 return SignatureVerificationResult.Failure(SignatureError.Expired, "The signature has expired.", view);
             }
+            if (_maxValiditySeconds is { } maxValidity && view.Created is { } signed && expires - signed > maxValidity)
+            {
+                return SignatureVerificationResult.Failure(SignatureError.InvalidSignature, "The signature's lifetime (expires - created) is longer than allowed.", view);
+            }
+        }
+        else if (_options.RequireExpires)
+        {
+            return SignatureVerificationResult.Failure(SignatureError.InvalidSignature, "The signature has no expires parameter.", view);
         }
         return null;
     }

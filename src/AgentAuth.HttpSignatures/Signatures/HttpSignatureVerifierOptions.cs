@@ -14,6 +14,19 @@ public sealed class HttpSignatureVerifierOptions
     /// <summary>Require the <c>created</c> parameter. Default: true.</summary>
     public bool RequireCreated { get; set; } = true;
 
+    /// <summary>
+    /// Require the <c>expires</c> parameter (profiles that bound every signature's lifetime, such as Web Bot Auth).
+    /// Default: false.
+    /// </summary>
+    public bool RequireExpires { get; set; }
+
+    /// <summary>
+    /// The longest lifetime a signature may declare, <c>expires</c> minus <c>created</c> (RFC 9421 §2.3); a signature
+    /// declaring more is refused even while it is inside its window. Checked when both parameters are present.
+    /// Default: <see langword="null"/> (no limit beyond <see cref="MaxAge"/>).
+    /// </summary>
+    public TimeSpan? MaxValidity { get; set; }
+
     /// <summary>How old (by <c>created</c>) a signature may be. Default: 300 seconds.</summary>
     public TimeSpan MaxAge { get; set; } = TimeSpan.FromSeconds(300);
 
@@ -91,6 +104,10 @@ public sealed class HttpSignatureVerifierOptions
         if (MaxAge <= TimeSpan.Zero)
         {
             throw new ArgumentException("HttpSignatureVerifierOptions.MaxAge must be positive.", nameof(MaxAge));
+        }
+        if (MaxValidity is { } validity && validity <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("HttpSignatureVerifierOptions.MaxValidity must be positive when set.", nameof(MaxValidity));
         }
         if (ClockSkew < TimeSpan.Zero)
         {

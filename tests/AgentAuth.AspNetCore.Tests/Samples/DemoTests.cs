@@ -22,6 +22,9 @@ public sealed class DemoTests
         "bound token signed with another key",
         "wrong audience",
         "DPoP-bound token (server nonce)",
+        "web crawler (Web Bot Auth, signed directory)",
+        "crawler naming an operator not allowed",
+        "crawler on an agents-only endpoint",
         "AAuth pseudonymous agent (hwk): who am I",
         "AAuth pseudonymous agent on an identified-only endpoint",
         "AAuth identified agent (agent token in Signature-Key)",
@@ -60,14 +63,16 @@ public sealed class DemoTests
         Assert.Contains("401 invalid_token", rows[13]);
         Assert.Contains("mode dpop", rows[14]);
         // Issue 17: AAuth agents in the tour, pseudonymous (hwk) and identified (a token in Signature-Key).
-        Assert.Contains("mode aauth, sub urn:jkt:sha-256:", rows[15]);
-        Assert.Contains("403", rows[16]);
-        Assert.Contains("mode aauth, sub agent:report-writer", rows[17]);
-        Assert.Contains("401 unsupported_scheme", rows[18]);
+        Assert.Contains("mode aauth, sub urn:jkt:sha-256:", rows[18]);
+        Assert.Contains("403", rows[19]);
+        Assert.Contains("mode aauth, sub agent:report-writer", rows[20]);
+        Assert.Contains("401 unsupported_scheme", rows[21]);
         // Issue 18: both LumoAuth shapes accepted by the profile, a quick-start replay refused.
-        Assert.Contains("mode httpsig+jwt", rows[19]);
-        Assert.Contains("401 invalid_signature", rows[20]);
-        Assert.Contains("mode httpsig+jwt", rows[21]);
+        Assert.Contains("mode httpsig+jwt", rows[22]);
+        Assert.Contains("401 invalid_signature", rows[23]);
+        Assert.Contains("mode httpsig+jwt", rows[24]);
+        Assert.Contains("mode web-bot-auth, sub https://127.0.0.1:", rows[15]);
+        Assert.Contains("401 unknown_key", rows[16]);
         Assert.Contains($"All {s_scenarios.Length} outcomes are the expected ones.", text);
     }
 }
