@@ -337,6 +337,38 @@ public sealed class LumoAuthProfileTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Quick_start_with_two_Agent_Auth_lines_is_refused()
+    {
+        var host = await StartAsync();
+        var request = await SignedAsync("quickstart");
+        var other = await SignedAsync("quickstart", target: "/protected?other=1");
+        request.Headers.TryAddWithoutValidation("Agent-Auth", other.Headers.GetValues("Agent-Auth"));
+        await RefusedAsync(await host.SendAsync(request), "invalid_signature");
+    }
+
+    [Theory]
+    [InlineData("ecdsa-p256-sha256")]
+    [InlineData("hmac-sha256")]
+    public async Task Quick_start_alg_other_than_ed25519_is_refused(string alg)
+    {
+        var host = await StartAsync();
+        var request = await SignedAsync("quickstart");
+        var agentAuth = request.Headers.GetValues("Agent-Auth").Single();
+        request.Headers.Remove("Agent-Auth");
+        request.Headers.TryAddWithoutValidation("Agent-Auth", agentAuth.Replace("alg=\"ed25519\"", "alg=\"" + alg + "\"", StringComparison.Ordinal));
+        await RefusedAsync(await host.SendAsync(request), "unsupported_algorithm");
+    }
+
+    [Fact]
+    public async Task Sdk_shape_with_a_present_Signature_Key_signed_as_empty_is_refused()
+    {
+        var host = await StartAsync();
+        var request = await SignedAsync("sdk");
+        request.Headers.TryAddWithoutValidation("Signature-Key", "sig=hwk;kty=\"OKP\"");
+        await RefusedAsync(await host.SendAsync(request), "invalid_token");
+    }
+
+    [Fact]
     public async Task Quick_start_created_outside_the_window_is_refused()
     {
         var host = await StartAsync();
