@@ -158,7 +158,10 @@ public sealed class LumoAuthProfileTests : IAsyncDisposable
     public async Task Quick_start_of_an_unregistered_agent_is_accepted_on_the_token_cnf_jwk()
     {
         var host = await StartAsync(registerAgent: false);
-        await SucceededAsync(await host.SendAsync(await SignedAsync("quickstart")));
+        var principal = await SucceededAsync(await host.SendAsync(await SignedAsync("quickstart")));
+        // The unregistered agent's keyid text is not an identity: the principal carries the key's thumbprint, no keyid.
+        Assert.Empty(ClaimValues(principal, "keyid"));
+        Assert.Single(ClaimValues(principal, "cnf_jkt"));
     }
 
     [Fact]
