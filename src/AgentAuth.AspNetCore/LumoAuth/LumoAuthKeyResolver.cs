@@ -21,7 +21,10 @@ internal sealed class LumoAuthKeyResolver : ISignatureKeyResolver
         _confirmation = confirmation;
     }
 
-    /// <summary>The resolved key's identifier: the agent identifier, '#' and the key's kid (never a text the verifier did not resolve).</summary>
+    /// <summary>
+    /// The resolved key's identifier, never text nobody checked: <c>{agent}#{kid}</c> for a registered agent's key (both
+    /// parts matched the configuration), the <c>cnf.jwk</c>'s own <c>kid</c> (or none) for the token's key.
+    /// </summary>
     public string? ResolvedKeyId { get; private set; }
 
     public ValueTask<SignatureKeyResolution> ResolveAsync(string? keyId, SignatureParametersView parameters, CancellationToken cancellationToken)
@@ -42,7 +45,8 @@ internal sealed class LumoAuthKeyResolver : ISignatureKeyResolver
             {
                 return new(SignatureKeyResolution.Unknown("The keyid's kid is not the kid of the token's cnf.jwk."));
             }
-            ResolvedKeyId = _header.KeyId;
+            // The agent identifier of an unregistered agent is unverified text: the principal gets the cnf.jwk's kid only.
+            ResolvedKeyId = boundKey.KeyId;
             return new(SignatureKeyResolution.Resolved(boundKey));
         }
         return new(SignatureKeyResolution.Unknown("The agent is not registered with this resource and the token has no cnf.jwk."));

@@ -158,7 +158,10 @@ public sealed class LumoAuthProfileTests : IAsyncDisposable
     public async Task Quick_start_of_an_unregistered_agent_is_accepted_on_the_token_cnf_jwk()
     {
         var host = await StartAsync(registerAgent: false);
-        await SucceededAsync(await host.SendAsync(await SignedAsync("quickstart")));
+        var principal = await SucceededAsync(await host.SendAsync(await SignedAsync("quickstart")));
+        // The unregistered agent's keyid text is not an identity: the principal carries the key's thumbprint, no keyid.
+        Assert.Empty(ClaimValues(principal, "keyid"));
+        Assert.Single(ClaimValues(principal, "cnf_jkt"));
     }
 
     [Fact]
@@ -334,6 +337,38 @@ public sealed class LumoAuthProfileTests : IAsyncDisposable
         var replay = await CloneAsync(request);
         await SucceededAsync(await host.SendAsync(request));
         await RefusedAsync(await host.SendAsync(replay), "invalid_signature");
+    }
+
+    [Fact]
+    public async Task Quick_start_with_two_Agent_Auth_lines_is_refused()
+    {
+        var host = await StartAsync();
+        var request = await SignedAsync("quickstart");
+        var other = await SignedAsync("quickstart", target: "/protected?other=1");
+        request.Headers.TryAddWithoutValidation("Agent-Auth", other.Headers.GetValues("Agent-Auth"));
+        await RefusedAsync(await host.SendAsync(request), "invalid_signature");
+    }
+
+    [Theory]
+    [InlineData("ecdsa-p256-sha256")]
+    [InlineData("hmac-sha256")]
+    public async Task Quick_start_alg_other_than_ed25519_is_refused(string alg)
+    {
+        var host = await StartAsync();
+        var request = await SignedAsync("quickstart");
+        var agentAuth = request.Headers.GetValues("Agent-Auth").Single();
+        request.Headers.Remove("Agent-Auth");
+        request.Headers.TryAddWithoutValidation("Agent-Auth", agentAuth.Replace("alg=\"ed25519\"", "alg=\"" + alg + "\"", StringComparison.Ordinal));
+        await RefusedAsync(await host.SendAsync(request), "unsupported_algorithm");
+    }
+
+    [Fact]
+    public async Task Sdk_shape_with_a_present_Signature_Key_signed_as_empty_is_refused()
+    {
+        var host = await StartAsync();
+        var request = await SignedAsync("sdk");
+        request.Headers.TryAddWithoutValidation("Signature-Key", "sig=hwk;kty=\"OKP\"");
+        await RefusedAsync(await host.SendAsync(request), "invalid_token");
     }
 
     [Fact]
