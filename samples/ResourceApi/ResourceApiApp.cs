@@ -11,6 +11,9 @@ namespace ResourceApi;
 /// </summary>
 public static class ResourceApiApp
 {
+    /// <summary>The authorization policy of the revocation endpoint (<c>ResourceApi:RevocationEndpoint</c>).</summary>
+    public const string RevokersPolicy = "token-revokers";
+
     /// <summary>Creates the application. <paramref name="configure"/> runs before any service is added (the demo replaces the configuration there).</summary>
     /// <param name="args">Command-line arguments (<c>--urls</c>, configuration overrides).</param>
     /// <param name="configure">Optional changes to the builder, for example in-memory configuration.</param>
@@ -30,7 +33,8 @@ public static class ResourceApiApp
                     options.AgentKeys.JwksFile = Path.Combine(contentRoot, file);
                 }
             });
-        builder.Services.AddAuthorization();
+        // Who may revoke tokens through ResourceApi:RevocationEndpoint (off unless configured): agents with the agentauth:revoke scope.
+        builder.Services.AddAuthorization(o => o.AddPolicy(RevokersPolicy, p => p.AddAuthenticationSchemes(AgentAuthDefaults.AuthenticationScheme).RequireClaim("scope", "agentauth:revoke")));
         builder.Services.AddSingleton<DataStore>();
         builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, ResourceApiJsonContext.Default));
 #if !NATIVE_AOT
@@ -59,6 +63,11 @@ public static class ResourceApiApp
             var item = store.Add(input.Name, input.Value);
             return Results.Created("/data/" + item.Id, item);
         }).RequireScope("write:data:*");
+
+        if (app.Configuration["ResourceApi:RevocationEndpoint"] is { Length: > 0 } revocationPath)
+        {
+            app.MapAgentAuthRevocation(revocationPath, RevokersPolicy);
+        }
 
 #if !NATIVE_AOT
         app.MapControllers();
