@@ -36,4 +36,8 @@ internal static partial class IntrospectionLog
     [LoggerMessage(EventId = 7267, EventName = "RevocationEndpointStoreUnavailable", Level = LogLevel.Error,
         Message = "The revocation store could not record a revocation; answered 503.")]
     public static partial void RevocationEndpointStoreUnavailable(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 7270, EventName = "SharedIntrospectionCacheFailed", Level = LogLevel.Warning,
+        Message = "The distributed cache for introspection answers of issuer {Issuer} failed ({ErrorType}); the endpoint is asked instead.")]
+    public static partial void SharedCacheFailed(ILogger logger, string issuer, string errorType);
 }

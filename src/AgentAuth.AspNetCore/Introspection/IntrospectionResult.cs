@@ -5,6 +5,7 @@ internal sealed class IntrospectionResult
 {
     private IntrospectionResult(IntrospectionStatus status, string? reason, TokenClaimSet? claims, ConfirmationClaim? confirmation, DateTimeOffset? expires, string? jti)
     {
+        // The raw answer is attached by the introspector (for the shared cache), never parsed from it again here.
         Status = status;
         Reason = reason;
         Claims = claims;
@@ -29,6 +30,9 @@ internal sealed class IntrospectionResult
 
     /// <summary>The active token's <c>jti</c>, when the answer has one.</summary>
     public string? Jti { get; }
+
+    /// <summary>The endpoint's answer as received, kept only to share it through <see cref="Microsoft.Extensions.Caching.Distributed.IDistributedCache"/>.</summary>
+    public byte[]? Answer { get; set; }
 
     public static IntrospectionResult Active(TokenClaimSet claims, ConfirmationClaim? confirmation, DateTimeOffset? expires, string? jti) =>
         new(IntrospectionStatus.Active, null, claims, confirmation, expires, jti);

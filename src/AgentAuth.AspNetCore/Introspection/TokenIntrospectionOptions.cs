@@ -57,6 +57,14 @@ public sealed class TokenIntrospectionOptions
     /// <summary>How long an inactive answer is remembered, so a rejected token does not cost a call per request. Default 5 seconds.</summary>
     public TimeSpan InactiveCacheDuration { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Share answers between instances through the registered <see cref="Microsoft.Extensions.Caching.Distributed.IDistributedCache"/>
+    /// (Redis, SQL Server, or <c>HybridCache</c>'s distributed layer), keyed by the SHA-256 of the token, so N instances make
+    /// one call per token instead of N. Entries hold the answer and the instant it stops being trusted (judged on this
+    /// instance's clock). A cache that fails is skipped (the endpoint is asked), never trusted blindly. Default <see langword="false"/>.
+    /// </summary>
+    public bool UseDistributedCache { get; set; }
+
     /// <summary>The longest one call may take before the request fails closed with 503. Default 5 seconds.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(5);
 

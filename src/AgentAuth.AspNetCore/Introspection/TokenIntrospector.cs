@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Buffers.Binary;
+using Microsoft.Extensions.Caching.Distributed;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
@@ -39,6 +41,7 @@ internal sealed class TokenIntrospector
     private readonly int _sizeLimit;
     private readonly ConcurrentDictionary<Sha256Key, CacheEntry> _cache = new();
     private readonly ConcurrentDictionary<Sha256Key, Task<IntrospectionResult>> _inFlight = new();
+    private readonly IDistributedCache? _shared;
     private readonly Lock _endpointGate = new();
     private Task<Uri?>? _endpointLookup;
     private Uri? _endpoint;
@@ -47,8 +50,9 @@ internal sealed class TokenIntrospector
 
     public TokenIntrospector(
         TokenIssuerOptions issuer, IList<string> defaultAudiences, TimeSpan clockSkew, Func<HttpClient> client, BackchannelDocumentReader? metadataReader,
-        TimeProvider timeProvider, ILogger logger, IntrospectionMetrics metrics, int sizeLimit)
+        TimeProvider timeProvider, ILogger logger, IntrospectionMetrics metrics, int sizeLimit, IDistributedCache? sharedCache = null)
     {
+        _shared = issuer.Introspection.UseDistributedCache ? sharedCache : null;
         _issuer = issuer;
         _options = issuer.Introspection;
         _audiences = issuer.Audiences.Count > 0 ? [.. issuer.Audiences] : [.. defaultAudiences];
@@ -101,8 +105,21 @@ internal sealed class TokenIntrospector
             // A call that finished between the cache check and GetOrAdd left its answer in the cache.
             if (!TryGetCached(key, out var result))
             {
-                result = await CallAsync(token).ConfigureAwait(false);
-                Remember(key, result);
+                var fromShared = _shared is null ? null : await ReadSharedAsync(token).ConfigureAwait(false);
+                if (fromShared is { } answer)
+                {
+                    result = answer.Result;
+                    Remember(key, result, answer.Until);
+                }
+                else
+                {
+                    result = await CallAsync(token).ConfigureAwait(false);
+                    var until = Remember(key, result, null);
+                    if (_shared is not null && until is { } trustedUntil)
+                    {
+                        await WriteSharedAsync(token, result, trustedUntil).ConfigureAwait(false);
+                    }
+                }
             }
             owner.SetResult(result);
             return result;
@@ -134,7 +151,8 @@ internal sealed class TokenIntrospector
         return false;
     }
 
-    private void Remember(Sha256Key key, IntrospectionResult result)
+    /// <summary>Caches an answer; returns until when (or <see langword="null"/> when it is not cached). <paramref name="sharedUntil"/> caps it for an answer from the shared cache.</summary>
+    private DateTimeOffset? Remember(Sha256Key key, IntrospectionResult result, DateTimeOffset? sharedUntil)
     {
         var now = _timeProvider.GetUtcNow();
         DateTimeOffset until;
@@ -152,17 +170,90 @@ internal sealed class TokenIntrospector
                 break;
             default:
                 // An outage is not remembered: the next request asks again (single-flight keeps that to one call at a time).
-                return;
+                return null;
+        }
+        if (sharedUntil is { } cap && cap < until)
+        {
+            until = cap;
         }
         if (until <= now)
         {
-            return;
+            return null;
         }
         if (_cache.Count >= _sizeLimit)
         {
             MakeRoom(now.UtcTicks);
         }
         _cache[key] = new CacheEntry(result, until.UtcTicks);
+        return until;
+    }
+
+    private string SharedKey(string token)
+    {
+        Span<byte> digest = stackalloc byte[Sha256Key.Size];
+        Sha256Key.Compute(token, digest);
+        // Never the token itself: a shared cache is readable by whoever operates it.
+        return string.Concat("agentauth:introspection:", System.Buffers.Text.Base64Url.EncodeToString(digest), ":", _issuer.Issuer);
+    }
+
+    /// <summary>An answer another instance stored: [status][trusted-until ticks][answer], re-read and re-checked on this clock.</summary>
+    private async ValueTask<(IntrospectionResult Result, DateTimeOffset Until)?> ReadSharedAsync(string token)
+    {
+        byte[]? value;
+        try
+        {
+            using var timeout = new CancellationTokenSource(_options.Timeout, _timeProvider);
+            value = await _shared!.GetAsync(SharedKey(token), timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            IntrospectionLog.SharedCacheFailed(_logger, _issuer.Issuer, ex.GetType().Name);
+            return null;
+        }
+        if (value is null || value.Length < 9 || value[0] > 1)
+        {
+            return null;
+        }
+        var until = new DateTimeOffset(Math.Clamp(BinaryPrimitives.ReadInt64LittleEndian(value.AsSpan(1, 8)), 0, DateTimeOffset.MaxValue.UtcTicks), TimeSpan.Zero);
+        var now = _timeProvider.GetUtcNow();
+        if (until <= now)
+        {
+            return null;
+        }
+        if (value[0] == 0)
+        {
+            return (IntrospectionResult.Inactive("the issuer says the token is not active (shared cache)"), until);
+        }
+        var result = IntrospectionAnswerReader.TryRead(value.AsSpan(9), _options, _issuer.Issuer, _audiences, now, _clockSkew, out _);
+        return result is { Status: IntrospectionStatus.Active } ? (result, until) : null;
+    }
+
+    private async ValueTask WriteSharedAsync(string token, IntrospectionResult result, DateTimeOffset until)
+    {
+        var answer = result.Status == IntrospectionStatus.Active ? result.Answer : [];
+        if (answer is null)
+        {
+            return;
+        }
+        var value = new byte[9 + answer.Length];
+        value[0] = result.Status == IntrospectionStatus.Active ? (byte)1 : (byte)0;
+        BinaryPrimitives.WriteInt64LittleEndian(value.AsSpan(1, 8), until.UtcTicks);
+        answer.CopyTo(value.AsSpan(9));
+        // Relative: the cache's own clock need not agree with this instance's; the entry's bound travels in the value.
+        var lifetime = until - _timeProvider.GetUtcNow();
+        if (lifetime <= TimeSpan.Zero)
+        {
+            return;
+        }
+        try
+        {
+            using var timeout = new CancellationTokenSource(_options.Timeout, _timeProvider);
+            await _shared!.SetAsync(SharedKey(token), value, new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = lifetime }, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            IntrospectionLog.SharedCacheFailed(_logger, _issuer.Issuer, ex.GetType().Name);
+        }
     }
 
     /// <summary>Expires the cached answer for the token at once (its revocation was recorded here).</summary>
@@ -250,6 +341,7 @@ internal sealed class TokenIntrospector
             if (result.Status == IntrospectionStatus.Active)
             {
                 _metrics.Called("active");
+                result.Answer = body;
             }
             else
             {

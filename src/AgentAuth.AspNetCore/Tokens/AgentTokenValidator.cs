@@ -40,7 +40,10 @@ internal sealed class AgentTokenValidator
     /// <param name="logger">The tokens logger.</param>
     /// <param name="revocations">Asked on every validation, cache hits included; <see langword="null"/> only in tests of the validator alone.</param>
     /// <param name="metrics">Introspection and revocation counters.</param>
-    public AgentTokenValidator(AgentAuthOptions options, KeySourceFactory keySources, ILogger logger, IRevocationStore? revocations = null, IntrospectionMetrics? metrics = null)
+    /// <param name="sharedCache">The distributed cache for issuers with <see cref="TokenIntrospectionOptions.UseDistributedCache"/>.</param>
+    public AgentTokenValidator(
+        AgentAuthOptions options, KeySourceFactory keySources, ILogger logger, IRevocationStore? revocations = null, IntrospectionMetrics? metrics = null,
+        Microsoft.Extensions.Caching.Distributed.IDistributedCache? sharedCache = null)
     {
         _revocations = revocations;
         _metrics = metrics;
@@ -57,7 +60,7 @@ internal sealed class AgentTokenValidator
             {
                 introspector = new TokenIntrospector(issuer, options.Audiences, options.ClockSkew, keySources.BackchannelClient(),
                     string.IsNullOrWhiteSpace(issuer.Introspection.Endpoint) ? keySources.DocumentReader() : null,
-                    _timeProvider, logger, metrics ?? new IntrospectionMetrics(null), options.TokenCacheSizeLimit);
+                    _timeProvider, logger, metrics ?? new IntrospectionMetrics(null), options.TokenCacheSizeLimit, sharedCache);
                 if (issuer.Introspection.OpaqueTokens)
                 {
                     _opaqueTokens = introspector;
