@@ -73,7 +73,8 @@ internal sealed class KeySourceFactory
         var remote = source is null
             ? null
             : new JwksCache<SignatureKeySecurityKey>(source, IssuerKeySetParser.Instance, _options.Jwks, _timeProvider, _logger, _metrics);
-        // Issuer keys are selected by kid only: a thumbprint is not an issuer key id.
+        // Issuer keys are selected by kid; only a key published without a kid is also found by its RFC 7638 thumbprint
+        // (AgentTokenValidator.FindByThumbprintWithoutKid), so a thumbprint never reaches a key whose kid says otherwise.
         return new KeySourceGroup<SignatureKeySecurityKey>(entries.Count == 0 ? null : new KeySet<SignatureKeySecurityKey>(entries), remote, matchThumbprints: false);
     }
 
