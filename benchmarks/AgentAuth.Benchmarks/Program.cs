@@ -68,6 +68,22 @@ if (args.Length > 0 && args[0] == "ratios")
     return 0;
 }
 
+// "ratios-introspection" measures issue 19's ratios (introspection cache hit, revocation lookup) the same way.
+if (args.Length > 0 && args[0] == "ratios-introspection")
+{
+    var benchmarks = new IntrospectionBenchmarks();
+    await benchmarks.SetupAsync();
+    var table = await benchmarks.ReportRatiosAsync();
+    await benchmarks.AssertScenariosAsync();
+    await benchmarks.CleanupAsync();
+    Console.WriteLine(table);
+    if (args.Length > 1)
+    {
+        await File.WriteAllTextAsync(args[1], table);
+    }
+    return 0;
+}
+
 // Default job: BenchmarkDotNet's short job, in-process (the generated project's build alone can exceed BenchmarkDotNet's
 // 2-minute build timeout on a busy machine), timed by process CPU time so other tenants' load does not skew the ratios
 // between benchmarks that run one after another ("--wall-clock" restores wall time). A "--job" argument replaces it.

@@ -13,6 +13,9 @@ namespace ResourceApi;
 /// </summary>
 public static class ResourceApiApp
 {
+    /// <summary>The authorization policy of the revocation endpoint (<c>ResourceApi:RevocationEndpoint</c>).</summary>
+    public const string RevokersPolicy = "token-revokers";
+
     /// <summary>Creates the application. <paramref name="configure"/> runs before any service is added (the demo replaces the configuration there).</summary>
     /// <param name="args">Command-line arguments (<c>--urls</c>, configuration overrides).</param>
     /// <param name="configure">Optional changes to the builder, for example in-memory configuration.</param>
@@ -51,6 +54,8 @@ public static class ResourceApiApp
             {
                 options.AddPolicy(WebBots, policy => policy.AddAuthenticationSchemes(WebBots).RequireAuthenticatedUser());
             }
+            // Who may revoke tokens through ResourceApi:RevocationEndpoint (off unless configured): agents with the agentauth:revoke scope.
+            options.AddPolicy(RevokersPolicy, p => p.AddAuthenticationSchemes(AgentAuthDefaults.AuthenticationScheme).RequireClaim("scope", "agentauth:revoke"));
         });
         builder.Services.AddSingleton<DataStore>();
         builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, ResourceApiJsonContext.Default));
@@ -97,6 +102,11 @@ public static class ResourceApiApp
             var item = store.Add(input.Name, input.Value);
             return Results.Created("/data/" + item.Id, item);
         }).RequireScope("write:data:*");
+
+        if (app.Configuration["ResourceApi:RevocationEndpoint"] is { Length: > 0 } revocationPath)
+        {
+            app.MapAgentAuthRevocation(revocationPath, RevokersPolicy);
+        }
 
 #if !NATIVE_AOT
         app.MapControllers();

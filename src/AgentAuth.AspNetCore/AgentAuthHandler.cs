@@ -73,6 +73,13 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
             result = await FailAsync(new AgentAuthFailure(StatusCodes.Status503ServiceUnavailable, AgentAuthChallengeKind.Signature,
                 AgentAuthErrors.TemporarilyUnavailable, "The replay check could not be made; retry shortly.") { RetryAfter = TimeSpan.FromSeconds(1) });
         }
+        catch (RevocationStoreUnavailableException ex)
+        {
+            // Fail closed: a token whose revocation could not be checked is not accepted (one Error line, as for the replay store).
+            IntrospectionLog.RevocationStoreUnavailable(Logger, ex);
+            result = await FailAsync(new AgentAuthFailure(StatusCodes.Status503ServiceUnavailable, AgentAuthChallengeKind.Bearer,
+                AgentAuthErrors.TemporarilyUnavailable, "The token's revocation check could not be made; retry shortly.") { RetryAfter = AgentAuthFailures.IntrospectionRetryAfter });
+        }
         catch (ReplayQuotaExceededException ex)
         {
             // This key alone holds its share of the replay cache: refuse it (429), not everyone (503).

@@ -72,6 +72,7 @@ public static class AgentAuthenticationBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<AgentAuthOptions>, AgentAuthPostConfigureOptions>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AgentAuthOptions>, AgentAuthOptionsValidator>());
         services.TryAddAgentAuthReplayCache();
+        services.TryAddAgentAuthRevocationStore();
         services.AddAgentAuthScopeAuthorization();
         services.AddOptions<AgentAuthOptions>(authenticationScheme).ValidateOnStart();
 

@@ -32,6 +32,8 @@ public sealed class BenchmarkSmokeTests
             "AuthenticationBenchmarks.SignatureWithBoundTokenNoCache", "AuthenticationBenchmarks.BearerEs256",
             "AuthenticationBenchmarks.DPoPBoundToken", "AuthenticationBenchmarks.BareEd25519Verify", "AuthenticationBenchmarks.BareEd25519VerifyBoundBase",
             "AuthenticationBenchmarks.JwtHandlerValidateEs256",
+            "IntrospectionBenchmarks.IntrospectedOpaqueTokenCacheHit", "IntrospectionBenchmarks.BearerWithRevocationLookup",
+            "IntrospectionBenchmarks.BearerWithoutRevocationLookup",
         ];
         Assert.Empty(expected.Except(names));
     }

@@ -20,6 +20,9 @@ public sealed class AuthenticationHarness : IAsyncDisposable
     /// <summary>The same configuration with the validated-token cache off.</summary>
     public const string NoTokenCacheScheme = "AgentAuthNoTokenCache";
 
+    /// <summary>An issuer of opaque tokens judged by RFC 7662 introspection (an in-process endpoint), bearer tokens allowed.</summary>
+    public const string IntrospectionScheme = "AgentAuthIntrospection";
+
     private readonly ServiceProvider _services;
     private readonly IServiceScopeFactory _scopes;
     private readonly JwksServer _jwks;
@@ -39,7 +42,8 @@ public sealed class AuthenticationHarness : IAsyncDisposable
         _services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<AgentAuthOptions>>().Get(scheme).Runtime!;
 
     /// <summary>Creates the keys, starts the JWKS server and builds the container.</summary>
-    public static async Task<AuthenticationHarness> CreateAsync()
+    /// <param name="revocationStore">Replaces the default in-memory <see cref="IRevocationStore"/> (a no-op store measures the lookup's cost).</param>
+    public static async Task<AuthenticationHarness> CreateAsync(IRevocationStore? revocationStore = null)
     {
         var credentials = new BenchmarkCredentials();
         var jwks = await JwksServer.StartAsync(new Dictionary<string, string>
@@ -52,9 +56,14 @@ public sealed class AuthenticationHarness : IAsyncDisposable
         // No logging providers: the handler's log calls still run (and check IsEnabled), nothing is written.
         services.AddLogging();
         services.AddSingleton<IReplayCache, AcceptEveryNonceReplayCache>();
+        if (revocationStore is not null)
+        {
+            services.AddSingleton(revocationStore);
+        }
         services.AddAuthentication()
             .AddAgentAuth(Scheme, o => Configure(o, jwks.BaseAddress, tokenCache: true))
             .AddAgentAuth(NoTokenCacheScheme, o => Configure(o, jwks.BaseAddress, tokenCache: false))
+            .AddAgentAuth(IntrospectionScheme, ConfigureIntrospection)
             .AddScheme<AuthenticationSchemeOptions, FloorHandler>(FloorHandler.SchemeName, _ => { });
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
         return new AuthenticationHarness(provider, jwks, credentials);
@@ -79,6 +88,20 @@ public sealed class AuthenticationHarness : IAsyncDisposable
         // AAuth Signature-Key requests (issue 17): inline keys and agent tokens.
         options.AAuth.AllowHwk = true;
         options.AAuth.AllowJwt = true;
+    }
+
+    private static void ConfigureIntrospection(AgentAuthOptions options)
+    {
+        options.AllowBearerTokens = true;
+        options.AllowSignatureOnly = false;
+        options.Audiences.Add(BenchmarkCredentials.Audience);
+        var issuer = new TokenIssuerOptions { Issuer = IntrospectionEndpointHandler.Issuer };
+        issuer.Introspection.OpaqueTokens = true;
+        issuer.Introspection.Endpoint = IntrospectionEndpointHandler.Endpoint;
+        // The answer is trusted for the whole run: every measured request is a validated-token cache hit.
+        issuer.Introspection.CacheDuration = TimeSpan.FromDays(1);
+        options.Issuers.Add(issuer);
+        options.BackchannelHttpHandler = new IntrospectionEndpointHandler();
     }
 
     /// <summary>

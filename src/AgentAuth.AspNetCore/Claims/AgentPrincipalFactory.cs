@@ -25,53 +25,64 @@ internal static class AgentPrincipalFactory
     /// </summary>
     public static bool TryCreateTokenClaims(JsonWebToken token, out TokenClaimSet? claimSet, out string? error)
     {
+        using var payload = JsonDocument.Parse(Base64UrlDecode(token.EncodedPayload));
+        return TryCreateClaims(payload.RootElement, token.Issuer ?? string.Empty, token.Subject, ignoredMember: null, out claimSet, out error);
+    }
+
+    /// <summary>
+    /// Maps a claims object the way a JWT payload is mapped, so an introspected token (RFC 7662 §2.2 answer, or a broker's
+    /// claims object) yields the same principal as a local JWT. <paramref name="ignoredMember"/> (the answer's
+    /// <c>active</c>/<c>valid</c> member) is not a claim.
+    /// </summary>
+    public static bool TryCreateClaims(JsonElement root, string issuer, string? subject, string? ignoredMember, out TokenClaimSet? claimSet, out string? error)
+    {
         claimSet = null;
-        string issuer = token.Issuer ?? string.Empty;
         var claims = new List<Claim>(16);
         var scopes = new HashSet<string>(StringComparer.Ordinal);
         TokenClaimSet.ActorNode? actor = null;
         string? actorJson = null;
 
-        using (var payload = JsonDocument.Parse(Base64UrlDecode(token.EncodedPayload)))
+        if (root.ValueKind != JsonValueKind.Object)
         {
-            if (payload.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                error = "The token payload is not a JSON object.";
-                return false;
-            }
+            error = "The token payload is not a JSON object.";
+            return false;
+        }
 
-            foreach (var property in payload.RootElement.EnumerateObject())
+        foreach (var property in root.EnumerateObject())
+        {
+            if (ignoredMember is not null && property.NameEquals(ignoredMember))
             {
-                switch (property.Name)
-                {
-                    case AgentAuthClaimTypes.Scope:
-                    case ScpClaim:
-                        if (!TryAddScopes(property.Value, scopes, claims, issuer))
-                        {
-                            error = "The token's scope claim must be a space-separated string or an array of strings.";
-                            return false;
-                        }
-                        break;
-                    case ActClaim:
-                        if (!TryCreateActor(property.Value, issuer, depth: 1, out actor))
-                        {
-                            error = "The token's act claim must be a JSON object naming the actor, nested at most 10 deep.";
-                            return false;
-                        }
-                        actorJson = property.Value.GetRawText();
-                        break;
-                    case CnfClaim:
-                        // Represented by the proven key's thumbprint (cnf_jkt), added per request.
-                        break;
-                    default:
-                        // cnf_jkt, keyid, sig_label, auth_method and act_chain state what this request proved; a token
-                        // claim of that name would be found first (it is added before them), so it is dropped.
-                        if (!AgentAuthClaimTypes.IsSchemeAsserted(property.Name))
-                        {
-                            AddClaim(claims, property.Name, property.Value, issuer);
-                        }
-                        break;
-                }
+                continue;
+            }
+            switch (property.Name)
+            {
+                case AgentAuthClaimTypes.Scope:
+                case ScpClaim:
+                    if (!TryAddScopes(property.Value, scopes, claims, issuer))
+                    {
+                        error = "The token's scope claim must be a space-separated string or an array of strings.";
+                        return false;
+                    }
+                    break;
+                case ActClaim:
+                    if (!TryCreateActor(property.Value, issuer, depth: 1, out actor))
+                    {
+                        error = "The token's act claim must be a JSON object naming the actor, nested at most 10 deep.";
+                        return false;
+                    }
+                    actorJson = property.Value.GetRawText();
+                    break;
+                case CnfClaim:
+                    // Represented by the proven key's thumbprint (cnf_jkt), added per request.
+                    break;
+                default:
+                    // cnf_jkt, keyid, sig_label, auth_method and act_chain state what this request proved; a token
+                    // claim of that name would be found first (it is added before them), so it is dropped.
+                    if (!AgentAuthClaimTypes.IsSchemeAsserted(property.Name))
+                    {
+                        AddClaim(claims, property.Name, property.Value, issuer);
+                    }
+                    break;
             }
         }
 
@@ -80,7 +91,7 @@ internal static class AgentPrincipalFactory
             claims.Add(new Claim(AgentAuthClaimTypes.ActorChain, actorJson, "JSON", issuer));
         }
 
-        claimSet = new TokenClaimSet(claims.ToArray(), token.Subject, token.Issuer, actor);
+        claimSet = new TokenClaimSet(claims.ToArray(), subject, issuer, actor);
         error = null;
         return true;
     }

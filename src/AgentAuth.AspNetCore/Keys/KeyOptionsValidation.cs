@@ -100,6 +100,7 @@ internal sealed class KeyOptionsValidation : IValidateOptions<AgentAuthOptions>
 
     private static void ValidateIssuers(AgentAuthOptions options, List<string> failures)
     {
+        IntrospectionOptionsValidation.ValidateOpaqueIssuers(options, failures);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < options.Issuers.Count; i++)
         {
@@ -145,9 +146,15 @@ internal sealed class KeyOptionsValidation : IValidateOptions<AgentAuthOptions>
             {
                 ValidateJwks(IssuerKeySetParser.Instance, Encoding.UTF8.GetBytes(issuer.JsonWebKeySet!), options.Jwks.MaxKeys, $"{path}.JsonWebKeySet", failures);
             }
-            if (remote == 0 && !hasInline)
+            var hasPem = !string.IsNullOrWhiteSpace(issuer.PublicKeyPem);
+            if (hasPem && !IssuerPemKey.TryToJwks(issuer.PublicKeyPem!, out _, out var pemError))
             {
-                failures.Add($"{path} needs a key source: set Authority, MetadataAddress, JwksUri or JsonWebKeySet.");
+                failures.Add($"{path}.PublicKeyPem is not a usable PEM public key: {pemError}.");
+            }
+            IntrospectionOptionsValidation.Validate(issuer, path, remote > 0 && string.IsNullOrWhiteSpace(issuer.JwksUri), failures);
+            if (remote == 0 && !hasInline && !hasPem && !issuer.Introspection.OpaqueTokens)
+            {
+                failures.Add($"{path} needs a key source: set Authority, MetadataAddress, JwksUri, JsonWebKeySet or PublicKeyPem (or Introspection.OpaqueTokens for an issuer of opaque tokens only).");
             }
 
             for (var a = 0; a < issuer.ValidAlgorithms.Count; a++)
@@ -174,7 +181,7 @@ internal sealed class KeyOptionsValidation : IValidateOptions<AgentAuthOptions>
         }
     }
 
-    private static void ValidateUrl(string value, bool requireHttps, string option, string httpsOption, List<string> failures)
+    internal static void ValidateUrl(string value, bool requireHttps, string option, string httpsOption, List<string> failures)
     {
         if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
         {

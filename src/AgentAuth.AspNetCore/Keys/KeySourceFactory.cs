@@ -87,6 +87,11 @@ internal sealed class KeySourceFactory
         {
             AddStatic(entries, IssuerKeySetParser.Instance, System.Text.Encoding.UTF8.GetBytes(issuer.JsonWebKeySet), $"AgentAuthOptions.Issuers[{index}].JsonWebKeySet");
         }
+        if (!string.IsNullOrWhiteSpace(issuer.PublicKeyPem))
+        {
+            var path = $"AgentAuthOptions.Issuers[{index}].PublicKeyPem";
+            AddStatic(entries, IssuerKeySetParser.Instance, IssuerPemKey.ToJwks(issuer.PublicKeyPem, path), path);
+        }
         RemoteKeySource? source = null;
         if (!string.IsNullOrWhiteSpace(issuer.JwksUri))
         {
@@ -100,7 +105,8 @@ internal sealed class KeySourceFactory
         var remote = source is null
             ? null
             : new JwksCache<SignatureKeySecurityKey>(source, IssuerKeySetParser.Instance, _options.Jwks, _timeProvider, _logger, _metrics);
-        // Issuer keys are selected by kid only: a thumbprint is not an issuer key id.
+        // Issuer keys are selected by kid; only a key published without a kid is also found by its RFC 7638 thumbprint
+        // (AgentTokenValidator.FindByThumbprintWithoutKid), so a thumbprint never reaches a key whose kid says otherwise.
         return new KeySourceGroup<SignatureKeySecurityKey>(entries.Count == 0 ? null : new KeySet<SignatureKeySecurityKey>(entries), remote, matchThumbprints: false);
     }
 
@@ -150,25 +156,35 @@ internal sealed class KeySourceFactory
         entries.AddRange(set.Entries);
     }
 
+    /// <summary>The reader for discovery documents (also used to find an issuer's <c>introspection_endpoint</c>).</summary>
+    internal BackchannelDocumentReader DocumentReader() => Reader();
+
     private BackchannelDocumentReader Reader()
     {
-        if (_reader is null)
+        _reader ??= new BackchannelDocumentReader(BackchannelClient(), _timeProvider, _options.Jwks);
+        return _reader;
+    }
+
+    private Func<HttpClient>? _client;
+
+    /// <summary>The backchannel client (no redirects, no client-wide timeout): the caller's handler, else the named client.</summary>
+    internal Func<HttpClient> BackchannelClient()
+    {
+        if (_client is null)
         {
-            Func<HttpClient> client;
             if (_options.BackchannelHttpHandler is not null)
             {
                 // One client over the caller's handler, created once.
                 var shared = AgentAuthBackchannel.CreateClient(_options, null);
-                client = () => shared;
+                _client = () => shared;
             }
             else
             {
                 var factory = _httpClientFactory ?? throw new InvalidOperationException(
                     "AgentAuth needs IHttpClientFactory for remote key sources: register it (services.AddHttpClient()) or set AgentAuthOptions.BackchannelHttpHandler.");
-                client = () => factory.CreateClient(AgentAuthBackchannel.HttpClientName);
+                _client = () => factory.CreateClient(AgentAuthBackchannel.HttpClientName);
             }
-            _reader = new BackchannelDocumentReader(client, _timeProvider, _options.Jwks);
         }
-        return _reader;
+        return _client;
     }
 }

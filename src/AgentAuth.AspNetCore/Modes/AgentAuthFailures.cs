@@ -21,12 +21,21 @@ internal static class AgentAuthFailures
     public static AgentAuthFailure BodyTooLarge() =>
         new(StatusCodes.Status413PayloadTooLarge, AgentAuthChallengeKind.Signature, AgentAuthErrors.BodyTooLarge, "The body is larger than the server checks digests for.");
 
+    /// <summary>The <c>Retry-After</c> of a 503 when a token's introspection or revocation check could not be made.</summary>
+    public static readonly TimeSpan IntrospectionRetryAfter = TimeSpan.FromSeconds(5);
+
     /// <summary>
     /// A token that did not validate: <c>invalid_token</c> in the mode's challenge. An issuer key outage is not logged
     /// again here: the key source logged it once where it was detected (<c>JwksFetchFailed</c>).
     /// </summary>
     public static AgentAuthFailure FromToken(TokenValidationOutcome validation, AgentAuthChallengeKind kind)
     {
+        if (validation.Failure == TokenFailureKind.IntrospectionUnavailable)
+        {
+            // Fail closed (RFC 7662 §4): the token was neither accepted nor judged; the client may retry shortly.
+            return new AgentAuthFailure(StatusCodes.Status503ServiceUnavailable, kind, AgentAuthErrors.TemporarilyUnavailable,
+                validation.FailureDescription ?? "The token could not be checked; retry shortly.") { RetryAfter = IntrospectionRetryAfter };
+        }
         return new AgentAuthFailure(StatusCodes.Status401Unauthorized, kind, AgentAuthErrors.InvalidToken,
             validation.FailureDescription ?? "The token is invalid.");
     }

@@ -20,6 +20,7 @@ internal sealed class AgentTokenValidator
     public const int MaxTokenLength = 16 * 1024;
 
     private const string DPoPProofType = "dpop+jwt";
+    private const string NotCompactJws = "the token is not a compact JWS";
     private static readonly long MaxUnixSeconds = DateTimeOffset.MaxValue.ToUnixTimeSeconds();
 
     private readonly FrozenDictionary<string, TokenIssuerPolicy> _issuers;
@@ -29,9 +30,23 @@ internal sealed class AgentTokenValidator
     private readonly TimeSpan _clockSkew;
     private readonly int _maxTokenLength;
     private readonly ILogger _logger;
+    private readonly IRevocationStore? _revocations;
+    private readonly IntrospectionMetrics? _metrics;
+    private readonly TokenIntrospector? _opaqueTokens;
+    private readonly TokenIssuerOptions? _opaqueIssuer;
 
-    public AgentTokenValidator(AgentAuthOptions options, KeySourceFactory keySources, ILogger logger)
+    /// <param name="options">The scheme options.</param>
+    /// <param name="keySources">Builds the issuers' key sources (and gives the backchannel client to introspection).</param>
+    /// <param name="logger">The tokens logger.</param>
+    /// <param name="revocations">Asked on every validation, cache hits included; <see langword="null"/> only in tests of the validator alone.</param>
+    /// <param name="metrics">Introspection and revocation counters.</param>
+    /// <param name="sharedCache">The distributed cache for issuers with <see cref="TokenIntrospectionOptions.UseDistributedCache"/>.</param>
+    public AgentTokenValidator(
+        AgentAuthOptions options, KeySourceFactory keySources, ILogger logger, IRevocationStore? revocations = null, IntrospectionMetrics? metrics = null,
+        Microsoft.Extensions.Caching.Distributed.IDistributedCache? sharedCache = null)
     {
+        _revocations = revocations;
+        _metrics = metrics;
         _timeProvider = keySources.TimeProvider;
         _clockSkew = options.ClockSkew;
         _maxTokenLength = options.MaxTokenLength;
@@ -40,7 +55,22 @@ internal sealed class AgentTokenValidator
         for (var i = 0; i < options.Issuers.Count; i++)
         {
             var issuer = options.Issuers[i];
-            issuers[issuer.Issuer] = new TokenIssuerPolicy(issuer, keySources.CreateIssuerKeys(issuer, i), options.Audiences, options.ClockSkew, _timeProvider);
+            TokenIntrospector? introspector = null;
+            if (issuer.Introspection.Enabled)
+            {
+                introspector = new TokenIntrospector(issuer, options.Audiences, options.ClockSkew, keySources.BackchannelClient(),
+                    string.IsNullOrWhiteSpace(issuer.Introspection.Endpoint) ? keySources.DocumentReader() : null,
+                    _timeProvider, logger, metrics ?? new IntrospectionMetrics(null), options.TokenCacheSizeLimit, sharedCache);
+                if (issuer.Introspection.OpaqueTokens)
+                {
+                    _opaqueTokens = introspector;
+                    _opaqueIssuer = issuer;
+                }
+            }
+            issuers[issuer.Issuer] = new TokenIssuerPolicy(issuer, keySources.CreateIssuerKeys(issuer, i), options.Audiences, options.ClockSkew, _timeProvider)
+            {
+                Introspector = introspector,
+            };
         }
         _issuers = issuers.ToFrozenDictionary(StringComparer.Ordinal);
         _handler = new JsonWebTokenHandler { MapInboundClaims = false, MaximumTokenSizeInBytes = _maxTokenLength };
@@ -62,9 +92,44 @@ internal sealed class AgentTokenValidator
         }
         if (_cache is not null && _cache.TryGet(token.Span, out var cached))
         {
-            return new(cached);
+            return CheckRevocation(cached, cancellationToken);
         }
-        return ValidateCoreAsync(AsString(token), cancellationToken);
+        return ValidateAndCheckRevocationAsync(AsString(token), cancellationToken);
+    }
+
+    private async ValueTask<TokenValidationOutcome> ValidateAndCheckRevocationAsync(string token, CancellationToken cancellationToken)
+    {
+        var outcome = await ValidateCoreAsync(token, cancellationToken).ConfigureAwait(false);
+        return await CheckRevocation(outcome, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// One revocation lookup per request, cache hits included, with the key the outcome computed when it was validated
+    /// (no string is built here). The in-memory store answers synchronously, so a hit stays allocation-free. A store that
+    /// cannot answer throws <see cref="RevocationStoreUnavailableException"/>, which the handler answers with 503.
+    /// </summary>
+    private ValueTask<TokenValidationOutcome> CheckRevocation(TokenValidationOutcome outcome, CancellationToken cancellationToken)
+    {
+        if (_revocations is null || !outcome.Succeeded || outcome.RevocationKey is not { } key)
+        {
+            return new(outcome);
+        }
+        var revoked = _revocations.IsRevokedAsync(key, cancellationToken);
+        if (revoked.IsCompletedSuccessfully)
+        {
+            return new(revoked.Result ? Revoked(outcome) : outcome);
+        }
+        return AwaitRevocationAsync(revoked, outcome);
+    }
+
+    private async ValueTask<TokenValidationOutcome> AwaitRevocationAsync(ValueTask<bool> revoked, TokenValidationOutcome outcome) =>
+        await revoked.ConfigureAwait(false) ? Revoked(outcome) : outcome;
+
+    private TokenValidationOutcome Revoked(TokenValidationOutcome outcome)
+    {
+        _metrics?.Revoked();
+        IntrospectionLog.TokenRevoked(_logger, outcome.Issuer!.Issuer);
+        return TokenValidationOutcome.Invalid("the token has been revoked");
     }
 
     /// <summary>The token as a string: the backing string itself when the slice is all of it, else a copy (cache misses only).</summary>
@@ -77,7 +142,10 @@ internal sealed class AgentTokenValidator
     {
         if (!TryParse(token, out var jwt, out var error))
         {
-            return Reject(error);
+            // Not a JWT: an opaque token, judged by the issuer that claims opaque tokens (RFC 7662), if one does.
+            return _opaqueTokens is not null && jwt is null && error == NotCompactJws
+                ? await IntrospectOpaqueAsync(_opaqueTokens, token, cancellationToken).ConfigureAwait(false)
+                : Reject(error);
         }
 
         // Issuer before anything that could fetch keys: an unknown issuer costs no I/O.
@@ -137,10 +205,55 @@ internal sealed class AgentTokenValidator
 
         jwt.TryGetPayloadValue<long>("exp", out var exp);
         var expires = exp >= MaxUnixSeconds ? DateTimeOffset.MaxValue : DateTimeOffset.FromUnixTimeSeconds(exp);
-        var outcome = TokenValidationOutcome.Success(jwt, policy.Options, confirmation, expires);
+        var cacheUntil = expires;
+        var hasJti = jwt.TryGetPayloadValue<string>("jti", out var jti) && !string.IsNullOrEmpty(jti);
+        if (policy.Introspector is { } introspector && introspector.Checks(hasJti))
+        {
+            // Signature first (no call for a forged token), then the issuer's word that it is still active.
+            var answer = await introspector.IntrospectAsync(token, cancellationToken).ConfigureAwait(false);
+            if (answer.Status != IntrospectionStatus.Active)
+            {
+                return answer.Status == IntrospectionStatus.Unavailable
+                    ? TokenValidationOutcome.IntrospectionUnavailable(answer.Reason!)
+                    : Reject(answer.Reason!);
+            }
+            // The answer vouches for the token only as long as it may be cached.
+            var trustedUntil = _timeProvider.GetUtcNow() + introspector.Options.CacheDuration;
+            if (trustedUntil < cacheUntil)
+            {
+                cacheUntil = trustedUntil;
+            }
+        }
+        var revocationKey = hasJti ? RevocationKeys.ForJti(issuer, jti!) : RevocationKeys.ForToken(token);
+        var outcome = TokenValidationOutcome.Success(jwt, policy.Options, confirmation, expires, cacheUntil, revocationKey, claims: null);
         // Keyed by the string the validated token holds, so the entry keeps no second copy of the token.
         _cache?.Add(token, outcome);
         TokensLog.TokenValidated(_logger, policy.Options.Issuer, _cache is null ? "off" : "miss");
+        return outcome;
+    }
+
+    /// <summary>
+    /// An opaque token: the issuer's answer decides (RFC 7662 §2.2). An active answer becomes the same outcome a JWT would:
+    /// the answer's claims, its <c>cnf</c> (whose proof the mode still requires), its <c>exp</c>, cached no longer than the
+    /// answer may be trusted.
+    /// </summary>
+    private async ValueTask<TokenValidationOutcome> IntrospectOpaqueAsync(TokenIntrospector introspector, string token, CancellationToken cancellationToken)
+    {
+        var answer = await introspector.IntrospectAsync(token, cancellationToken).ConfigureAwait(false);
+        switch (answer.Status)
+        {
+            case IntrospectionStatus.Unavailable:
+                return TokenValidationOutcome.IntrospectionUnavailable(answer.Reason!);
+            case IntrospectionStatus.Inactive:
+                return Reject(answer.Reason!);
+        }
+        var now = _timeProvider.GetUtcNow();
+        var trustedUntil = now + introspector.Options.CacheDuration;
+        var expires = answer.Expires ?? trustedUntil;
+        var issuer = _opaqueIssuer!;
+        var outcome = TokenValidationOutcome.Success(null, issuer, answer.Confirmation, expires, trustedUntil, RevocationKeys.ForToken(token), answer.Claims);
+        _cache?.Add(token, outcome);
+        IntrospectionLog.TokenIntrospected(_logger, issuer.Issuer, _cache is null ? "off" : "miss");
         return outcome;
     }
 
@@ -161,6 +274,16 @@ internal sealed class AgentTokenValidator
                     TokensLog.KeysUnavailable(_logger, policy.Options.Issuer, lookup.Reason!);
                     return TokenValidationOutcome.Unavailable(lookup.Reason!);
                 default:
+                    // A key published without a kid is known by its RFC 7638 thumbprint (AgentWrit's kid is exactly that).
+                    if (FindByThumbprintWithoutKid(policy, kid) is { } byThumbprint)
+                    {
+                        if (byThumbprint.ForAlgorithm(jwt.Alg) is null)
+                        {
+                            return Reject("the token's signing key does not fit its algorithm");
+                        }
+                        jwt.ResolvedKeys = byThumbprint.AsArray;
+                        return null;
+                    }
                     return Reject("the token's signing key (kid) is not known");
             }
         }
@@ -182,6 +305,20 @@ internal sealed class AgentTokenValidator
         return null;
     }
 
+    private static SignatureKeySecurityKey? FindByThumbprintWithoutKid(TokenIssuerPolicy policy, string kid)
+    {
+        // The lookup by kid has just loaded (or refreshed, throttled) the remote set; this only reads what is loaded.
+        var keys = policy.Keys.LoadedKeys();
+        foreach (var key in keys)
+        {
+            if (string.IsNullOrEmpty(key.KeyId) && string.Equals(key.Thumbprint, kid, StringComparison.Ordinal))
+            {
+                return key;
+            }
+        }
+        return null;
+    }
+
     private static bool TryParse(string token, out AgentJsonWebToken jwt, out string error)
     {
         // Shape check first so IdentityModel only sees compact JWS strings: three base64url segments.
@@ -195,14 +332,14 @@ internal sealed class AgentTokenValidator
             else if (!char.IsAsciiLetterOrDigit(c) && c != '-' && c != '_')
             {
                 jwt = null!;
-                error = "the token is not a compact JWS";
+                error = NotCompactJws;
                 return false;
             }
         }
         if (dots != 2)
         {
             jwt = null!;
-            error = dots == 4 ? "encrypted tokens (JWE) are not accepted" : "the token is not a compact JWS";
+            error = dots == 4 ? "encrypted tokens (JWE) are not accepted" : NotCompactJws;
             return false;
         }
         try

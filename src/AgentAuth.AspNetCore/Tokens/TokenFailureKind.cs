@@ -11,4 +11,7 @@ internal enum TokenFailureKind
 
     /// <summary>The issuer's keys could not be obtained; the token was neither accepted nor judged (401 with a reason, never 500).</summary>
     KeysUnavailable,
+
+    /// <summary>The issuer's introspection or validation endpoint could not answer (down, slow, garbage): 503 <c>temporarily_unavailable</c>.</summary>
+    IntrospectionUnavailable,
 }

@@ -25,6 +25,15 @@ public sealed class TokenIssuerOptions
     /// <summary>Inline signing keys as a JWKS JSON document (<c>{"keys":[...]}</c>), for issuers with static keys (for example a broker's Ed25519 key).</summary>
     public string? JsonWebKeySet { get; set; }
 
+    /// <summary>
+    /// A signing key as a PEM public key (<c>-----BEGIN PUBLIC KEY-----</c>: Ed25519, EC P-256/P-384 or RSA), for brokers that
+    /// publish no JWKS (AgentWrit). Its tokens' <c>kid</c> is matched against the key's RFC 7638 thumbprint.
+    /// </summary>
+    public string? PublicKeyPem { get; set; }
+
+    /// <summary>Opaque tokens and revocation checks through the issuer's RFC 7662 introspection or validation endpoint; off by default.</summary>
+    public TokenIntrospectionOptions Introspection { get; } = new();
+
     /// <summary>Accepted <c>aud</c> values for this issuer. When empty, <see cref="AgentAuthOptions.Audiences"/> applies.</summary>
     public IList<string> Audiences { get; } = new List<string>();
 

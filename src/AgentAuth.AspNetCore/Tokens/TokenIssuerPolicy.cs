@@ -48,6 +48,9 @@ internal sealed class TokenIssuerPolicy
 
     public TokenIssuerOptions Options { get; }
 
+    /// <summary>The issuer's introspection endpoint, when its tokens (or some of them) are checked there.</summary>
+    public TokenIntrospector? Introspector { get; init; }
+
     public KeySourceGroup<SignatureKeySecurityKey> Keys { get; }
 
     public FrozenSet<string> Algorithms { get; }

@@ -6,7 +6,8 @@ namespace AgentAuth.AspNetCore;
 internal sealed class TokenValidationOutcome
 {
     private TokenValidationOutcome(
-        TokenFailureKind failure, string? description, JsonWebToken? token, TokenIssuerOptions? issuer, ConfirmationClaim? confirmation, DateTimeOffset expires)
+        TokenFailureKind failure, string? description, JsonWebToken? token, TokenIssuerOptions? issuer, ConfirmationClaim? confirmation,
+        DateTimeOffset expires, DateTimeOffset cacheUntil, string? revocationKey, TokenClaimSet? claims)
     {
         Failure = failure;
         FailureDescription = description;
@@ -14,6 +15,9 @@ internal sealed class TokenValidationOutcome
         Issuer = issuer;
         Confirmation = confirmation;
         Expires = expires;
+        CacheUntil = cacheUntil;
+        RevocationKey = revocationKey;
+        Claims = claims;
     }
 
     public bool Succeeded => Failure == TokenFailureKind.None;
@@ -23,7 +27,7 @@ internal sealed class TokenValidationOutcome
     /// <summary>A short reason for the client (<c>error_description</c>); never contains the token.</summary>
     public string? FailureDescription { get; }
 
-    /// <summary>The validated token (claims are read from it).</summary>
+    /// <summary>The validated token (claims are read from it); <see langword="null"/> for an opaque token accepted by introspection.</summary>
     public JsonWebToken? Token { get; }
 
     /// <summary>The configured issuer entry the token matched.</summary>
@@ -34,19 +38,39 @@ internal sealed class TokenValidationOutcome
 
     /// <summary>
     /// The token's claims mapped for the principal, computed on first successful use and kept with this (cached) outcome,
-    /// so a token-cache hit does not map the payload again.
+    /// so a token-cache hit does not map the payload again. Set at creation for an introspected token.
     /// </summary>
     public TokenClaimSet? Claims { get; set; }
 
     /// <summary>The token's <c>exp</c>.</summary>
     public DateTimeOffset Expires { get; }
 
+    /// <summary>
+    /// Until when this outcome may be served from the validated-token cache: the token's <c>exp</c>, or earlier when an
+    /// introspection answer vouches for it (<see cref="TokenIntrospectionOptions.CacheDuration"/>).
+    /// </summary>
+    public DateTimeOffset CacheUntil { get; }
+
+    /// <summary>
+    /// The token's key in the <see cref="IRevocationStore"/> (<c>jti:{iss}:{jti}</c> or <c>tok:{sha256}</c>), computed once
+    /// when the token is validated so a cache hit asks the store without building a string.
+    /// </summary>
+    public string? RevocationKey { get; }
+
     public static TokenValidationOutcome Success(JsonWebToken token, TokenIssuerOptions issuer, ConfirmationClaim? confirmation, DateTimeOffset expires) =>
-        new(TokenFailureKind.None, null, token, issuer, confirmation, expires);
+        new(TokenFailureKind.None, null, token, issuer, confirmation, expires, expires, null, null);
+
+    public static TokenValidationOutcome Success(
+        JsonWebToken? token, TokenIssuerOptions issuer, ConfirmationClaim? confirmation, DateTimeOffset expires, DateTimeOffset cacheUntil, string? revocationKey, TokenClaimSet? claims) =>
+        new(TokenFailureKind.None, null, token, issuer, confirmation, expires, cacheUntil < expires ? cacheUntil : expires, revocationKey, claims);
 
     public static TokenValidationOutcome Invalid(string description) =>
-        new(TokenFailureKind.Invalid, description, null, null, null, default);
+        new(TokenFailureKind.Invalid, description, null, null, null, default, default, null, null);
 
     public static TokenValidationOutcome Unavailable(string description) =>
-        new(TokenFailureKind.KeysUnavailable, description, null, null, null, default);
+        new(TokenFailureKind.KeysUnavailable, description, null, null, null, default, default, null, null);
+
+    /// <summary>The introspection endpoint could not judge the token (down, slow, garbage): 503, never an accept.</summary>
+    public static TokenValidationOutcome IntrospectionUnavailable(string description) =>
+        new(TokenFailureKind.IntrospectionUnavailable, description, null, null, null, default, default, null, null);
 }

@@ -11,6 +11,9 @@ namespace AgentAuth.AspNetCore;
 /// skew window is validated again in full, which a cache must never be more lenient than);</item>
 /// <item>an entry lives at most <see cref="MaxEntryLifetime"/>, so a key removed from the issuer's JWKS stops being
 /// honoured through the cache within that time;</item>
+/// <item>an introspected token's entry lives no longer than its introspection answer may be trusted
+/// (<see cref="TokenValidationOutcome.CacheUntil"/>);</item>
+/// <item>a hit is still checked against the <see cref="IRevocationStore"/> by the validator, with the key the outcome carries;</item>
 /// <item>only successes are cached: a failure may turn into a success after a key rotation;</item>
 /// <item>at most <c>sizeLimit</c> entries: when full, expired entries are swept, then arbitrary ones until a tenth is free.</item>
 /// </list>
@@ -59,7 +62,8 @@ internal sealed class ValidatedTokenCache
             return;
         }
         var now = _timeProvider.GetUtcNow();
-        var expires = outcome.Expires;
+        // CacheUntil is exp, or earlier when an introspection answer only vouches for the token that long.
+        var expires = outcome.CacheUntil;
         var cap = now + MaxEntryLifetime;
         if (cap < expires)
         {

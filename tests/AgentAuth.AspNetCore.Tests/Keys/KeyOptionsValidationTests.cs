@@ -40,7 +40,7 @@ public sealed class KeyOptionsValidationTests
         var failures = Validate(WithIssuer(i => i.Issuer = ""));
 
         Assert.Contains("AgentAuthOptions.Issuers[0].Issuer is required (the exact 'iss' value of the issuer's tokens).", failures);
-        Assert.Contains("AgentAuthOptions.Issuers[0] needs a key source: set Authority, MetadataAddress, JwksUri or JsonWebKeySet.", failures);
+        Assert.Contains("AgentAuthOptions.Issuers[0] needs a key source: set Authority, MetadataAddress, JwksUri, JsonWebKeySet or PublicKeyPem (or Introspection.OpaqueTokens for an issuer of opaque tokens only).", failures);
     }
 
     [Fact]
