@@ -40,7 +40,7 @@ internal sealed class InsufficientScopeResultHandler(IAuthorizationMiddlewareRes
         }
         if (authorizeResult.Challenged && HasScopeRequirement(policy))
         {
-            var scopes = RequiredScopes(context, policy);
+            var scopes = RequiredScopes(policy, context.Request.RouteValues);
             if (scopes.Length > 0)
             {
                 ScopeChallenge.SetRequiredScopes(context, scopes);
@@ -79,23 +79,9 @@ internal sealed class InsufficientScopeResultHandler(IAuthorizationMiddlewareRes
 
     private async Task WriteInsufficientScopeAsync(HttpContext context, AuthorizationPolicy policy, string? authMethod)
     {
-        var scopes = RequiredScopes(context, policy);
+        var scopes = RequiredScopes(policy, context.Request.RouteValues);
         logger.InsufficientScope(scopes);
-
-        var response = context.Response;
-        response.StatusCode = StatusCodes.Status403Forbidden;
-        foreach (var header in s_signatureHeaders)
-        {
-            response.Headers.Remove(header);
-        }
-        response.Headers.CacheControl = "no-store";
-        var (realm, includeErrorDetails) = ChallengeSettings(context);
-        response.Headers.WWWAuthenticate = BuildChallenge(
-            string.Equals(authMethod, AgentAuthenticationModes.DPoP, StringComparison.Ordinal) ? ChallengeTemplates.DPoPScheme : ChallengeTemplates.BearerScheme,
-            realm,
-            scopes,
-            includeErrorDetails,
-            ResourceMetadataChallenge.GetResourceMetadataUrl(context));
+        SetInsufficientScope(context, scopes, authMethod);
 
         if (context.RequestServices.GetService<IProblemDetailsService>() is { } problemDetails)
         {
@@ -110,6 +96,28 @@ internal sealed class InsufficientScopeResultHandler(IAuthorizationMiddlewareRes
             problem.Extensions["scope"] = scopes;
             await problemDetails.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem });
         }
+    }
+
+    /// <summary>
+    /// Status 403, <c>Cache-Control: no-store</c>, no queued signature headers, and the <c>insufficient_scope</c>
+    /// challenge (<c>DPoP</c> for a DPoP caller, else <c>Bearer</c>) built by the one challenge writer. No body.
+    /// </summary>
+    internal static void SetInsufficientScope(HttpContext context, string scopes, string? authMethod)
+    {
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status403Forbidden;
+        foreach (var header in s_signatureHeaders)
+        {
+            response.Headers.Remove(header);
+        }
+        response.Headers.CacheControl = "no-store";
+        var (realm, includeErrorDetails) = ChallengeSettings(context);
+        response.Headers.WWWAuthenticate = BuildChallenge(
+            string.Equals(authMethod, AgentAuthenticationModes.DPoP, StringComparison.Ordinal) ? ChallengeTemplates.DPoPScheme : ChallengeTemplates.BearerScheme,
+            realm,
+            scopes,
+            includeErrorDetails,
+            ResourceMetadataChallenge.GetResourceMetadataUrl(context));
     }
 
     /// <summary>
@@ -130,7 +138,10 @@ internal sealed class InsufficientScopeResultHandler(IAuthorizationMiddlewareRes
     /// declaration order without duplicates: a client asks for all of them in one token (MCP: "all scopes needed").
     /// Patterns whose placeholders failed closed are left out, so no route value ever reaches the header.
     /// </summary>
-    internal static string RequiredScopes(HttpContext context, AuthorizationPolicy policy)
+    internal static string RequiredScopes(HttpContext context, AuthorizationPolicy policy) => RequiredScopes(policy, context.Request.RouteValues);
+
+    /// <inheritdoc cref="RequiredScopes(HttpContext, AuthorizationPolicy)"/>
+    internal static string RequiredScopes(AuthorizationPolicy policy, IReadOnlyDictionary<string, object?>? placeholderValues)
     {
         var seen = new List<string>();
         foreach (var requirement in policy.Requirements)
@@ -141,7 +152,7 @@ internal sealed class InsufficientScopeResultHandler(IAuthorizationMiddlewareRes
             }
             foreach (var pattern in scopeRequirement.Patterns)
             {
-                if (pattern.TryResolveIdentifier(context, out var identifier) != PlaceholderFailure.None)
+                if (pattern.TryResolveIdentifier(placeholderValues, out var identifier) != PlaceholderFailure.None)
                 {
                     continue;
                 }

@@ -24,15 +24,16 @@ internal sealed class ScopeAuthorizationHandler(ILogger<ScopeAuthorizationHandle
             return Task.CompletedTask;
         }
         var httpContext = GetHttpContext(context.Resource);
+        var values = httpContext?.Request.RouteValues;
         foreach (var pattern in requirement.Patterns)
         {
-            var failure = pattern.TryResolveIdentifier(httpContext, out var identifier);
+            var failure = pattern.TryResolveIdentifier(values, out var identifier);
             if (failure != PlaceholderFailure.None)
             {
                 LogPlaceholderFailure(pattern, failure);
                 continue;
             }
-            if (pattern.HasPlaceholders && !PlaceholdersAreRouteBound(httpContext!, pattern))
+            if (pattern.HasPlaceholders && httpContext is not null && !PlaceholdersAreRouteBound(httpContext, pattern))
             {
                 continue;
             }

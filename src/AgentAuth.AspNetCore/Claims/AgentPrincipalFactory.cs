@@ -15,7 +15,6 @@ internal static class AgentPrincipalFactory
     /// <summary>How deep an <c>act</c> chain may nest before the token is refused.</summary>
     public const int MaxActorDepth = 10;
 
-    private const string ScpClaim = "scp";
     private const string ActClaim = "act";
     private const string CnfClaim = "cnf";
 
@@ -23,7 +22,11 @@ internal static class AgentPrincipalFactory
     /// Maps a validated token's payload once (on a token-cache miss). Fails, with a reason, for an <c>act</c> that is
     /// not a JSON object or nests deeper than <see cref="MaxActorDepth"/>, and for scope values that are not strings.
     /// </summary>
-    public static bool TryCreateTokenClaims(JsonWebToken token, out TokenClaimSet? claimSet, out string? error)
+    /// <param name="token">The validated token.</param>
+    /// <param name="scopeClaims">The claims scopes are read from (<see cref="AgentAuthOptions.ScopeClaims"/>).</param>
+    /// <param name="claimSet">The mapped claims.</param>
+    /// <param name="error">Why the token's claims cannot be mapped.</param>
+    public static bool TryCreateTokenClaims(JsonWebToken token, IList<string> scopeClaims, out TokenClaimSet? claimSet, out string? error)
     {
         claimSet = null;
         string issuer = token.Issuer ?? string.Empty;
@@ -42,15 +45,19 @@ internal static class AgentPrincipalFactory
 
             foreach (var property in payload.RootElement.EnumerateObject())
             {
+                if (IsScopeClaim(property.Name, scopeClaims))
+                {
+                    if (!TryAddScopes(property.Value, scopes, claims, issuer))
+                    {
+                        error = "The token's scope claim must be a space-separated string or an array of strings.";
+                        return false;
+                    }
+                    continue;
+                }
                 switch (property.Name)
                 {
                     case AgentAuthClaimTypes.Scope:
-                    case ScpClaim:
-                        if (!TryAddScopes(property.Value, scopes, claims, issuer))
-                        {
-                            error = "The token's scope claim must be a space-separated string or an array of strings.";
-                            return false;
-                        }
+                        // Not a configured scope claim: kept under its own name it would read as granted scopes.
                         break;
                     case ActClaim:
                         if (!TryCreateActor(property.Value, issuer, depth: 1, out actor))
@@ -179,6 +186,18 @@ internal static class AgentPrincipalFactory
 
         node = new TokenClaimSet.ActorNode(claims.ToArray(), next);
         return true;
+    }
+
+    private static bool IsScopeClaim(string name, IList<string> scopeClaims)
+    {
+        for (var i = 0; i < scopeClaims.Count; i++)
+        {
+            if (string.Equals(name, scopeClaims[i], StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static bool TryAddScopes(JsonElement value, HashSet<string> seen, List<Claim> claims, string issuer)
