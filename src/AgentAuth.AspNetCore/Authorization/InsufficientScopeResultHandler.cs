@@ -61,7 +61,7 @@ internal sealed class InsufficientScopeResultHandler(IAuthorizationMiddlewareRes
         return false;
     }
 
-    private static bool HasScopeFailure(AuthorizationFailure? failure)
+    internal static bool HasScopeFailure(AuthorizationFailure? failure)
     {
         if (failure is null)
         {

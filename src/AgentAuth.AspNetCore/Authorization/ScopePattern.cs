@@ -198,7 +198,7 @@ internal sealed class ScopePattern
 
     /// <summary>
     /// The identifier this request requires. Placeholders come from <paramref name="values"/> (the route values, or the
-    /// values of another authorization resource); a missing or empty value,
+    /// values an <see cref="IScopePlaceholderSource"/> read, such as an MCP tool's arguments); a missing or empty value,
     /// one with a character outside the scope-token set or a <c>:</c>, or (with several placeholders) one containing a
     /// character of a literal next to its placeholder, fails closed.
     /// </summary>
