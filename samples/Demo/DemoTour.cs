@@ -168,6 +168,7 @@ public static class DemoTour
         await Run("wrong audience", clients.CreateClient("wrong-audience"), Get("/data"), HttpStatusCode.Unauthorized, "invalid_token");
         await Run("DPoP-bound token (server nonce)", clients.CreateClient("dpop"), Get("/whoami"), HttpStatusCode.OK, null,
             async response => await WhoAmIText(response) + $"; {dpopCounter.Sends} sends: use_dpop_nonce, then retried with the nonce");
+        await DemoMcp.RunAsync(results, issuer, agentKey, (scope, audience) => Token(scope, audience), log, cancellationToken);
 
         await resource.StopAsync(cancellationToken);
         return results;

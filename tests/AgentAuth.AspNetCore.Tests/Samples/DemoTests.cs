@@ -22,6 +22,10 @@ public sealed class DemoTests
         "bound token signed with another key",
         "wrong audience",
         "DPoP-bound token (server nonce)",
+        "MCP tools/list (read:data:2)",
+        "MCP allowed tool (read:data:{id}, id 2)",
+        "MCP forbidden tool (needs write:data:2)",
+        "MCP step-up (token with write:data:2)",
     ];
 
     [Fact]
