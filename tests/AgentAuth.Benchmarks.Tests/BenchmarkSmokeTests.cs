@@ -32,6 +32,7 @@ public sealed class BenchmarkSmokeTests
             "AuthenticationBenchmarks.SignatureWithBoundTokenNoCache", "AuthenticationBenchmarks.BearerEs256",
             "AuthenticationBenchmarks.DPoPBoundToken", "AuthenticationBenchmarks.BareEd25519Verify", "AuthenticationBenchmarks.BareEd25519VerifyBoundBase",
             "AuthenticationBenchmarks.JwtHandlerValidateEs256",
+            "McpAuthorizationBenchmarks.MinimalApiEndpoint", "McpAuthorizationBenchmarks.McpToolCallSdkFilter", "McpAuthorizationBenchmarks.McpToolCallBeforeDispatch",
         ];
         Assert.Empty(expected.Except(names));
     }
