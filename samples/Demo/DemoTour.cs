@@ -219,6 +219,8 @@ public static class DemoTour
         await Run("LumoAuth agent, SDK (base64url, no signature-key)", plain, LumoAuthAgent.Sdk(lumoAuthKey, lumoAuthToken, whoAmI, now), HttpStatusCode.OK, null,
             async response => await WhoAmIText(response) + "; the SDK's two deviations, tenant tokens only");
 
+        await DemoMcp.RunAsync(results, issuer, agentKey, (scope, audience) => Token(scope, audience), log, cancellationToken);
+
         await resource.StopAsync(cancellationToken);
         return results;
     }

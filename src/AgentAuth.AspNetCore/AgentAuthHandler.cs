@@ -245,7 +245,7 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
             claims = validation.Claims;
             if (claims is null)
             {
-                if (!AgentPrincipalFactory.TryCreateTokenClaims(validation.Token!, out claims, out var error))
+                if (!AgentPrincipalFactory.TryCreateTokenClaims(validation.Token!, Options.ScopeClaims, out claims, out var error))
                 {
                     return await FailAsync(_mode == AgentAuthenticationModes.DPoP
                         ? AgentAuthFailures.DPoP(AgentAuthErrors.InvalidToken, error!)

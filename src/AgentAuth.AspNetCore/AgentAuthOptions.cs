@@ -81,6 +81,14 @@ public class AgentAuthOptions : AuthenticationSchemeOptions
     /// <summary>The longest token accepted (bearer, key-bound or DPoP-bound), in characters; longer tokens are <c>invalid_token</c> before any parsing. Default 16 384.</summary>
     public int MaxTokenLength { get; set; } = AgentTokenValidator.MaxTokenLength;
 
+    /// <summary>
+    /// The token claims granted scopes are read from, each a space-separated string or an array of strings (RFC 8693 §4.2
+    /// <c>scope</c>; <c>scp</c> as Entra and Okta issue it). Default <c>scope</c> and <c>scp</c>; add <c>scopes</c> for
+    /// issuers that use the plural. Every listed claim becomes one <see cref="AgentAuthClaimTypes.Scope"/> claim per scope;
+    /// a token <c>scope</c> claim is dropped when <c>scope</c> is not listed, so it can never grant anything.
+    /// </summary>
+    public IList<string> ScopeClaims { get; } = new List<string> { AgentAuthClaimTypes.Scope, "scp" };
+
     /// <summary>The <c>realm</c> parameter of <c>WWW-Authenticate</c> challenges, when set.</summary>
     public string? Realm { get; set; }
 

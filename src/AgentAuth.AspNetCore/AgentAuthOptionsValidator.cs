@@ -26,6 +26,7 @@ internal sealed class AgentAuthOptionsValidator : IValidateOptions<AgentAuthOpti
         {
             errors.Add(prefix + "MaxTokenLength must be at least 256 characters.");
         }
+        ValidateScopeClaims(options, prefix, errors);
         KeyOptionsValidation.Validate(options, errors);
         options.DPoP.Validate(errors);
         ValidateAAuth(options, prefix + "AAuth.", errors);
@@ -59,6 +60,26 @@ internal sealed class AgentAuthOptionsValidator : IValidateOptions<AgentAuthOpti
         if (aauth.AllowJwksUri && aauth.Discovery.AllowedOrigins.Count == 0 && !aauth.Discovery.AllowAnyHttpsOrigin)
         {
             errors.Add(prefix + "AllowJwksUri is true but Discovery allows no origin: add Discovery.AllowedOrigins or set Discovery.AllowAnyHttpsOrigin.");
+        }
+    }
+
+    /// <summary>The claims scopes are read from: at least one, each a non-empty claim name without spaces.</summary>
+    private static void ValidateScopeClaims(AgentAuthOptions options, string prefix, List<string> errors)
+    {
+        if (options.ScopeClaims.Count == 0)
+        {
+            errors.Add(prefix + "ScopeClaims is empty, so no token could ever grant a scope: keep the defaults (scope, scp) or name the claim your issuer uses.");
+        }
+        foreach (var claim in options.ScopeClaims)
+        {
+            if (string.IsNullOrWhiteSpace(claim) || claim.Contains(' ', StringComparison.Ordinal))
+            {
+                errors.Add(prefix + $"ScopeClaims entry '{claim}' is not a claim name (empty or contains a space).");
+            }
+            else if (AgentAuthClaimTypes.IsSchemeAsserted(claim) || claim is "act" or "cnf")
+            {
+                errors.Add(prefix + $"ScopeClaims entry '{claim}' names a claim the scheme reserves; pick the claim your issuer puts scopes in (scope, scp, scopes).");
+            }
         }
     }
 

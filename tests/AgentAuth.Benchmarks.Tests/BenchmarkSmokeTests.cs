@@ -34,6 +34,7 @@ public sealed class BenchmarkSmokeTests
             "AuthenticationBenchmarks.JwtHandlerValidateEs256",
             "IntrospectionBenchmarks.IntrospectedOpaqueTokenCacheHit", "IntrospectionBenchmarks.BearerWithRevocationLookup",
             "IntrospectionBenchmarks.BearerWithoutRevocationLookup",
+            "McpAuthorizationBenchmarks.MinimalApiEndpoint", "McpAuthorizationBenchmarks.McpToolCallSdkFilter", "McpAuthorizationBenchmarks.McpToolCallBeforeDispatch",
         ];
         Assert.Empty(expected.Except(names));
     }

@@ -40,7 +40,7 @@ internal sealed class InsufficientScopeResultHandler(IAuthorizationMiddlewareRes
         }
         if (authorizeResult.Challenged && HasScopeRequirement(policy))
         {
-            var scopes = RequiredScopes(context, policy);
+            var scopes = RequiredScopes(policy, context.Request.RouteValues);
             if (scopes.Length > 0)
             {
                 ScopeChallenge.SetRequiredScopes(context, scopes);
@@ -61,7 +61,7 @@ internal sealed class InsufficientScopeResultHandler(IAuthorizationMiddlewareRes
         return false;
     }
 
-    private static bool HasScopeFailure(AuthorizationFailure? failure)
+    internal static bool HasScopeFailure(AuthorizationFailure? failure)
     {
         if (failure is null)
         {
@@ -79,27 +79,9 @@ internal sealed class InsufficientScopeResultHandler(IAuthorizationMiddlewareRes
 
     private async Task WriteInsufficientScopeAsync(HttpContext context, AuthorizationPolicy policy, string? authMethod)
     {
-        var scopes = RequiredScopes(context, policy);
+        var scopes = RequiredScopes(policy, context.Request.RouteValues);
         logger.InsufficientScope(scopes);
-
-        var response = context.Response;
-        response.StatusCode = StatusCodes.Status403Forbidden;
-        foreach (var header in s_signatureHeaders)
-        {
-            response.Headers.Remove(header);
-        }
-        response.Headers.CacheControl = "no-store";
-        var (realm, includeErrorDetails, aauth) = ChallengeSettings(context);
-        response.Headers.WWWAuthenticate = BuildChallenge(
-            string.Equals(authMethod, AgentAuthenticationModes.DPoP, StringComparison.Ordinal) ? ChallengeTemplates.DPoPScheme : ChallengeTemplates.BearerScheme,
-            realm,
-            scopes,
-            includeErrorDetails,
-            ResourceMetadataChallenge.GetResourceMetadataUrl(context));
-        if (aauth is not null)
-        {
-            AgentAuthChallengeWriter.WriteAAuthInsufficientScope(context, aauth, scopes, logger);
-        }
+        var (includeErrorDetails, aauth) = SetInsufficientScope(context, scopes, authMethod, logger);
 
         if (context.RequestServices.GetService<IProblemDetailsService>() is { } problemDetails)
         {
@@ -119,7 +101,7 @@ internal sealed class InsufficientScopeResultHandler(IAuthorizationMiddlewareRes
         }
         if (aauth is not null)
         {
-            await WriteAAuthProblemAsync(response, scopes, includeErrorDetails);
+            await WriteAAuthProblemAsync(context.Response, scopes, includeErrorDetails);
         }
     }
 
@@ -151,6 +133,34 @@ internal sealed class InsufficientScopeResultHandler(IAuthorizationMiddlewareRes
     }
 
     /// <summary>
+    /// Status 403, <c>Cache-Control: no-store</c>, no queued signature headers, and the <c>insufficient_scope</c>
+    /// challenge (<c>DPoP</c> for a DPoP caller, else <c>Bearer</c>) built by the one challenge writer, plus the AAuth
+    /// requirement when the scheme is an AAuth resource. No body; returns what the caller needs to write one.
+    /// </summary>
+    internal static (bool IncludeErrorDetails, AAuthResource? AAuth) SetInsufficientScope(HttpContext context, string scopes, string? authMethod, ILogger logger)
+    {
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status403Forbidden;
+        foreach (var header in s_signatureHeaders)
+        {
+            response.Headers.Remove(header);
+        }
+        response.Headers.CacheControl = "no-store";
+        var (realm, includeErrorDetails, aauth) = ChallengeSettings(context);
+        response.Headers.WWWAuthenticate = BuildChallenge(
+            string.Equals(authMethod, AgentAuthenticationModes.DPoP, StringComparison.Ordinal) ? ChallengeTemplates.DPoPScheme : ChallengeTemplates.BearerScheme,
+            realm,
+            scopes,
+            includeErrorDetails,
+            ResourceMetadataChallenge.GetResourceMetadataUrl(context));
+        if (aauth is not null)
+        {
+            AgentAuthChallengeWriter.WriteAAuthInsufficientScope(context, aauth, scopes, logger);
+        }
+        return (includeErrorDetails, aauth);
+    }
+
+    /// <summary>
     /// The <c>realm</c> and whether to send <c>error_description</c>, as the scheme's 401s do: from the options of the
     /// AgentAuth scheme that authenticated the request, else (another handler issued the AgentAuth identity) from the
     /// options named <see cref="AgentAuthDefaults.AuthenticationScheme"/>, with the same Development-only default.
@@ -168,7 +178,10 @@ internal sealed class InsufficientScopeResultHandler(IAuthorizationMiddlewareRes
     /// declaration order without duplicates: a client asks for all of them in one token (MCP: "all scopes needed").
     /// Patterns whose placeholders failed closed are left out, so no route value ever reaches the header.
     /// </summary>
-    internal static string RequiredScopes(HttpContext context, AuthorizationPolicy policy)
+    internal static string RequiredScopes(HttpContext context, AuthorizationPolicy policy) => RequiredScopes(policy, context.Request.RouteValues);
+
+    /// <inheritdoc cref="RequiredScopes(HttpContext, AuthorizationPolicy)"/>
+    internal static string RequiredScopes(AuthorizationPolicy policy, IReadOnlyDictionary<string, object?>? placeholderValues)
     {
         var seen = new List<string>();
         foreach (var requirement in policy.Requirements)
@@ -179,7 +192,7 @@ internal sealed class InsufficientScopeResultHandler(IAuthorizationMiddlewareRes
             }
             foreach (var pattern in scopeRequirement.Patterns)
             {
-                if (pattern.TryResolveIdentifier(context, out var identifier) != PlaceholderFailure.None)
+                if (pattern.TryResolveIdentifier(placeholderValues, out var identifier) != PlaceholderFailure.None)
                 {
                     continue;
                 }

@@ -3,8 +3,9 @@ using Microsoft.AspNetCore.Authorization;
 namespace AgentAuth.AspNetCore;
 
 /// <summary>
-/// Requires an AgentAuth-authenticated caller holding a scope that covers any one of the given
-/// <c>action:resource:identifier</c> patterns. Several attributes (on the class and the action, or repeated) must
+/// Requires an AgentAuth-authenticated caller holding a scope that covers any one of the given patterns: an
+/// <c>action:resource:identifier</c> pattern (two or more <c>:</c>) follows the coverage rules of <see cref="Scope"/>, any
+/// other RFC 6749 scope token (<c>agents.read</c>, <c>crm:read</c>, <c>api://app/.default</c>) must be granted exactly. Several attributes (on the class and the action, or repeated) must
 /// all be satisfied. This is a complete authorization attribute: no separate <c>[Authorize]</c> is needed.
 /// </summary>
 /// <example>
@@ -12,6 +13,7 @@ namespace AgentAuth.AspNetCore;
 /// [RequireScope("read:data:*")]                    // any read on data
 /// [RequireScope("read:data:{id}")]                 // the identifier comes from the {id} route value
 /// [RequireScope("write:reports:q3", "admin:reports:*")] // either one
+/// [RequireScope("agents.read")]                    // exact match
 /// </code>
 /// </example>
 /// <remarks>

@@ -15,8 +15,16 @@ namespace AgentAuth.AspNetCore;
 /// matches. A caller without such an identity is left to the challenge (401); one that lacks the scope fails with a
 /// <see cref="ScopeAuthorizationFailureReason"/> so the 403 can name the scope.
 /// </summary>
-internal sealed class ScopeAuthorizationHandler(ILogger<ScopeAuthorizationHandler> logger) : AuthorizationHandler<ScopeRequirement>
+internal sealed class ScopeAuthorizationHandler(ILogger<ScopeAuthorizationHandler> logger, IEnumerable<IScopePlaceholderSource> placeholderSources)
+    : AuthorizationHandler<ScopeRequirement>
 {
+    private readonly IScopePlaceholderSource[] _placeholderSources = placeholderSources.ToArray();
+
+    public ScopeAuthorizationHandler(ILogger<ScopeAuthorizationHandler> logger)
+        : this(logger, [])
+    {
+    }
+
     protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, ScopeRequirement requirement)
     {
         if (!HasAgentAuthIdentity(context.User))
@@ -24,15 +32,25 @@ internal sealed class ScopeAuthorizationHandler(ILogger<ScopeAuthorizationHandle
             return Task.CompletedTask;
         }
         var httpContext = GetHttpContext(context.Resource);
+        var values = GetPlaceholderValues(context.Resource, httpContext, _placeholderSources, out var anyValue);
         foreach (var pattern in requirement.Patterns)
         {
-            var failure = pattern.TryResolveIdentifier(httpContext, out var identifier);
+            if (anyValue)
+            {
+                if (IsCoverable(context.User, pattern))
+                {
+                    context.Succeed(requirement);
+                    return Task.CompletedTask;
+                }
+                continue;
+            }
+            var failure = pattern.TryResolveIdentifier(values, out var identifier);
             if (failure != PlaceholderFailure.None)
             {
                 LogPlaceholderFailure(pattern, failure);
                 continue;
             }
-            if (pattern.HasPlaceholders && !PlaceholdersAreRouteBound(httpContext!, pattern))
+            if (pattern.HasPlaceholders && httpContext is not null && !PlaceholdersAreRouteBound(httpContext, pattern))
             {
                 continue;
             }
@@ -63,6 +81,33 @@ internal sealed class ScopeAuthorizationHandler(ILogger<ScopeAuthorizationHandle
             if (IsAgentAuthIdentity(identity))
             {
                 return identity;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Where placeholders resolve from: the request's route values, else the values a registered
+    /// <see cref="IScopePlaceholderSource"/> reads from the resource (<paramref name="anyValue"/> when it stands for every
+    /// value, as a listing does); <see langword="null"/> (placeholders fail closed) when nothing knows the resource.
+    /// </summary>
+    internal static IReadOnlyDictionary<string, object?>? GetPlaceholderValues(object? resource, HttpContext? httpContext, IScopePlaceholderSource[] sources, out bool anyValue)
+    {
+        anyValue = false;
+        if (httpContext is not null)
+        {
+            return httpContext.Request.RouteValues;
+        }
+        if (resource is null)
+        {
+            return null;
+        }
+        foreach (var source in sources)
+        {
+            if (source.TryGetValues(resource, out var values))
+            {
+                anyValue = values is null;
+                return values;
             }
         }
         return null;
@@ -126,6 +171,25 @@ internal sealed class ScopeAuthorizationHandler(ILogger<ScopeAuthorizationHandle
             foreach (var claim in identity.Claims)
             {
                 if (string.Equals(claim.Type, AgentAuthClaimTypes.Scope, StringComparison.Ordinal) && pattern.IsCoveredBy(claim.Value, identifier))
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static bool IsCoverable(ClaimsPrincipal user, ScopePattern pattern)
+    {
+        foreach (var identity in user.Identities)
+        {
+            if (!IsAgentAuthIdentity(identity))
+            {
+                continue;
+            }
+            foreach (var claim in identity.Claims)
+            {
+                if (string.Equals(claim.Type, AgentAuthClaimTypes.Scope, StringComparison.Ordinal) && pattern.IsCoverableBy(claim.Value))
                 {
                     return true;
                 }

@@ -1,14 +1,15 @@
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 
 namespace AgentAuth.AspNetCore;
 
 /// <summary>
-/// A required scope compiled once (at attribute construction or startup): literal action and resource, and an
-/// identifier that is either literal or made of literal text and <c>{routeValue}</c> placeholders.
+/// A required scope compiled once (at attribute construction or startup). Which rule applies is decided here, once:
+/// a pattern that splits at its first two colons into three non-empty parts is <c>action:resource:identifier</c>
+/// (literal action and resource, an identifier that is literal or made of literal text and <c>{name}</c> placeholders,
+/// a granted <c>*</c> identifier covers any); any other RFC 6749 scope token (<c>agents.read</c>, <c>read</c>,
+/// <c>crm:read</c>, <c>api://app/.default</c>) is matched exactly (ordinal, case-sensitive).
 /// </summary>
 /// <remarks>
 /// With two or more placeholders the resolved identifier must still name one set of route values: <c>{org}-{project}</c>
@@ -24,8 +25,9 @@ internal sealed class ScopePattern
     private readonly Segment[]? _segments;
     private readonly string[] _placeholderNames;
 
-    private ScopePattern(string template, string action, string resource, string? literalIdentifier, string? singlePlaceholder, Segment[]? segments)
+    private ScopePattern(string template, string action, string resource, string? literalIdentifier, string? singlePlaceholder, Segment[]? segments, bool isExact = false)
     {
+        IsExact = isExact;
         _placeholderNames = singlePlaceholder is not null ? [singlePlaceholder] : PlaceholderNamesOf(segments);
         Template = template;
         Action = action;
@@ -44,6 +46,12 @@ internal sealed class ScopePattern
 
     public bool HasPlaceholders => _literalIdentifier is null;
 
+    /// <summary>
+    /// Whether this pattern is matched exactly (it is not <c>action:resource:identifier</c>): only a granted scope equal
+    /// to <see cref="Template"/> covers it, and it has no placeholders.
+    /// </summary>
+    public bool IsExact { get; }
+
     /// <summary>The route value names this pattern reads, in order (empty for a literal identifier).</summary>
     public IReadOnlyList<string> PlaceholderNames => _placeholderNames;
 
@@ -58,9 +66,22 @@ internal sealed class ScopePattern
     {
         pattern = null;
         var syntax = ScopeSyntax.TrySplit(template, out var actionEnd, out var resourceEnd);
+        if (syntax == ScopeSyntaxError.TooFewParts)
+        {
+            // Fewer than two colons: another vocabulary (agents.read, read, crm:read, api://app/.default), matched exactly.
+            // Braces would read as placeholders that are never resolved, so they are refused rather than taken literally.
+            if (template.AsSpan().IndexOfAny('{', '}') >= 0)
+            {
+                error = $"'{template}' is not a valid scope pattern: route placeholders are only allowed in the identifier of an action:resource:identifier scope; '{template}' has fewer than three ':'-separated parts and is matched exactly.";
+                return false;
+            }
+            error = null;
+            pattern = new ScopePattern(template, string.Empty, string.Empty, template, null, null, isExact: true);
+            return true;
+        }
         if (syntax != ScopeSyntaxError.None)
         {
-            error = Scope.FormatError(template, syntax);
+            error = FormatPatternError(template, syntax);
             return false;
         }
         var action = template[..actionEnd];
@@ -176,11 +197,12 @@ internal sealed class ScopePattern
     }
 
     /// <summary>
-    /// The identifier this request requires. Placeholders come from the route values; a missing or empty value, one
-    /// with a character outside the scope-token set or a <c>:</c>, or (with several placeholders) one containing a
+    /// The identifier this request requires. Placeholders come from <paramref name="values"/> (the route values, or the
+    /// values an <see cref="IScopePlaceholderSource"/> read, such as an MCP tool's arguments); a missing or empty value,
+    /// one with a character outside the scope-token set or a <c>:</c>, or (with several placeholders) one containing a
     /// character of a literal next to its placeholder, fails closed.
     /// </summary>
-    public PlaceholderFailure TryResolveIdentifier(HttpContext? httpContext, out string identifier)
+    public PlaceholderFailure TryResolveIdentifier(IReadOnlyDictionary<string, object?>? values, out string identifier)
     {
         if (_literalIdentifier is not null)
         {
@@ -188,11 +210,11 @@ internal sealed class ScopePattern
             return PlaceholderFailure.None;
         }
         identifier = string.Empty;
-        if (httpContext is null)
+        if (values is null)
         {
             return PlaceholderFailure.NoHttpContext;
         }
-        var routeValues = httpContext.Request.RouteValues;
+        var routeValues = values;
         if (_singlePlaceholder is not null)
         {
             var failure = TryGetRouteValue(routeValues, _singlePlaceholder, out var value);
@@ -200,29 +222,29 @@ internal sealed class ScopePattern
             return failure;
         }
         var segments = _segments!;
-        var values = new string[segments.Length];
+        var parts = new string[segments.Length];
         var length = 0;
         for (var i = 0; i < segments.Length; i++)
         {
             if (segments[i].IsPlaceholder)
             {
-                var failure = TryGetRouteValue(routeValues, segments[i].Text, out values[i]);
+                var failure = TryGetRouteValue(routeValues, segments[i].Text, out parts[i]);
                 if (failure != PlaceholderFailure.None)
                 {
                     return failure;
                 }
-                if (segments[i].Forbidden is { } forbidden && values[i].AsSpan().ContainsAny(forbidden))
+                if (segments[i].Forbidden is { } forbidden && parts[i].AsSpan().ContainsAny(forbidden))
                 {
                     return PlaceholderFailure.AmbiguousValue;
                 }
             }
             else
             {
-                values[i] = segments[i].Text;
+                parts[i] = segments[i].Text;
             }
-            length += values[i].Length;
+            length += parts[i].Length;
         }
-        identifier = string.Create(length, values, static (span, parts) =>
+        identifier = string.Create(length, parts, static (span, parts) =>
         {
             foreach (var part in parts)
             {
@@ -239,6 +261,10 @@ internal sealed class ScopePattern
     /// </summary>
     public bool IsCoveredBy(ReadOnlySpan<char> granted, string identifier)
     {
+        if (IsExact)
+        {
+            return granted.SequenceEqual(Template);
+        }
         if (ScopeSyntax.TrySplit(granted, out var actionEnd, out var resourceEnd) != ScopeSyntaxError.None)
         {
             return false;
@@ -251,13 +277,40 @@ internal sealed class ScopePattern
         return grantedIdentifier is Scope.Wildcard || grantedIdentifier.SequenceEqual(identifier);
     }
 
+    /// <summary>
+    /// Whether <paramref name="granted"/> could cover this pattern for some placeholder values: used to decide what a
+    /// listing shows (an MCP <c>tools/list</c>), never whether a call is allowed. Without placeholders it is
+    /// <see cref="IsCoveredBy"/>; with them, a granted scope of the same action and resource (any identifier) is enough.
+    /// </summary>
+    public bool IsCoverableBy(ReadOnlySpan<char> granted)
+    {
+        if (_literalIdentifier is not null)
+        {
+            return IsCoveredBy(granted, _literalIdentifier);
+        }
+        return ScopeSyntax.TrySplit(granted, out var actionEnd, out var resourceEnd) == ScopeSyntaxError.None
+            && granted[..actionEnd].SequenceEqual(Action)
+            && granted[(actionEnd + 1)..resourceEnd].SequenceEqual(Resource);
+    }
+
     /// <summary>The required scope with its identifier resolved (only built on the failure path).</summary>
     public string Format(string identifier) =>
         _literalIdentifier is not null ? Template : string.Concat(Action, ":", Resource, ":", identifier);
 
     public override string ToString() => Template;
 
-    private static PlaceholderFailure TryGetRouteValue(RouteValueDictionary routeValues, string name, out string value)
+    /// <summary>
+    /// The developer-facing refusal of a pattern: empty, a character outside the RFC 6749 scope-token set, or three
+    /// ':'-separated parts one of which is empty (a pattern with two colons is read as action:resource:identifier).
+    /// </summary>
+    internal static string FormatPatternError(string template, ScopeSyntaxError error) => error switch
+    {
+        ScopeSyntaxError.Empty or ScopeSyntaxError.InvalidCharacter =>
+            $"'{template}' is not a valid scope: {ScopeSyntax.Describe(error)}.",
+        _ => $"'{template}' is not a valid action:resource:identifier scope pattern: {ScopeSyntax.Describe(error)} (a pattern with two or more ':' is read as action:resource:identifier; one with fewer is matched exactly).",
+    };
+
+    private static PlaceholderFailure TryGetRouteValue(IReadOnlyDictionary<string, object?> routeValues, string name, out string value)
     {
         value = string.Empty;
         if (!routeValues.TryGetValue(name, out var raw) || raw is null)

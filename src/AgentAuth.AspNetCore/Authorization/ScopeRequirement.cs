@@ -16,7 +16,7 @@ public sealed class ScopeRequirement : IAuthorizationRequirement
     private readonly string[] _scopes;
 
     /// <summary>Creates a requirement satisfied by any one of <paramref name="scopes"/>.</summary>
-    /// <param name="scopes">One or more <c>action:resource:identifier</c> patterns, for example <c>read:data:{id}</c>.</param>
+    /// <param name="scopes">One or more patterns: <c>action:resource:identifier</c> (for example <c>read:data:{id}</c>) or an exact-match scope token (for example <c>agents.read</c>).</param>
     /// <exception cref="ArgumentException">No scope was given, or one is <see langword="null"/>.</exception>
     /// <exception cref="FormatException">A pattern is invalid; the message names it.</exception>
     public ScopeRequirement(params string[] scopes)
@@ -25,7 +25,7 @@ public sealed class ScopeRequirement : IAuthorizationRequirement
     }
 
     /// <summary>Creates a requirement satisfied by any one of <paramref name="scopes"/>.</summary>
-    /// <param name="scopes">One or more <c>action:resource:identifier</c> patterns, for example <c>read:data:{id}</c>.</param>
+    /// <param name="scopes">One or more patterns: <c>action:resource:identifier</c> (for example <c>read:data:{id}</c>) or an exact-match scope token (for example <c>agents.read</c>).</param>
     /// <exception cref="ArgumentException">No scope was given, or one is <see langword="null"/>.</exception>
     /// <exception cref="FormatException">A pattern is invalid; the message names it.</exception>
     public ScopeRequirement(IEnumerable<string> scopes)

@@ -17,7 +17,7 @@ public static class AgentAuthClaimTypes
     /// <summary>The issuer of the token (<c>iss</c>).</summary>
     public const string Issuer = "iss";
 
-    /// <summary>One claim per granted scope, normalized from a <c>scope</c> string, a <c>scope</c> array or <c>scp</c>.</summary>
+    /// <summary>One claim per granted scope, normalized from the token claims named in <see cref="AgentAuthOptions.ScopeClaims"/> (default <c>scope</c> and <c>scp</c>), each a space-separated string or an array.</summary>
     public const string Scope = "scope";
 
     /// <summary>The RFC 7638 SHA-256 thumbprint of the key that proved possession (HTTP signature or DPoP proof key).</summary>

@@ -15,7 +15,6 @@ internal static class AgentPrincipalFactory
     /// <summary>How deep an <c>act</c> chain may nest before the token is refused.</summary>
     public const int MaxActorDepth = 10;
 
-    private const string ScpClaim = "scp";
     private const string ActClaim = "act";
     private const string CnfClaim = "cnf";
 
@@ -23,18 +22,22 @@ internal static class AgentPrincipalFactory
     /// Maps a validated token's payload once (on a token-cache miss). Fails, with a reason, for an <c>act</c> that is
     /// not a JSON object or nests deeper than <see cref="MaxActorDepth"/>, and for scope values that are not strings.
     /// </summary>
-    public static bool TryCreateTokenClaims(JsonWebToken token, out TokenClaimSet? claimSet, out string? error)
+    /// <param name="token">The validated token.</param>
+    /// <param name="scopeClaims">The claims scopes are read from (<see cref="AgentAuthOptions.ScopeClaims"/>).</param>
+    /// <param name="claimSet">The mapped claims.</param>
+    /// <param name="error">Why the token's claims cannot be mapped.</param>
+    public static bool TryCreateTokenClaims(JsonWebToken token, IList<string> scopeClaims, out TokenClaimSet? claimSet, out string? error)
     {
         using var payload = JsonDocument.Parse(Base64UrlDecode(token.EncodedPayload));
-        return TryCreateClaims(payload.RootElement, token.Issuer ?? string.Empty, token.Subject, ignoredMember: null, out claimSet, out error);
+        return TryCreateClaims(payload.RootElement, token.Issuer ?? string.Empty, token.Subject, ignoredMember: null, scopeClaims, out claimSet, out error);
     }
 
     /// <summary>
     /// Maps a claims object the way a JWT payload is mapped, so an introspected token (RFC 7662 §2.2 answer, or a broker's
     /// claims object) yields the same principal as a local JWT. <paramref name="ignoredMember"/> (the answer's
-    /// <c>active</c>/<c>valid</c> member) is not a claim.
+    /// <c>active</c>/<c>valid</c> member) is not a claim; scopes are read from <paramref name="scopeClaims"/> as for a JWT.
     /// </summary>
-    public static bool TryCreateClaims(JsonElement root, string issuer, string? subject, string? ignoredMember, out TokenClaimSet? claimSet, out string? error)
+    public static bool TryCreateClaims(JsonElement root, string issuer, string? subject, string? ignoredMember, IList<string> scopeClaims, out TokenClaimSet? claimSet, out string? error)
     {
         claimSet = null;
         var claims = new List<Claim>(16);
@@ -54,15 +57,19 @@ internal static class AgentPrincipalFactory
             {
                 continue;
             }
+            if (IsScopeClaim(property.Name, scopeClaims))
+            {
+                if (!TryAddScopes(property.Value, scopes, claims, issuer))
+                {
+                    error = "The token's scope claim must be a space-separated string or an array of strings.";
+                    return false;
+                }
+                continue;
+            }
             switch (property.Name)
             {
                 case AgentAuthClaimTypes.Scope:
-                case ScpClaim:
-                    if (!TryAddScopes(property.Value, scopes, claims, issuer))
-                    {
-                        error = "The token's scope claim must be a space-separated string or an array of strings.";
-                        return false;
-                    }
+                    // Not a configured scope claim: kept under its own name it would read as granted scopes.
                     break;
                 case ActClaim:
                     if (!TryCreateActor(property.Value, issuer, depth: 1, out actor))
@@ -208,6 +215,18 @@ internal static class AgentPrincipalFactory
 
         node = new TokenClaimSet.ActorNode(claims.ToArray(), next);
         return true;
+    }
+
+    private static bool IsScopeClaim(string name, IList<string> scopeClaims)
+    {
+        for (var i = 0; i < scopeClaims.Count; i++)
+        {
+            if (string.Equals(name, scopeClaims[i], StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static bool TryAddScopes(JsonElement value, HashSet<string> seen, List<Claim> claims, string issuer)

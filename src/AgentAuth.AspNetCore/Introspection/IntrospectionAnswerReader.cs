@@ -13,7 +13,7 @@ internal static class IntrospectionAnswerReader
 
     /// <summary>Returns <see langword="null"/> (with a reason) when the answer is not a well-formed answer of the shape.</summary>
     public static IntrospectionResult? TryRead(
-        ReadOnlySpan<byte> json, TokenIntrospectionOptions options, string issuer, IReadOnlyCollection<string> audiences, DateTimeOffset now, TimeSpan clockSkew, out string? garbage)
+        ReadOnlySpan<byte> json, TokenIntrospectionOptions options, string issuer, IReadOnlyCollection<string> audiences, IList<string> scopeClaims, DateTimeOffset now, TimeSpan clockSkew, out string? garbage)
     {
         garbage = null;
         JsonDocument document;
@@ -63,11 +63,11 @@ internal static class IntrospectionAnswerReader
             {
                 ignored = null;
             }
-            return ReadActive(claims, ignored, issuer, audiences, now, clockSkew);
+            return ReadActive(claims, ignored, issuer, audiences, scopeClaims, now, clockSkew);
         }
     }
 
-    private static IntrospectionResult ReadActive(JsonElement claims, string? ignored, string issuer, IReadOnlyCollection<string> audiences, DateTimeOffset now, TimeSpan clockSkew)
+    private static IntrospectionResult ReadActive(JsonElement claims, string? ignored, string issuer, IReadOnlyCollection<string> audiences, IList<string> scopeClaims, DateTimeOffset now, TimeSpan clockSkew)
     {
         var nowSeconds = now.ToUnixTimeSeconds();
         DateTimeOffset? expires = null;
@@ -115,7 +115,7 @@ internal static class IntrospectionAnswerReader
         {
             return IntrospectionResult.Inactive(cnfError ?? "the answer's cnf is invalid");
         }
-        if (!AgentPrincipalFactory.TryCreateClaims(claims, issuer, subject, ignored, out var claimSet, out var error))
+        if (!AgentPrincipalFactory.TryCreateClaims(claims, issuer, subject, ignored, scopeClaims, out var claimSet, out var error))
         {
             return IntrospectionResult.Inactive(error ?? "the answer's claims cannot be mapped");
         }

@@ -32,6 +32,7 @@ internal sealed class TokenIntrospector
     private readonly TokenIssuerOptions _issuer;
     private readonly TokenIntrospectionOptions _options;
     private readonly string[] _audiences;
+    private readonly string[] _scopeClaims;
     private readonly Func<HttpClient> _client;
     private readonly BackchannelDocumentReader? _metadataReader;
     private readonly TimeProvider _timeProvider;
@@ -49,13 +50,14 @@ internal sealed class TokenIntrospector
     private int _sweeping;
 
     public TokenIntrospector(
-        TokenIssuerOptions issuer, IList<string> defaultAudiences, TimeSpan clockSkew, Func<HttpClient> client, BackchannelDocumentReader? metadataReader,
+        TokenIssuerOptions issuer, IList<string> defaultAudiences, IList<string> scopeClaims, TimeSpan clockSkew, Func<HttpClient> client, BackchannelDocumentReader? metadataReader,
         TimeProvider timeProvider, ILogger logger, IntrospectionMetrics metrics, int sizeLimit, IDistributedCache? sharedCache = null)
     {
         _shared = issuer.Introspection.UseDistributedCache ? sharedCache : null;
         _issuer = issuer;
         _options = issuer.Introspection;
         _audiences = issuer.Audiences.Count > 0 ? [.. issuer.Audiences] : [.. defaultAudiences];
+        _scopeClaims = [.. scopeClaims];
         _clockSkew = clockSkew;
         _client = client;
         _metadataReader = metadataReader;
@@ -224,7 +226,7 @@ internal sealed class TokenIntrospector
         {
             return (IntrospectionResult.Inactive("the issuer says the token is not active (shared cache)"), until);
         }
-        var result = IntrospectionAnswerReader.TryRead(value.AsSpan(9), _options, _issuer.Issuer, _audiences, now, _clockSkew, out _);
+        var result = IntrospectionAnswerReader.TryRead(value.AsSpan(9), _options, _issuer.Issuer, _audiences, _scopeClaims, now, _clockSkew, out _);
         return result is { Status: IntrospectionStatus.Active } ? (result, until) : null;
     }
 
@@ -333,7 +335,7 @@ internal sealed class TokenIntrospector
             {
                 return Failed(endpointText, "invalid_response", $"the answer is larger than {_options.MaxResponseBytes} bytes (MaxResponseBytes)");
             }
-            var result = IntrospectionAnswerReader.TryRead(body, _options, _issuer.Issuer, _audiences, _timeProvider.GetUtcNow(), _clockSkew, out var garbage);
+            var result = IntrospectionAnswerReader.TryRead(body, _options, _issuer.Issuer, _audiences, _scopeClaims, _timeProvider.GetUtcNow(), _clockSkew, out var garbage);
             if (result is null || (status != (int)HttpStatusCode.OK && result.Status == IntrospectionStatus.Active))
             {
                 return Failed(endpointText, "invalid_response", garbage ?? $"an HTTP {status} answer claims the token is valid");

@@ -58,7 +58,7 @@ internal sealed class AgentTokenValidator
             TokenIntrospector? introspector = null;
             if (issuer.Introspection.Enabled)
             {
-                introspector = new TokenIntrospector(issuer, options.Audiences, options.ClockSkew, keySources.BackchannelClient(),
+                introspector = new TokenIntrospector(issuer, options.Audiences, options.ScopeClaims, options.ClockSkew, keySources.BackchannelClient(),
                     string.IsNullOrWhiteSpace(issuer.Introspection.Endpoint) ? keySources.DocumentReader() : null,
                     _timeProvider, logger, metrics ?? new IntrospectionMetrics(null), options.TokenCacheSizeLimit, sharedCache);
                 if (issuer.Introspection.OpaqueTokens)

@@ -167,6 +167,6 @@ public sealed class ScopeRequirementTests
     public void Scope_policy_names_are_built_from_validated_scopes()
     {
         Assert.Equal("Scope:read:data:* admin:data:*", AgentAuthScopePolicy.Name("read:data:*", "admin:data:*"));
-        Assert.Throws<FormatException>(() => AgentAuthScopePolicy.Name("read:data"));
+        Assert.Throws<FormatException>(() => AgentAuthScopePolicy.Name("read:data:"));
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using AgentAuth.AspNetCore.Tests.Tokens;
 using AgentAuth.HttpSignatures.Cryptography;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -39,7 +40,7 @@ internal sealed class TokenSetup : IAsyncDisposable
     public string IssuerJwks => TestTokens.Jwks(
         TestTokens.PublicJwk(IssuerEd, alg: null), TestTokens.PublicJwk(IssuerEc, "ES256"), TestTokens.PublicJwk(IssuerRsa, "RS256"));
 
-    public async Task<HandlerHost> StartAsync(Action<AgentAuthOptions>? configure = null, Action<IServiceCollection>? services = null)
+    public async Task<HandlerHost> StartAsync(Action<AgentAuthOptions>? configure = null, Action<IServiceCollection>? services = null, Action<WebApplication>? beforeAuthentication = null, bool kestrel = false)
     {
         Host = await HandlerHost.StartAsync(o =>
         {
@@ -49,7 +50,7 @@ internal sealed class TokenSetup : IAsyncDisposable
             o.Audiences.Add(TestTokens.Audience);
             o.Issuers.Add(new TokenIssuerOptions { Issuer = TestTokens.Issuer, JsonWebKeySet = IssuerJwks });
             configure?.Invoke(o);
-        }, services, time: Time);
+        }, services, beforeAuthentication, kestrel, time: Time);
         return Host;
     }
 

@@ -103,7 +103,7 @@ public sealed class FreshAppTests
         await File.WriteAllTextAsync(Path.Combine(app, "Directory.Build.props"), "<Project />");
         await File.WriteAllTextAsync(Path.Combine(app, "Directory.Packages.props"), "<Project />");
 
-        var references = string.Concat(new[] { "AgentAuth.AspNetCore", "AgentAuth.AspNetCore.PostgreSql", "AgentAuth.Client" }
+        var references = string.Concat(new[] { "AgentAuth.AspNetCore", "AgentAuth.AspNetCore.Mcp", "AgentAuth.AspNetCore.PostgreSql", "AgentAuth.Client" }
             .Select(id => $"    <PackageReference Include=\"{id}\" Version=\"{PackedSolution.Version}\" />\n"));
         await File.WriteAllTextAsync(Path.Combine(app, "FreshApp.csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk.Web">

@@ -32,6 +32,10 @@ public sealed class DemoTests
         "LumoAuth agent, quick start (Agent-Auth)",
         "LumoAuth quick start replayed",
         "LumoAuth agent, SDK (base64url, no signature-key)",
+        "MCP tools/list (read:data:2)",
+        "MCP allowed tool (read:data:{id}, id 2)",
+        "MCP forbidden tool (needs write:data:2)",
+        "MCP step-up (token with write:data:2)",
     ];
 
     [Fact]
