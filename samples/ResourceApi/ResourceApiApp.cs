@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using AgentAuth.AspNetCore;
+using Microsoft.AspNetCore.OpenApi;
 using ResourceApi.Data;
 
 namespace ResourceApi;
@@ -31,6 +32,8 @@ public static class ResourceApiApp
                 }
             });
         builder.Services.AddAuthorization();
+        // /openapi/v1.json declares the AgentAuth security schemes and each operation's scopes (AgentAuth.AspNetCore.OpenApi).
+        builder.Services.AddOpenApi(options => options.AddAgentAuth());
         builder.Services.AddSingleton<DataStore>();
         builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, ResourceApiJsonContext.Default));
 #if !NATIVE_AOT
@@ -41,6 +44,7 @@ public static class ResourceApiApp
         app.UseAgentAuth();
 
         app.MapGet("/health", () => Results.Ok(new HealthStatus("ok"))).AllowAnonymous();
+        app.MapOpenApi().AllowAnonymous();
 
         app.MapGet("/whoami", (ClaimsPrincipal user) => Results.Ok(WhoAmI.From(user)))
             .RequireAuthorization(policy => policy.AddAuthenticationSchemes(AgentAuthDefaults.AuthenticationScheme).RequireAuthenticatedUser());

@@ -29,7 +29,7 @@ public sealed class PackageMetadataTests
     [Fact]
     public void The_four_libraries_under_src_are_the_shipped_packages()
     {
-        Assert.Equal(["AgentAuth.AspNetCore", "AgentAuth.AspNetCore.PostgreSql", "AgentAuth.AspNetCore.Redis", "AgentAuth.Client", "AgentAuth.HttpSignatures"], PackedSolution.ShippedProjects);
+        Assert.Equal(["AgentAuth.AspNetCore", "AgentAuth.AspNetCore.OpenApi", "AgentAuth.AspNetCore.PostgreSql", "AgentAuth.AspNetCore.Redis", "AgentAuth.Client", "AgentAuth.HttpSignatures"], PackedSolution.ShippedProjects);
         var packed = Directory.GetFiles(Path.GetDirectoryName(_packed.PackagePath("AgentAuth.AspNetCore"))!, "*.nupkg").Select(Path.GetFileName).Order(StringComparer.Ordinal);
         Assert.Equal(PackedSolution.ShippedProjects.Select(id => $"{id}.{PackedSolution.Version}.nupkg"), packed);
         Assert.Empty(_packed.Pack.CodedWarnings);
