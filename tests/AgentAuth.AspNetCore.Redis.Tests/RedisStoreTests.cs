@@ -66,6 +66,29 @@ public sealed class RedisStoreTests(RedisServerFixture redis) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task With_the_quota_off_a_partitioned_check_is_a_plain_set_nx_and_writes_no_quota_set()
+    {
+        var prefix = RedisServerFixture.UniquePrefix();
+        var services = Create(redis.Configuration, o =>
+        {
+            o.KeyPrefix = prefix;
+            o.PerKeyLimit = null;
+        });
+        var cache = services.GetRequiredService<IReplayCache>();
+        var expiresAt = TimeProvider.System.GetUtcNow().AddMinutes(5);
+
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.True(await cache.TryAddAsync("v" + i, expiresAt, "k"));
+            Assert.False(await cache.TryAddAsync("v" + i, expiresAt, "k"));
+        }
+        await using var mux = await ConnectionMultiplexer.ConnectAsync(redis.Configuration);
+        var keys = mux.GetServer(mux.GetEndPoints()[0]).Keys(pattern: prefix + "*").Select(k => (string)k!).ToArray();
+        Assert.Equal(3, keys.Length);
+        Assert.DoesNotContain(keys, k => k.Contains("replay-quota:", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_quota_slot_is_released_when_its_value_expires()
     {
         var services = Create(redis.Configuration, o => o.PerKeyLimit = 1);

@@ -39,7 +39,8 @@ public sealed class AuthenticationHarness : IAsyncDisposable
         _services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<AgentAuthOptions>>().Get(scheme).Runtime!;
 
     /// <summary>Creates the keys, starts the JWKS server and builds the container.</summary>
-    public static async Task<AuthenticationHarness> CreateAsync()
+    /// <param name="replayCache">The replay store; by default one that accepts every value (see <see cref="AcceptEveryNonceReplayCache"/>).</param>
+    public static async Task<AuthenticationHarness> CreateAsync(IReplayCache? replayCache = null)
     {
         var credentials = new BenchmarkCredentials();
         var jwks = await JwksServer.StartAsync(new Dictionary<string, string>
@@ -51,7 +52,7 @@ public sealed class AuthenticationHarness : IAsyncDisposable
         var services = new ServiceCollection();
         // No logging providers: the handler's log calls still run (and check IsEnabled), nothing is written.
         services.AddLogging();
-        services.AddSingleton<IReplayCache, AcceptEveryNonceReplayCache>();
+        services.AddSingleton(replayCache ?? new AcceptEveryNonceReplayCache());
         services.AddAuthentication()
             .AddAgentAuth(Scheme, o => Configure(o, jwks.BaseAddress, tokenCache: true))
             .AddAgentAuth(NoTokenCacheScheme, o => Configure(o, jwks.BaseAddress, tokenCache: false))
