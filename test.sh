@@ -16,11 +16,13 @@ command -v dotnet >/dev/null 2>&1 || fail "the .NET 10 SDK is not installed (htt
 # --- Debian packages ---------------------------------------------------------------------------------------------------
 # PostgreSQL server binaries: the multi-instance replay-cache tests start a private cluster (initdb, pg_ctl).
 # Node.js and npm: the independent RFC 9421 / DPoP implementations used as interop fixtures.
+# redis-server: the Redis store tests start a private server on a free loopback port (tests/AgentAuth.AspNetCore.Redis.Tests).
 # clang and zlib1g-dev: the native AOT publish of samples/ResourceApi (tests/AgentAuth.AspNetCore.Tests/Packaging).
 missing() {
   local packages=()
   if [ -z "${AGENTAUTH_POSTGRES_CONNECTION:-}" ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then packages+=(postgresql); fi
   if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then packages+=(nodejs npm); fi
+  if ! command -v redis-server >/dev/null 2>&1 && [ ! -x /usr/bin/redis-server ]; then packages+=(redis-server); fi
   if ! command -v clang >/dev/null 2>&1; then packages+=(clang); fi
   if [ ! -f /usr/include/zlib.h ]; then packages+=(zlib1g-dev); fi
   echo "${packages[*]}"

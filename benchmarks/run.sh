@@ -5,7 +5,8 @@
 #      every benchmark class, then the target table (ratios within this run, allocated bytes per operation);
 #   2. the same target ratios measured by interleaving each scenario with its baseline (robust to other tenants' load), in
 #      five separate processes, and the median of each ratio over them;
-#   3. the loopback load test (anonymous vs AgentAuth endpoint on Kestrel, bounded in time and request count).
+#   3. the loopback load test (anonymous vs AgentAuth endpoint on Kestrel, bounded in time and request count);
+#   4. the Redis replay store paired with the in-memory one (replay-stores; needs redis-server).
 # Tables are written to BenchmarkDotNet.Artifacts/results/ (BenchmarkDotNet's *-report-github.md, targets.md, ratios-1..5.md, ratios-median.md, load.md).
 # Extra arguments go to BenchmarkDotNet, e.g. benchmarks/run.sh --filter '*SignatureBase*'.
 set -euo pipefail
@@ -45,4 +46,10 @@ awk -F'|' '
   }' $(for run in $(seq 1 "$runs"); do echo "$artifacts/results/ratios-$run.md"; done) > "$artifacts/results/ratios-median.md"
 cat "$artifacts/results/ratios-median.md"
 dotnet "$exe" load --duration "${LOAD_DURATION:-15}" --requests "${LOAD_REQUESTS:-30000}" --concurrency "${LOAD_CONCURRENCY:-32}" --out "$artifacts/results/load.md"
-echo "Tables: $artifacts/results/targets.md, $artifacts/results/ratios-{1..$runs}.md, ratios-median.md, $artifacts/results/load.md and $artifacts/results/*-report-github.md"
+# The Redis replay store paired with the in-memory one (starts its own redis-server; skipped, saying so, without one).
+if command -v redis-server >/dev/null 2>&1 || [ -n "${AGENTAUTH_REDIS:-}" ]; then
+  dotnet "$exe" replay-stores "$artifacts/results/replay-stores.md"
+else
+  echo "run.sh: redis-server not installed (Debian package redis-server): the replay-stores table was not measured." >&2
+fi
+echo "Tables: $artifacts/results/replay-stores.md, $artifacts/results/targets.md, $artifacts/results/ratios-{1..$runs}.md, ratios-median.md, $artifacts/results/load.md and $artifacts/results/*-report-github.md"

@@ -24,7 +24,7 @@ public class IntrospectionBenchmarks
     public async Task SetupAsync()
     {
         _harness = await AuthenticationHarness.CreateAsync();
-        _noLookupHarness = await AuthenticationHarness.CreateAsync(new NoLookupRevocationStore());
+        _noLookupHarness = await AuthenticationHarness.CreateAsync(revocationStore: new NoLookupRevocationStore());
         _opaque = RequestTemplate.Create("GET", "https", "api.bench.example", "/orders/42?view=full", ("Authorization", "Bearer " + IntrospectionEndpointHandler.OpaqueToken));
         _bearer = RequestTemplate.Create("GET", "https", "api.bench.example", "/orders/42?view=full", ("Authorization", "Bearer " + _harness.Credentials.MintBearerEs256Token()));
         _bearerNoLookup = RequestTemplate.Create("GET", "https", "api.bench.example", "/orders/42?view=full", ("Authorization", "Bearer " + _noLookupHarness.Credentials.MintBearerEs256Token()));

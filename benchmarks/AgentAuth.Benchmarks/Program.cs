@@ -52,6 +52,18 @@ if (args.Length > 0 && args[0] == "breakdown")
     return 0;
 }
 
+// "replay-stores" pairs a signed request whose nonce is checked in Redis with the same request on the in-memory store.
+if (args.Length > 0 && args[0] == "replay-stores")
+{
+    var table = await ReplayStoreRatios.ReportAsync();
+    Console.WriteLine(table);
+    if (args.Length > 1)
+    {
+        await File.WriteAllTextAsync(args[1], table);
+    }
+    return 0;
+}
+
 // "ratios" measures the target ratios by interleaving each scenario with its baseline (see PairedRatios).
 if (args.Length > 0 && args[0] == "ratios")
 {

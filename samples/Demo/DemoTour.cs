@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -64,6 +65,8 @@ public static class DemoTour
             // DPoP nonces are protected with Data Protection; keep its keys in memory so the demo writes no files.
             builder.Services.AddSingleton<IDataProtectionProvider>(new EphemeralDataProtectionProvider());
         });
+        // The scheme's own metrics (meter AgentAuth.AspNetCore), read the way an OpenTelemetry exporter would be fed.
+        using var authentications = new AuthenticationCounts(resource.Services.GetRequiredService<IMeterFactory>());
         await resource.StartAsync(cancellationToken);
         var resourceUrl = new Uri(resource.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
@@ -221,6 +224,7 @@ public static class DemoTour
 
         await DemoMcp.RunAsync(results, issuer, agentKey, (scope, audience) => Token(scope, audience), log, cancellationToken);
 
+        log.WriteLine(authentications.Summary());
         await resource.StopAsync(cancellationToken);
         return results;
     }
@@ -297,4 +301,58 @@ public static class DemoTour
         }
         output.WriteLine();
     }
+}
+
+/// <summary>
+/// Counts the measurements of <c>agentauth.authentications</c> (meter <c>AgentAuth.AspNetCore</c>) of one application,
+/// by result and error code: the numbers an OpenTelemetry metrics exporter would show for the tour.
+/// </summary>
+internal sealed class AuthenticationCounts : IDisposable
+{
+    private readonly MeterListener _listener = new();
+    private readonly SortedDictionary<string, long> _counts = new(StringComparer.Ordinal);
+
+    public AuthenticationCounts(IMeterFactory meterFactory)
+    {
+        _listener.InstrumentPublished = (instrument, listener) =>
+        {
+            if (ReferenceEquals(instrument.Meter.Scope, meterFactory) && instrument.Name == "agentauth.authentications")
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            string result = "?", error = "none";
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "agentauth.result")
+                {
+                    result = tag.Value as string ?? result;
+                }
+                else if (tag.Key == "agentauth.error")
+                {
+                    error = tag.Value as string ?? error;
+                }
+            }
+            var key = error == "none" ? result : result + " " + error;
+            lock (_counts)
+            {
+                _counts[key] = _counts.GetValueOrDefault(key) + value;
+            }
+        });
+        _listener.Start();
+    }
+
+    /// <summary>One line: <c>agentauth.authentications: 9 success, 3 failure invalid_token, …</c>.</summary>
+    public string Summary()
+    {
+        lock (_counts)
+        {
+            return "Scheme metrics, agentauth.authentications: "
+                + string.Join(", ", _counts.Select(pair => pair.Value.ToString(System.Globalization.CultureInfo.InvariantCulture) + " " + pair.Key)) + ".";
+        }
+    }
+
+    public void Dispose() => _listener.Dispose();
 }

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using AgentAuth.AspNetCore;
+using Microsoft.AspNetCore.OpenApi;
 using ResourceApi.Data;
 
 namespace ResourceApi;
@@ -57,6 +58,8 @@ public static class ResourceApiApp
             // Who may revoke tokens through ResourceApi:RevocationEndpoint (off unless configured): agents with the agentauth:revoke scope.
             options.AddPolicy(RevokersPolicy, p => p.AddAuthenticationSchemes(AgentAuthDefaults.AuthenticationScheme).RequireClaim("scope", "agentauth:revoke"));
         });
+        // /openapi/v1.json declares the AgentAuth security schemes and each operation's scopes (AgentAuth.AspNetCore.OpenApi).
+        builder.Services.AddOpenApi(options => options.AddAgentAuth());
         builder.Services.AddSingleton<DataStore>();
         builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, ResourceApiJsonContext.Default));
 #if !NATIVE_AOT
@@ -72,6 +75,7 @@ public static class ResourceApiApp
         {
             app.MapAAuthResourceMetadata();
         }
+        app.MapOpenApi().AllowAnonymous();
 
         app.MapGet("/whoami", (ClaimsPrincipal user) => Results.Ok(WhoAmI.From(user)))
             .RequireAuthorization(policy => policy.AddAuthenticationSchemes(AgentAuthDefaults.AuthenticationScheme).RequireAuthenticatedUser());

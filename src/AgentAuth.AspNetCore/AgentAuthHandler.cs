@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Encodings.Web;
 using AgentAuth.HttpSignatures;
 using Microsoft.AspNetCore.Authentication;
@@ -103,6 +104,8 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
         if (_failure is not null)
         {
             activity?.SetTag("agentauth.error", _failure.Error);
+            // OpenTelemetry marks a failed operation with status Error; the description is the error code, never a credential.
+            activity?.SetStatus(ActivityStatusCode.Error, _failure.Error);
         }
         return result;
     }

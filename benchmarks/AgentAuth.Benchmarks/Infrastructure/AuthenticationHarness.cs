@@ -42,8 +42,9 @@ public sealed class AuthenticationHarness : IAsyncDisposable
         _services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<AgentAuthOptions>>().Get(scheme).Runtime!;
 
     /// <summary>Creates the keys, starts the JWKS server and builds the container.</summary>
+    /// <param name="replayCache">The replay store; by default one that accepts every value (see <see cref="AcceptEveryNonceReplayCache"/>).</param>
     /// <param name="revocationStore">Replaces the default in-memory <see cref="IRevocationStore"/> (a no-op store measures the lookup's cost).</param>
-    public static async Task<AuthenticationHarness> CreateAsync(IRevocationStore? revocationStore = null)
+    public static async Task<AuthenticationHarness> CreateAsync(IReplayCache? replayCache = null, IRevocationStore? revocationStore = null)
     {
         var credentials = new BenchmarkCredentials();
         var jwks = await JwksServer.StartAsync(new Dictionary<string, string>
@@ -55,7 +56,7 @@ public sealed class AuthenticationHarness : IAsyncDisposable
         var services = new ServiceCollection();
         // No logging providers: the handler's log calls still run (and check IsEnabled), nothing is written.
         services.AddLogging();
-        services.AddSingleton<IReplayCache, AcceptEveryNonceReplayCache>();
+        services.AddSingleton(replayCache ?? new AcceptEveryNonceReplayCache());
         if (revocationStore is not null)
         {
             services.AddSingleton(revocationStore);

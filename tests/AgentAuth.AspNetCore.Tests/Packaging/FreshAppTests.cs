@@ -59,6 +59,9 @@ public sealed class FreshAppTests
         // The app's own call, signed by the packed AgentAuth.Client.
         await process.WaitForLineAsync(@"^self-test: 200 agent sample-agent-ed25519$", TimeSpan.FromSeconds(30));
         await process.WaitForLineAsync(@"^replay cache package: AgentAuth\.AspNetCore\.PostgreSql$", TimeSpan.FromSeconds(30));
+        await process.WaitForLineAsync(@"^redis stores package: AgentAuth\.AspNetCore\.Redis$", TimeSpan.FromSeconds(30));
+        // AgentAuth.AspNetCore.OpenApi from its package alone (no direct Microsoft.AspNetCore.OpenApi reference): the document declares the scheme.
+        await process.WaitForLineAsync(@"^openapi: 200 AgentAuth\.HttpMessageSignature$", TimeSpan.FromSeconds(30));
 
         using var signed = new HttpClient(new AgentAuthSigningHandler(new AgentAuthSigningOptions { Key = agentKey }, new SocketsHttpHandler())) { BaseAddress = baseAddress };
         using var ok = await signed.GetAsync(new Uri("/whoami", UriKind.Relative));
@@ -103,7 +106,7 @@ public sealed class FreshAppTests
         await File.WriteAllTextAsync(Path.Combine(app, "Directory.Build.props"), "<Project />");
         await File.WriteAllTextAsync(Path.Combine(app, "Directory.Packages.props"), "<Project />");
 
-        var references = string.Concat(new[] { "AgentAuth.AspNetCore", "AgentAuth.AspNetCore.Mcp", "AgentAuth.AspNetCore.PostgreSql", "AgentAuth.Client" }
+        var references = string.Concat(new[] { "AgentAuth.AspNetCore", "AgentAuth.AspNetCore.Mcp", "AgentAuth.AspNetCore.OpenApi", "AgentAuth.AspNetCore.PostgreSql", "AgentAuth.AspNetCore.Redis", "AgentAuth.Client" }
             .Select(id => $"    <PackageReference Include=\"{id}\" Version=\"{PackedSolution.Version}\" />\n"));
         await File.WriteAllTextAsync(Path.Combine(app, "FreshApp.csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk.Web">
@@ -124,17 +127,21 @@ public sealed class FreshAppTests
             using System.Security.Claims;
             using AgentAuth.AspNetCore;
             using AgentAuth.AspNetCore.PostgreSql;
+            using AgentAuth.AspNetCore.Redis;
+            using Microsoft.AspNetCore.OpenApi;
 
             // The server side: the quick start of the AgentAuth.AspNetCore package README; the trusted key is in appsettings.json.
             var builder = WebApplication.CreateBuilder(args);
             builder.Services.AddAuthentication(AgentAuthDefaults.AuthenticationScheme).AddAgentAuth();
             builder.Services.AddAuthorization();
+            builder.Services.AddOpenApi(options => options.AddAgentAuth());
             // The agent side: the quick start of the AgentAuth.Client package README (the app calls itself below).
             builder.Services.AddHttpClient("agent")
                 .AddAgentAuthSigning(options => options.Jwk = Environment.GetEnvironmentVariable("AGENT_PRIVATE_JWK"));
             var app = builder.Build();
             app.UseAgentAuth();
             app.MapGet("/whoami", (ClaimsPrincipal agent) => "agent " + agent.FindFirst("sub")?.Value).RequireAuthorization();
+            app.MapOpenApi();
             await app.StartAsync();
             var address = app.Urls.First();
 
@@ -144,6 +151,12 @@ public sealed class FreshAppTests
                 Console.WriteLine($"self-test: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
             }
             Console.WriteLine("replay cache package: " + typeof(PostgreSqlReplayCacheOptions).Assembly.GetName().Name);
+            Console.WriteLine("redis stores package: " + typeof(RedisStoreOptions).Assembly.GetName().Name);
+            using (var document = await new HttpClient().GetAsync(new Uri(new Uri(address), "/openapi/v1.json")))
+            {
+                var json = await document.Content.ReadAsStringAsync();
+                Console.WriteLine($"openapi: {(int)document.StatusCode} {(json.Contains("\"AgentAuth.HttpMessageSignature\"", StringComparison.Ordinal) ? "AgentAuth.HttpMessageSignature" : "no AgentAuth scheme")}");
+            }
             Console.WriteLine("listening: " + address);
             await app.WaitForShutdownAsync();
             """);

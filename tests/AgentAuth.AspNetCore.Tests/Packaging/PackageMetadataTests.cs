@@ -29,7 +29,7 @@ public sealed class PackageMetadataTests
     [Fact]
     public void The_four_libraries_under_src_are_the_shipped_packages()
     {
-        Assert.Equal(["AgentAuth.AspNetCore", "AgentAuth.AspNetCore.Mcp", "AgentAuth.AspNetCore.PostgreSql", "AgentAuth.Client", "AgentAuth.HttpSignatures"], PackedSolution.ShippedProjects);
+        Assert.Equal(["AgentAuth.AspNetCore", "AgentAuth.AspNetCore.Mcp", "AgentAuth.AspNetCore.OpenApi", "AgentAuth.AspNetCore.PostgreSql", "AgentAuth.AspNetCore.Redis", "AgentAuth.Client", "AgentAuth.HttpSignatures"], PackedSolution.ShippedProjects);
         var packed = Directory.GetFiles(Path.GetDirectoryName(_packed.PackagePath("AgentAuth.AspNetCore"))!, "*.nupkg").Select(Path.GetFileName).Order(StringComparer.Ordinal);
         Assert.Equal(PackedSolution.ShippedProjects.Select(id => $"{id}.{PackedSolution.Version}.nupkg"), packed);
         Assert.Empty(_packed.Pack.CodedWarnings);
@@ -145,7 +145,13 @@ public sealed class PackageMetadataTests
         {
             var files = zip.Entries.Select(e => e.FullName).Where(n => !n.StartsWith("_rels/", StringComparison.Ordinal) &&
                 !n.StartsWith("package/", StringComparison.Ordinal) && n != "[Content_Types].xml").Order(StringComparer.Ordinal);
-            Assert.Equal(new[] { $"{id}.nuspec", "README.md", "icon.png", $"lib/net10.0/{id}.dll", $"lib/net10.0/{id}.xml" }.Order(StringComparer.Ordinal), files);
+            string[] expected = [$"{id}.nuspec", "README.md", "icon.png", $"lib/net10.0/{id}.dll", $"lib/net10.0/{id}.xml"];
+            if (id == "AgentAuth.AspNetCore.OpenApi")
+            {
+                // Its build targets enable Microsoft.AspNetCore.OpenApi's interceptors in apps that reference only this package.
+                expected = [.. expected, $"build/{id}.targets", $"buildTransitive/{id}.targets"];
+            }
+            Assert.Equal(expected.Order(StringComparer.Ordinal), files);
         }
 
         using var symbols = ZipFile.OpenRead(_packed.PackagePath(id, "snupkg"));
