@@ -107,6 +107,10 @@ public static class ColdStartTest
         {
             throw new InvalidOperationException("The " + kind + " cold-start child failed (" + process.ExitCode + "): " + output + error);
         }
+        if (error.Length > 0)
+        {
+            Console.Error.Write(error);
+        }
         var parts = output.Trim().Split(' ');
         return new Measurement(double.Parse(parts[0], CultureInfo.InvariantCulture), double.Parse(parts[1], CultureInfo.InvariantCulture),
             double.Parse(parts[2], CultureInfo.InvariantCulture), processMs);
@@ -154,6 +158,13 @@ public static class ColdStartTest
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapGet("/whoami", (HttpContext context) => context.User.FindFirst("sub")?.Value ?? "?").RequireAuthorization();
+
+        // AGENTAUTH_COLDSTART_STEPS=1: before the options are resolved, time alone the first call of what their
+        // post-configure and validation run (each first call pays its JIT), so a profile of startup can be read by step.
+        if (kind == AgentAuthKind && Environment.GetEnvironmentVariable("AGENTAUTH_COLDSTART_STEPS") == "1")
+        {
+            await Console.Error.WriteLineAsync(StartupSteps.Measure());
+        }
 
         // Resolving the scheme's options here runs what StartAsync's ValidateOnStart would (configure, post-configure,
         // validate) and times it alone; StartAsync then finds them cached, so the sum is unchanged.
