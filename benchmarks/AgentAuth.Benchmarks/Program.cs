@@ -20,6 +20,12 @@ if (args.Length > 0 && args[0] == "coldstart")
     return await AgentAuth.Benchmarks.ColdStart.ColdStartTest.RunAsync(args[1..]);
 }
 
+// "load-mix [rounds] [seconds] [concurrency] [out.md]": no-auth, signed, cached bearer and JwtBearer on Kestrel, interleaved.
+if (args.Length > 0 && args[0] == "load-mix")
+{
+    return await InterleavedLoad.RunAsync(args[1..]);
+}
+
 // "load [options]" runs the end-to-end load generator; anything else goes to BenchmarkDotNet's switcher.
 if (args.Length > 0 && args[0] == "load")
 {
