@@ -36,7 +36,7 @@ public static class InterleavedLoad
         var rounds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 6;
         var seconds = args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 2;
         var concurrency = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 32;
-        const int PerPhase = 6000;
+        const int PerPhase = 20000;
 
         using var credentials = new BenchmarkCredentials();
         await using var jwks = await JwksServer.StartAsync(new Dictionary<string, string>
@@ -64,7 +64,7 @@ public static class InterleavedLoad
             builder.Services.AddSingleton<IDataProtectionProvider>(new EphemeralDataProtectionProvider());
             // One agent key sends every signed request of the run (about 40 000 nonces within the signature window): the
             // default per-key share of the replay store (a tenth of it) would refuse most of them with 429.
-            builder.Services.Configure<MemoryReplayCacheOptions>(o => o.PerKeyLimit = o.SizeLimit);
+            builder.Services.Configure<MemoryReplayCacheOptions>(o => { o.SizeLimit = 1_000_000; o.PerKeyLimit = o.SizeLimit; });
             builder.Services.AddAuthentication().AddJwtBearer(o =>
             {
                 o.MapInboundClaims = false;
@@ -123,7 +123,7 @@ public static class InterleavedLoad
             var failures = 0;
             foreach (var (name, create) in kinds)
             {
-                using var probe = await client.SendAsync(create(rounds, 5999));
+                using var probe = await client.SendAsync(create(rounds, PerPhase - 1));
                 if (probe.StatusCode != HttpStatusCode.OK)
                 {
                     throw new InvalidOperationException(name + " answered " + (int)probe.StatusCode + " " + string.Join(", ", probe.Headers.WwwAuthenticate) + " " + await probe.Content.ReadAsStringAsync());
