@@ -5,8 +5,11 @@
 #      every benchmark class, then the target table (ratios within this run, allocated bytes per operation);
 #   2. the same target ratios measured by interleaving each scenario with its baseline (robust to other tenants' load), in
 #      five separate processes, and the median of each ratio over them;
-#   3. the loopback load test (anonymous vs AgentAuth endpoint on Kestrel, bounded in time and request count).
-# Tables are written to BenchmarkDotNet.Artifacts/results/ (BenchmarkDotNet's *-report-github.md, targets.md, ratios-1..5.md, ratios-median.md, load.md).
+#   3. the loopback load test (anonymous vs AgentAuth endpoint on Kestrel, bounded in time and request count);
+#   4. the cold start (host startup + first request, AgentAuth vs JwtBearer, fresh processes, 6 alternating rounds) and the
+#      interleaved loopback throughput of no-auth, signed, cached bearer and JwtBearer (issue 22).
+# Tables are written to BenchmarkDotNet.Artifacts/results/ (BenchmarkDotNet's *-report-github.md, targets.md, ratios-1..5.md, ratios-median.md, load.md,
+# coldstart.md, load-mix.md).
 # Extra arguments go to BenchmarkDotNet, e.g. benchmarks/run.sh --filter '*SignatureBase*'.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,4 +48,6 @@ awk -F'|' '
   }' $(for run in $(seq 1 "$runs"); do echo "$artifacts/results/ratios-$run.md"; done) > "$artifacts/results/ratios-median.md"
 cat "$artifacts/results/ratios-median.md"
 dotnet "$exe" load --duration "${LOAD_DURATION:-15}" --requests "${LOAD_REQUESTS:-30000}" --concurrency "${LOAD_CONCURRENCY:-32}" --out "$artifacts/results/load.md"
-echo "Tables: $artifacts/results/targets.md, $artifacts/results/ratios-{1..$runs}.md, ratios-median.md, $artifacts/results/load.md and $artifacts/results/*-report-github.md"
+dotnet "$exe" coldstart "${COLDSTART_ROUNDS:-6}" "$artifacts/results/coldstart.md"
+dotnet "$exe" load-mix "${LOADMIX_ROUNDS:-6}" 2 "${LOAD_CONCURRENCY:-32}" "$artifacts/results/load-mix.md"
+echo "Tables: $artifacts/results/targets.md, $artifacts/results/ratios-{1..$runs}.md, ratios-median.md, $artifacts/results/load.md, coldstart.md, load-mix.md and $artifacts/results/*-report-github.md"
