@@ -7,7 +7,10 @@
 #      five separate processes, and the median of each ratio over them;
 #   3. the loopback load test (anonymous vs AgentAuth endpoint on Kestrel, bounded in time and request count);
 #   4. the Redis replay store paired with the in-memory one (replay-stores; needs redis-server).
-# Tables are written to BenchmarkDotNet.Artifacts/results/ (BenchmarkDotNet's *-report-github.md, targets.md, ratios-1..5.md, ratios-median.md, load.md).
+#   5. the cold start (host startup + first request, AgentAuth vs JwtBearer, fresh processes, 6 alternating rounds) and the
+#      interleaved loopback throughput of no-auth, signed, cached bearer and JwtBearer (issue 22).
+# Tables are written to BenchmarkDotNet.Artifacts/results/ (BenchmarkDotNet's *-report-github.md, targets.md, ratios-1..5.md, ratios-median.md, load.md,
+# coldstart.md, load-mix.md, replay-stores.md).
 # Extra arguments go to BenchmarkDotNet, e.g. benchmarks/run.sh --filter '*SignatureBase*'.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -52,4 +55,6 @@ if command -v redis-server >/dev/null 2>&1 || [ -n "${AGENTAUTH_REDIS:-}" ]; the
 else
   echo "run.sh: redis-server not installed (Debian package redis-server): the replay-stores table was not measured." >&2
 fi
-echo "Tables: $artifacts/results/replay-stores.md, $artifacts/results/targets.md, $artifacts/results/ratios-{1..$runs}.md, ratios-median.md, $artifacts/results/load.md and $artifacts/results/*-report-github.md"
+dotnet "$exe" coldstart "${COLDSTART_ROUNDS:-6}" "$artifacts/results/coldstart.md"
+dotnet "$exe" load-mix "${LOADMIX_ROUNDS:-6}" 2 "${LOAD_CONCURRENCY:-32}" "$artifacts/results/load-mix.md"
+echo "Tables: $artifacts/results/replay-stores.md, $artifacts/results/targets.md, $artifacts/results/ratios-{1..$runs}.md, ratios-median.md, $artifacts/results/load.md, coldstart.md, load-mix.md and $artifacts/results/*-report-github.md"

@@ -29,6 +29,7 @@ public class AuthenticationBenchmarks
     public const string OverheadCategory = "Overhead";
     public const string AAuthHwkCategory = "AAuth hwk";
     public const string AAuthJwtCategory = "AAuth jwt";
+    public const string HmacCategory = "HMAC";
 
     private AuthenticationHarness _harness = null!;
     private RequestTemplate _signatureOnly = null!;
@@ -42,6 +43,10 @@ public class AuthenticationBenchmarks
     private byte[] _hwkSignature = null!;
     private byte[] _jwtBase = null!;
     private byte[] _jwtSignature = null!;
+    private RequestTemplate _signatureOnlyHmac = null!;
+    private byte[] _hmacSecret = null!;
+    private byte[] _hmacSignatureBase = null!;
+    private byte[] _hmacSignature = null!;
 
     private NSec.Cryptography.PublicKey _publicKey = null!;
     private byte[] _signatureBase = null!;
@@ -92,6 +97,17 @@ public class AuthenticationBenchmarks
         _aauthJwt = RequestTemplate.Create("GET", "https", "api.bench.example", "/orders/42?view=full", ("Signature-Key", "sig=jwt;jwt=\"" + credentials.MintAAuthAgentToken() + "\""))
             .Sign(credentials.AgentKey, "sig", withSignatureKey, new SignatureParameters());
 
+        // hmac-sha256: the signature-only request signed with a shared secret. Its crypto (one HMAC-SHA256 of about 150 bytes)
+        // is a few per cent of an Ed25519 verify, so its time is mostly the scheme's managed work.
+        _signatureOnlyHmac = RequestTemplate.Create("GET", "https", "api.bench.example", "/orders/42?view=full")
+            .Sign(credentials.AgentHmacKey, "sig1", components, new SignatureParameters());
+        _hmacSecret = credentials.AgentHmacSecret;
+        (_hmacSignatureBase, _hmacSignature) = BuildBase(_signatureOnlyHmac);
+        if (!BareHmacSha256Verify())
+        {
+            throw new InvalidOperationException("The bare HMAC-SHA256 baseline does not verify.");
+        }
+
         // Baseline: the exact base and signature the handler verifies in signature-only.
         _publicKey = NSec.Cryptography.PublicKey.Import(NSec.Cryptography.SignatureAlgorithm.Ed25519, ExtractPublicKey(credentials.AgentKey), NSec.Cryptography.KeyBlobFormat.RawPublicKey);
         (_signatureBase, _signature) = BuildBase(_signatureOnly);
@@ -115,16 +131,9 @@ public class AuthenticationBenchmarks
             throw new InvalidOperationException("The bare Ed25519 baselines of the AAuth bases do not verify.");
         }
 
-        // Baseline: JwtBearer's per-request work, IdentityModel validating the same ES256 token with a static key.
+        // Baseline: JwtBearer's per-request crypto and claims work, IdentityModel validating the same ES256 token with a static key.
         _jwtHandler = new JsonWebTokenHandler { MapInboundClaims = false };
-        _jwtParameters = new TokenValidationParameters
-        {
-            ValidIssuer = BenchmarkCredentials.Issuer,
-            ValidAudience = BenchmarkCredentials.Audience,
-            IssuerSigningKey = new ECDsaSecurityKey(credentials.IssuerEcdsa) { KeyId = BenchmarkCredentials.IssuerEcKeyId },
-            ValidAlgorithms = ["ES256"],
-            ValidTypes = ["at+jwt"],
-        };
+        _jwtParameters = AuthenticationHarness.Es256Parameters(credentials);
 
         // Each scenario must succeed before it is timed; this also warms the JWKS and token caches.
         await AssertScenariosAsync();
@@ -138,6 +147,10 @@ public class AuthenticationBenchmarks
         await _harness.AssertSucceedsAsync(_signatureWithToken);
         await _harness.AssertSucceedsAsync(_signatureWithToken, AuthenticationHarness.NoTokenCacheScheme);
         await _harness.AssertSucceedsAsync(_bearerEs256);
+        await _harness.AssertSucceedsAsync(_bearerEs256, AuthenticationHarness.NoTokenCacheScheme);
+        await _harness.AssertSucceedsAsync(_bearerEs256, AuthenticationHarness.JwtBearerScheme);
+        await _harness.AssertSucceedsAsync(_bearerEs256, AuthenticationHarness.OpenIddictScheme);
+        await _harness.AssertSucceedsAsync(_signatureOnlyHmac, AuthenticationHarness.HmacScheme);
         await _harness.AssertSucceedsAsync(_dpop);
         await _harness.AssertSucceedsAsync(_anonymous, expectNone: true);
         await _harness.AssertSucceedsAsync(_aauthHwk);
@@ -160,6 +173,10 @@ public class AuthenticationBenchmarks
         text.Append(await profiler.ProfileAsync("signature + bound token", () => SignatureWithBoundToken(), count));
         text.Append(await profiler.ProfileAsync("signature + bound token, cache off", () => SignatureWithBoundTokenNoCache(), count));
         text.Append(await profiler.ProfileAsync("bearer ES256", () => BearerEs256(), count));
+        text.Append(await profiler.ProfileAsync("bearer ES256, cache off", () => BearerEs256NoCache(), count));
+        text.Append(await profiler.ProfileAsync("JwtBearer ES256 (peer)", () => JwtBearerEs256(), count));
+        text.Append(await profiler.ProfileAsync("OpenIddict validation ES256 (peer)", () => OpenIddictEs256(), count));
+        text.Append(await profiler.ProfileAsync("signature only, hmac-sha256", () => SignatureOnlyHmac(), count));
         text.Append(await profiler.ProfileAsync("DPoP", () => DPoPBoundToken(), count));
         text.Append(await profiler.ProfileAsync("AAuth hwk (key cache warm)", () => AAuthHwk(), count));
         text.Append(await profiler.ProfileAsync("AAuth jwt (token cache warm)", () => AAuthJwt(), count));
@@ -263,6 +280,30 @@ public class AuthenticationBenchmarks
     [Benchmark(Description = "AAuth Signature-Key jwt (aa-agent+jwt), token cache warm")]
     [BenchmarkCategory(AAuthJwtCategory)]
     public Task<AuthenticateResult> AAuthJwt() => _harness.AuthenticateAsync(_aauthJwt);
+    [Benchmark(Description = "bearer ES256 token, cache off (every request validates the token)")]
+    [BenchmarkCategory(Es256Category)]
+    public Task<AuthenticateResult> BearerEs256NoCache() => _harness.AuthenticateAsync(_bearerEs256, AuthenticationHarness.NoTokenCacheScheme);
+
+    [Benchmark(Description = "Peer: JwtBearerHandler (JwtBearer 10.0.15), static key, same token")]
+    [BenchmarkCategory(Es256Category)]
+    public Task<AuthenticateResult> JwtBearerEs256() => _harness.AuthenticateAsync(_bearerEs256, AuthenticationHarness.JwtBearerScheme);
+
+    [Benchmark(Description = "Peer: OpenIddict.Validation.AspNetCore 7.9.0, static configuration and key, same token")]
+    [BenchmarkCategory(Es256Category)]
+    public Task<AuthenticateResult> OpenIddictEs256() => _harness.AuthenticateAsync(_bearerEs256, AuthenticationHarness.OpenIddictScheme);
+
+    [Benchmark(Baseline = true, Description = "Bare HMAC-SHA256 verify (hash + fixed-time compare) of the hmac request's base")]
+    [BenchmarkCategory(HmacCategory)]
+    public bool BareHmacSha256Verify()
+    {
+        Span<byte> mac = stackalloc byte[System.Security.Cryptography.HMACSHA256.HashSizeInBytes];
+        System.Security.Cryptography.HMACSHA256.HashData(_hmacSecret, _hmacSignatureBase, mac);
+        return System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(mac, _hmacSignature);
+    }
+
+    [Benchmark(Description = "signature only, hmac-sha256 (inline shared secret)")]
+    [BenchmarkCategory(HmacCategory)]
+    public Task<AuthenticateResult> SignatureOnlyHmac() => _harness.AuthenticateAsync(_signatureOnlyHmac, AuthenticationHarness.HmacScheme);
 
     [Benchmark(Description = "No credentials (scope + context + AuthenticateAsync)")]
     [BenchmarkCategory(OverheadCategory)]

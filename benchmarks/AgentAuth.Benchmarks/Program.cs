@@ -8,6 +8,24 @@ using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
+// "coldstart-child ..." is one cold start (a child of "coldstart"): nothing else may run before it.
+if (args.Length > 0 && args[0] == "coldstart-child")
+{
+    return await AgentAuth.Benchmarks.ColdStart.ColdStartTest.RunChildAsync(args[1..]);
+}
+
+// "coldstart [rounds] [out.md]": host startup + first request, AgentAuth vs JwtBearer, fresh processes in alternating rounds.
+if (args.Length > 0 && args[0] == "coldstart")
+{
+    return await AgentAuth.Benchmarks.ColdStart.ColdStartTest.RunAsync(args[1..]);
+}
+
+// "load-mix [rounds] [seconds] [concurrency] [out.md]": no-auth, signed, cached bearer and JwtBearer on Kestrel, interleaved.
+if (args.Length > 0 && args[0] == "load-mix")
+{
+    return await InterleavedLoad.RunAsync(args[1..]);
+}
+
 // "load [options]" runs the end-to-end load generator; anything else goes to BenchmarkDotNet's switcher.
 if (args.Length > 0 && args[0] == "load")
 {

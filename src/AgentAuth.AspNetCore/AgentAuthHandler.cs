@@ -227,17 +227,18 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
         return signatureValidated.Result;
     }
 
-    private async ValueTask<AuthenticateResult> CompleteAsync(AgentAuthRuntime runtime, AuthenticationOutcome outcome)
+    // Not async: it only picks the next step, so the hot path pays no state machine for it.
+    private ValueTask<AuthenticateResult> CompleteAsync(AgentAuthRuntime runtime, AuthenticationOutcome outcome)
     {
         if (outcome.EventResult is { } eventResult)
         {
-            return eventResult;
+            return new ValueTask<AuthenticateResult>(eventResult);
         }
         if (outcome.Failure is { } failure)
         {
-            return await FailAsync(failure);
+            return FailAsync(failure);
         }
-        return await SucceedAsync(runtime, outcome.Token, outcome.KeyThumbprint, outcome.KeyId, outcome.Label, outcome.AAuth, outcome.SignatureAgent);
+        return SucceedAsync(runtime, outcome.Token, outcome.KeyThumbprint, outcome.KeyId, outcome.Label, outcome.AAuth, outcome.SignatureAgent);
     }
 
     private async ValueTask<AuthenticateResult> SucceedAsync(AgentAuthRuntime runtime, TokenValidationOutcome? validation, string? keyThumbprint, string? keyId, string? label, AAuthIdentity? aauth = null, string? signatureAgent = null)

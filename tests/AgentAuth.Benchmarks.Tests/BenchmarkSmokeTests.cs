@@ -35,6 +35,9 @@ public sealed class BenchmarkSmokeTests
             "IntrospectionBenchmarks.IntrospectedOpaqueTokenCacheHit", "IntrospectionBenchmarks.BearerWithRevocationLookup",
             "IntrospectionBenchmarks.BearerWithoutRevocationLookup",
             "McpAuthorizationBenchmarks.MinimalApiEndpoint", "McpAuthorizationBenchmarks.McpToolCallSdkFilter", "McpAuthorizationBenchmarks.McpToolCallBeforeDispatch",
+            // Issue 22: the peers, the uncached bearer, and the hmac-sha256 managed-work probe with its baseline.
+            "AuthenticationBenchmarks.JwtBearerEs256", "AuthenticationBenchmarks.OpenIddictEs256", "AuthenticationBenchmarks.BearerEs256NoCache",
+            "AuthenticationBenchmarks.SignatureOnlyHmac", "AuthenticationBenchmarks.BareHmacSha256Verify", "AuthenticationBenchmarks.FrameworkFloor",
         ];
         Assert.Empty(expected.Except(names));
     }

@@ -1,8 +1,13 @@
 using AgentAuth.AspNetCore;
 using AgentAuth.HttpSignatures.Cryptography;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.IdentityModel.Tokens;
+using OpenIddict.Abstractions;
+using OpenIddict.Validation.AspNetCore;
 
 namespace AgentAuth.Benchmarks.Infrastructure;
 
@@ -23,23 +28,55 @@ public sealed class AuthenticationHarness : IAsyncDisposable
     /// <summary>An issuer of opaque tokens judged by RFC 7662 introspection (an in-process endpoint), bearer tokens allowed.</summary>
     public const string IntrospectionScheme = "AgentAuthIntrospection";
 
-    private readonly ServiceProvider _services;
-    private readonly IServiceScopeFactory _scopes;
+    /// <summary>Signature only, with an <c>hmac-sha256</c> agent key configured inline (the managed-work probe: its crypto is tiny).</summary>
+    public const string HmacScheme = "AgentAuthHmac";
+
+    /// <summary>The real <c>JwtBearerHandler</c> (Microsoft.AspNetCore.Authentication.JwtBearer), static issuer key, in its own container.</summary>
+    public const string JwtBearerScheme = JwtBearerDefaults.AuthenticationScheme;
+
+    /// <summary>OpenIddict's validation handler (OpenIddict.Validation.AspNetCore), static configuration and key, in its own container.</summary>
+    public const string OpenIddictScheme = OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme;
+
+    private readonly Host _agentAuth;
+    private readonly Host _jwtBearer;
+    private readonly Host _openIddict;
     private readonly JwksServer _jwks;
 
-    private AuthenticationHarness(ServiceProvider services, JwksServer jwks, BenchmarkCredentials credentials)
+    private AuthenticationHarness(ServiceProvider services, ServiceProvider jwtBearer, ServiceProvider openIddict, JwksServer jwks, BenchmarkCredentials credentials)
     {
-        _services = services;
-        _scopes = services.GetRequiredService<IServiceScopeFactory>();
+        _agentAuth = new Host(services);
+        _jwtBearer = new Host(jwtBearer);
+        _openIddict = new Host(openIddict);
         _jwks = jwks;
         Credentials = credentials;
     }
+
+    /// <summary>
+    /// One application's container. The peers get their own, as an application using them would have: OpenIddict's handler
+    /// is an <see cref="IAuthenticationRequestHandler"/>, which the authentication middleware runs on every request of
+    /// every scheme in its container.
+    /// </summary>
+    private sealed class Host(ServiceProvider services)
+    {
+        public ServiceProvider Services { get; } = services;
+
+        public IServiceScopeFactory Scopes { get; } = services.GetRequiredService<IServiceScopeFactory>();
+
+        public IAuthenticationSchemeProvider Schemes { get; } = services.GetRequiredService<IAuthenticationSchemeProvider>();
+    }
+
+    private Host HostFor(string scheme) => scheme switch
+    {
+        JwtBearerScheme => _jwtBearer,
+        OpenIddictScheme => _openIddict,
+        _ => _agentAuth,
+    };
 
     public BenchmarkCredentials Credentials { get; }
 
     /// <summary>The per-scheme runtime the handler uses (verifiers, key sources, token validator), for the breakdown mode.</summary>
     internal AgentAuthRuntime RuntimeFor(string scheme) =>
-        _services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<AgentAuthOptions>>().Get(scheme).Runtime!;
+        _agentAuth.Services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<AgentAuthOptions>>().Get(scheme).Runtime!;
 
     /// <summary>Creates the keys, starts the JWKS server and builds the container.</summary>
     /// <param name="replayCache">The replay store; by default one that accepts every value (see <see cref="AcceptEveryNonceReplayCache"/>).</param>
@@ -65,9 +102,55 @@ public sealed class AuthenticationHarness : IAsyncDisposable
             .AddAgentAuth(Scheme, o => Configure(o, jwks.BaseAddress, tokenCache: true))
             .AddAgentAuth(NoTokenCacheScheme, o => Configure(o, jwks.BaseAddress, tokenCache: false))
             .AddAgentAuth(IntrospectionScheme, ConfigureIntrospection)
+            .AddAgentAuth(HmacScheme, o =>
+            {
+                o.AgentKeys.JsonWebKeySet = credentials.AgentHmacJwks;
+                o.Signatures.AllowedAlgorithms.Add(HttpSignatureAlgorithms.HmacSha256);
+                o.Signatures.MaxAge = TimeSpan.FromHours(1);
+            })
             .AddScheme<AuthenticationSchemeOptions, FloorHandler>(FloorHandler.SchemeName, _ => { });
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
-        return new AuthenticationHarness(provider, jwks, credentials);
+        return new AuthenticationHarness(provider, BuildJwtBearer(credentials), BuildOpenIddict(credentials), jwks, credentials);
+    }
+
+    /// <summary>The parameters JwtBearer and the <c>JsonWebTokenHandler</c> baseline validate the ES256 bearer token with: a static key.</summary>
+    public static TokenValidationParameters Es256Parameters(BenchmarkCredentials credentials) => new()
+    {
+        ValidIssuer = BenchmarkCredentials.Issuer,
+        ValidAudience = BenchmarkCredentials.Audience,
+        IssuerSigningKey = new ECDsaSecurityKey(credentials.IssuerEcdsa) { KeyId = BenchmarkCredentials.IssuerEcKeyId },
+        ValidAlgorithms = ["ES256"],
+        ValidTypes = ["at+jwt"],
+    };
+
+    // JwtBearer as its documentation configures it for a known key: no Authority, so no metadata is fetched.
+    private static ServiceProvider BuildJwtBearer(BenchmarkCredentials credentials)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddAuthentication(JwtBearerScheme).AddJwtBearer(o =>
+        {
+            o.MapInboundClaims = false;
+            o.TokenValidationParameters = Es256Parameters(credentials);
+        });
+        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
+    }
+
+    // OpenIddict's validation with a static server configuration (issuer and signing key), so it fetches nothing.
+    private static ServiceProvider BuildOpenIddict(BenchmarkCredentials credentials)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        var key = new ECDsaSecurityKey(credentials.IssuerEcdsa) { KeyId = BenchmarkCredentials.IssuerEcKeyId };
+        services.AddOpenIddict().AddValidation(o =>
+        {
+            o.SetIssuer(BenchmarkCredentials.Issuer);
+            o.AddAudiences(BenchmarkCredentials.Audience);
+            o.SetConfiguration(new OpenIddictConfiguration { Issuer = new Uri(BenchmarkCredentials.Issuer), SigningKeys = { key } });
+            o.UseAspNetCore();
+        });
+        services.AddAuthentication(OpenIddictScheme);
+        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
     }
 
     private static void Configure(AgentAuthOptions options, string jwksBase, bool tokenCache)
@@ -111,10 +194,13 @@ public sealed class AuthenticationHarness : IAsyncDisposable
     /// </summary>
     public async Task<AuthenticateResult> AuthenticateAsync(RequestTemplate request, string scheme = Scheme)
     {
+        var host = HostFor(scheme);
         var connection = request.RentConnection();
         try
         {
-            return await connection.Begin(_scopes).AuthenticateAsync(scheme);
+            var context = connection.Begin(host.Scopes);
+            await RunRequestHandlersAsync(host, context);
+            return await context.AuthenticateAsync(scheme);
         }
         finally
         {
@@ -123,13 +209,32 @@ public sealed class AuthenticationHarness : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// What <c>AuthenticationMiddleware</c> does before it authenticates: every scheme whose handler is an
+    /// <see cref="IAuthenticationRequestHandler"/> may handle the request first (OpenIddict's is one; AgentAuth's and
+    /// JwtBearer's are not, so for them this is one lookup of an empty list).
+    /// </summary>
+    private static async Task RunRequestHandlersAsync(Host host, HttpContext context)
+    {
+        var handlers = context.RequestServices.GetRequiredService<IAuthenticationHandlerProvider>();
+        foreach (var scheme in await host.Schemes.GetRequestHandlerSchemesAsync())
+        {
+            if (await handlers.GetHandlerAsync(context, scheme.Name) is IAuthenticationRequestHandler handler && await handler.HandleRequestAsync())
+            {
+                throw new InvalidOperationException("The request handler of scheme '" + scheme.Name + "' ended the benchmark request.");
+            }
+        }
+    }
+
     /// <summary>The same with a new <c>DefaultHttpContext</c> and an explicit scope per request (no connection reuse), for comparison.</summary>
     public async Task<AuthenticateResult> AuthenticateFreshContextAsync(RequestTemplate request, string scheme = Scheme)
     {
-        var scope = _scopes.CreateAsyncScope();
+        var host = HostFor(scheme);
+        var scope = host.Scopes.CreateAsyncScope();
         try
         {
             var context = request.CreateContext(scope.ServiceProvider);
+            await RunRequestHandlersAsync(host, context);
             return await context.AuthenticateAsync(scheme);
         }
         finally
@@ -153,7 +258,9 @@ public sealed class AuthenticationHarness : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        await _services.DisposeAsync();
+        await _agentAuth.Services.DisposeAsync();
+        await _jwtBearer.Services.DisposeAsync();
+        await _openIddict.Services.DisposeAsync();
         await _jwks.DisposeAsync();
         Credentials.Dispose();
     }

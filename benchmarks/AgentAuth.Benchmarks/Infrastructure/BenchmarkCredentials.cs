@@ -25,7 +25,24 @@ public sealed class BenchmarkCredentials : IDisposable
         IssuerEdKey = SignatureKey.GenerateEd25519(IssuerEdKeyId);
         IssuerEcdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         IssuerEcKey = SignatureKey.FromEcdsa(IssuerEcdsa, IssuerEcKeyId);
+        AgentHmacSecret = RandomNumberGenerator.GetBytes(32);
+        AgentHmacKey = SignatureKey.CreateHmacSha256(AgentHmacSecret, AgentHmacKeyId);
     }
+
+    /// <summary>The <c>kid</c> of the agent's shared secret.</summary>
+    public const string AgentHmacKeyId = "agent-hmac";
+
+    /// <summary>The agent's <c>hmac-sha256</c> shared secret (32 bytes, RFC 7518 §3.2's minimum).</summary>
+    public byte[] AgentHmacSecret { get; }
+
+    /// <summary>The same secret as a signing key.</summary>
+    public SignatureKey AgentHmacKey { get; }
+
+    /// <summary>The secret as the inline agent key set configures it (<c>{"keys":[{"kty":"oct",...}]}</c>).</summary>
+    public string AgentHmacJwks => new JsonObject
+    {
+        ["keys"] = new JsonArray(new JsonObject { ["kty"] = "oct", ["kid"] = AgentHmacKeyId, ["k"] = Base64Url.EncodeToString(AgentHmacSecret) }),
+    }.ToJsonString();
 
     /// <summary>The agent's signing key (its public JWK is in the agent key directory).</summary>
     public SignatureKey AgentKey { get; }
@@ -147,6 +164,7 @@ public sealed class BenchmarkCredentials : IDisposable
     public void Dispose()
     {
         AgentKey.Dispose();
+        AgentHmacKey.Dispose();
         IssuerEdKey.Dispose();
         IssuerEcKey.Dispose();
         IssuerEcdsa.Dispose();

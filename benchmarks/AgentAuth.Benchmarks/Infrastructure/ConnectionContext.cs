@@ -23,7 +23,11 @@ internal sealed class ConnectionContext
         _features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(Stream.Null));
         _features.Set<IHttpRequestLifetimeFeature>(new HttpRequestLifetimeFeature());
         _context = new DefaultHttpContext(_features);
+        _connectionFeatures = [typeof(IHttpRequestFeature), typeof(IHttpResponseFeature), typeof(IHttpResponseBodyFeature), typeof(IHttpRequestLifetimeFeature)];
     }
+
+    private readonly Type[] _connectionFeatures;
+    private readonly List<Type> _added = new(8);
 
     /// <summary>Starts a request on this connection (what <c>DefaultHttpContextFactory.Initialize</c> does).</summary>
     public DefaultHttpContext Begin(IServiceScopeFactory scopes)
@@ -33,14 +37,27 @@ internal sealed class ConnectionContext
         return _context;
     }
 
-    /// <summary>Ends the request: disposes its service scope and forgets what the request added.</summary>
+    /// <summary>Ends the request: disposes its service scope and removes every feature the request added.</summary>
     public async ValueTask EndAsync()
     {
         if (_features.Get<IServiceProvidersFeature>() is IAsyncDisposable requestServices)
         {
             await requestServices.DisposeAsync();
         }
-        _features.Set<IServiceProvidersFeature>(null);
+        // Kestrel resets its feature collection between requests: whatever a request added (request services, items,
+        // authentication features, a handler's own per-request state such as OpenIddict's transaction) is gone for the next.
+        _added.Clear();
+        foreach (var (type, _) in _features)
+        {
+            if (Array.IndexOf(_connectionFeatures, type) < 0)
+            {
+                _added.Add(type);
+            }
+        }
+        foreach (var type in _added)
+        {
+            _features[type] = null;
+        }
         _context.Uninitialize();
     }
 }

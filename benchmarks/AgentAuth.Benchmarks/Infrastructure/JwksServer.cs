@@ -33,13 +33,16 @@ public sealed class JwksServer : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();
+        // "{base}" in a document stands for the server's own address (an OpenID discovery document's jwks_uri).
+        var baseAddress = string.Empty;
         foreach (var (path, json) in documents)
         {
-            app.MapGet(path, () => Results.Text(json, "application/json"));
+            app.MapGet(path, () => Results.Text(json.Replace("{base}", baseAddress, StringComparison.Ordinal), "application/json"));
         }
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new JwksServer(app, address.Replace("localhost", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/'));
+        baseAddress = address.Replace("localhost", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/');
+        return new JwksServer(app, baseAddress);
     }
 
     /// <inheritdoc />

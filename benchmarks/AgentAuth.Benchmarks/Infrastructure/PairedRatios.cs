@@ -92,10 +92,12 @@ public static class PairedRatios
         Task BareBound() { b.BareEd25519VerifyBoundBase(); return Task.CompletedTask; }
         Task BareHwk() { b.BareEd25519VerifyHwkBase(); return Task.CompletedTask; }
         Task BareJwt() { b.BareEd25519VerifyJwtBase(); return Task.CompletedTask; }
+        Task BareHmac() { b.BareHmacSha256Verify(); return Task.CompletedTask; }
         // Every operation runs before the first row is timed: measured first, signature-only came out up to 6 % above the same scenario
         // measured again at the end of the same process (tier-1 code for the shared path still being compiled).
         await WarmUpAsync([b.SignatureOnly, b.SignatureOnlyFreshContext, b.SignatureWithBoundToken, b.SignatureWithBoundTokenNoCache,
-            b.DPoPBoundToken, b.BearerEs256, b.JwtHandlerValidateEs256, Bare, BareBound, b.AAuthHwk, b.AAuthJwt, BareHwk, BareJwt], TimeSpan.FromSeconds(6), minimumTurns: 1, perTurn: 20);
+            b.DPoPBoundToken, b.BearerEs256, b.JwtHandlerValidateEs256, Bare, BareBound, b.AAuthHwk, b.AAuthJwt, BareHwk, BareJwt,
+            b.BearerEs256NoCache, b.JwtBearerEs256, b.OpenIddictEs256, b.SignatureOnlyHmac, BareHmac, b.FrameworkFloor], TimeSpan.FromSeconds(6), minimumTurns: 1, perTurn: 20);
         // The same operation on both sides: how far from 1.000 this machine's noise alone moves a ratio.
         text.AppendLine(Format("bare Ed25519 verify / itself (noise)", "1.000", await MeasureAsync(Bare, Bare)));
         text.AppendLine(Format("signature-only / bare Ed25519 verify", "≤ 1.10", await MeasureAsync(b.SignatureOnly, Bare)));
@@ -106,6 +108,13 @@ public static class PairedRatios
         text.AppendLine(Format("bearer / ValidateTokenAsync ES256", "≤ 0.15", await MeasureAsync(b.BearerEs256, b.JwtHandlerValidateEs256)));
         text.AppendLine(Format("AAuth hwk / bare Ed25519 verify of the hwk base", "≤ 1.10", await MeasureAsync(b.AAuthHwk, BareHwk)));
         text.AppendLine(Format("AAuth jwt, token cache warm / bare Ed25519 verify of the jwt base", "≤ 1.20", await MeasureAsync(b.AAuthJwt, BareJwt)));
+        // Issue 22: the peers through the same hosted path, and the managed-work probe.
+        text.AppendLine(Format("bearer, cache off / JwtBearer handler", "≤ 1.00", await MeasureAsync(b.BearerEs256NoCache, b.JwtBearerEs256)));
+        text.AppendLine(Format("bearer, cache warm / JwtBearer handler", "-", await MeasureAsync(b.BearerEs256, b.JwtBearerEs256)));
+        text.AppendLine(Format("OpenIddict validation / JwtBearer handler", "-", await MeasureAsync(b.OpenIddictEs256, b.JwtBearerEs256)));
+        text.AppendLine(Format("JwtBearer handler / ValidateTokenAsync ES256", "-", await MeasureAsync(b.JwtBearerEs256, b.JwtHandlerValidateEs256)));
+        text.AppendLine(Format("hmac-sha256 signed GET / framework floor", "≤ 3.50", await MeasureAsync(b.SignatureOnlyHmac, b.FrameworkFloor)));
+        text.AppendLine(Format("hmac-sha256 signed GET / bare HMAC-SHA256 verify", "-", await MeasureAsync(b.SignatureOnlyHmac, BareHmac)));
         return text.ToString();
     }
 }

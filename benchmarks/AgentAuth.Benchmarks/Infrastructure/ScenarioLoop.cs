@@ -9,7 +9,7 @@ namespace AgentAuth.Benchmarks.Infrastructure;
 public static class ScenarioLoop
 {
     /// <summary>The scenario names <see cref="RunAsync"/> accepts.</summary>
-    public static readonly string[] Scenarios = ["bare", "bare-signed-token", "signature-only", "signature-only-fresh", "verifier-signature-only", "signed-token", "signed-token-no-cache", "bearer", "dpop", "none", "floor", "jwt", "base-b26", "base-10", "parse-1", "parse-3"];
+    public static readonly string[] Scenarios = ["bare", "bare-signed-token", "signature-only", "signature-only-fresh", "verifier-signature-only", "signed-token", "signed-token-no-cache", "bearer", "bearer-no-cache", "jwtbearer", "openiddict", "hmac", "bare-hmac", "dpop", "none", "floor", "jwt", "base-b26", "base-10", "parse-1", "parse-3"];
 
     /// <summary>Runs <paramref name="scenario"/> for <paramref name="duration"/> after a 3 s warm-up; returns what one operation cost.</summary>
     public static async Task<LoopResult> RunAsync(AuthenticationBenchmarks b, string scenario, TimeSpan duration)
@@ -24,6 +24,11 @@ public static class ScenarioLoop
             "signed-token" => b.SignatureWithBoundToken,
             "signed-token-no-cache" => b.SignatureWithBoundTokenNoCache,
             "bearer" => b.BearerEs256,
+            "bearer-no-cache" => b.BearerEs256NoCache,
+            "jwtbearer" => b.JwtBearerEs256,
+            "openiddict" => b.OpenIddictEs256,
+            "hmac" => b.SignatureOnlyHmac,
+            "bare-hmac" => () => { b.BareHmacSha256Verify(); return Task.CompletedTask; },
             "dpop" => b.DPoPBoundToken,
             "none" => b.NoCredentials,
             "floor" => b.FrameworkFloor,

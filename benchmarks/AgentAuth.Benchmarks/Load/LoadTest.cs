@@ -115,7 +115,7 @@ public static class LoadTest
         return perVerifyNs[Windows / 2];
     }
 
-    private static async Task<PhaseResult> RunPhaseAsync(HttpClient client, Func<int, HttpRequestMessage> create, int maxRequests, TimeSpan duration, int concurrency)
+    internal static async Task<PhaseResult> RunPhaseAsync(HttpClient client, Func<int, HttpRequestMessage> create, int maxRequests, TimeSpan duration, int concurrency)
     {
         var latencies = new long[maxRequests];
         var next = -1;

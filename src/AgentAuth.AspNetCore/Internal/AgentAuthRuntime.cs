@@ -9,9 +9,11 @@ namespace AgentAuth.AspNetCore;
 /// </summary>
 internal sealed class AgentAuthRuntime
 {
-    private readonly HttpMessageSignatureVerifier[] _verifiers;
+    private readonly HttpMessageSignatureVerifier?[] _verifiers;
+    private readonly Func<bool, bool, bool, HttpMessageSignatureVerifier> _createVerifier;
 
-    // createVerifier builds the verifier for (hasBody, hasContentType, hasToken); it is called once per combination.
+    // createVerifier builds the verifier for (hasBody, hasContentType, hasToken); it is called at most once per combination
+    // (twice only when two first requests race, and then one result is kept).
     public AgentAuthRuntime(
         Func<bool, bool, bool, HttpMessageSignatureVerifier> createVerifier,
         SignatureSelection selection,
@@ -26,11 +28,11 @@ internal sealed class AgentAuthRuntime
         LumoAuthProfile? lumoAuth = null,
         Microsoft.Extensions.Logging.ILogger? lumoAuthLogger = null)
     {
-        _verifiers = new HttpMessageSignatureVerifier[VerifierCount];
-        for (var index = 0; index < VerifierCount; index++)
-        {
-            _verifiers[index] = createVerifier((index & 1) != 0, (index & 4) != 0, (index & 2) != 0);
-        }
+        // Built on first use, not at startup: a scheme that only ever sees bearer or DPoP tokens never needs one, and a
+        // signed-request scheme needs one or two of the eight. Every option the verifiers' own checks would refuse is
+        // already refused at startup by AgentAuthOptionsValidator, so nothing fails later than before.
+        _verifiers = new HttpMessageSignatureVerifier?[VerifierCount];
+        _createVerifier = createVerifier;
         SignatureSelection = selection;
         AgentKeys = agentKeys;
         Tokens = tokens;
@@ -90,10 +92,20 @@ internal sealed class AgentAuthRuntime
     /// <summary>
     /// The verifier whose coverage policy fits the request: <c>content-digest</c> is required when the request has a body
     /// (and the policy says so), <c>content-type</c> as well when the body has a media type (and the policy says so),
-    /// <c>authorization</c> when it carries a token. Eight verifiers, built once, so the per-request path never builds a
-    /// component list.
+    /// <c>authorization</c> when it carries a token. Eight verifiers, each built once on first use, so the per-request path
+    /// never builds a component list.
     /// </summary>
-    public HttpMessageSignatureVerifier VerifierFor(bool hasBody, bool hasContentType, bool hasToken) => _verifiers[VerifierIndex(hasBody, hasContentType, hasToken)];
+    public HttpMessageSignatureVerifier VerifierFor(bool hasBody, bool hasContentType, bool hasToken)
+    {
+        var index = VerifierIndex(hasBody, hasContentType, hasToken);
+        return Volatile.Read(ref _verifiers[index]) ?? CreateVerifier(index);
+    }
+
+    private HttpMessageSignatureVerifier CreateVerifier(int index)
+    {
+        var verifier = _createVerifier((index & 1) != 0, (index & 4) != 0, (index & 2) != 0);
+        return Interlocked.CompareExchange(ref _verifiers[index], verifier, null) ?? verifier;
+    }
 
     private static int VerifierIndex(bool hasBody, bool hasContentType, bool hasToken) => (hasBody ? 1 : 0) | (hasToken ? 2 : 0) | (hasContentType ? 4 : 0);
 

@@ -9,7 +9,7 @@ namespace AgentAuth.AspNetCore;
 /// <summary>
 /// An RFC 9421 signed request, alone or with a key-bound token in <c>Authorization</c>. The steps, in order:
 /// <list type="number">
-/// <item><see cref="ValidateBoundTokenAsync"/>: the token, when present, is checked first and must carry <c>cnf</c> (it names the key).</item>
+/// <item><see cref="CheckBoundToken"/>: the token, when present, is validated first and must carry <c>cnf</c> (it names the key).</item>
 /// <item><see cref="VerifySignatureAsync"/>: the verifier picks the signature, resolves its key (the token's <c>cnf.jwk</c> or the agent keys by <c>keyid</c>) and verifies it.</item>
 /// <item><see cref="TryGetAcceptedUntil"/>: how long the signature stays acceptable, which bounds its nonce's replay entry.</item>
 /// <item><see cref="CheckConfirmation"/>: the signing key must satisfy the token's <c>cnf</c> (<see cref="Confirmation"/>).</item>
@@ -29,8 +29,8 @@ internal sealed class SignedRequestAuthenticator
         TokenValidationOutcome? validation = null;
         if (token is { } tokenText)
         {
-            (validation, var tokenFailure) = await ValidateBoundTokenAsync(request, tokenText);
-            if (tokenFailure is not null)
+            validation = await _runtime.Tokens.ValidateAsync(tokenText, request.Aborted);
+            if (CheckBoundToken(validation) is { } tokenFailure)
             {
                 return tokenFailure;
             }
@@ -74,19 +74,18 @@ internal sealed class SignedRequestAuthenticator
         return AuthenticationOutcome.Success(validation, key.Thumbprint, resolver.ResolvedKeyId, verification.Label);
     }
 
-    /// <summary>The token names the key (<c>cnf</c>), so it is checked before any signature work.</summary>
-    private async ValueTask<(TokenValidationOutcome Validation, AgentAuthFailure? Failure)> ValidateBoundTokenAsync(AuthenticationRequest request, ReadOnlyMemory<char> token)
+    /// <summary>The token names the key (<c>cnf</c>), so it is checked before any signature work: it must be valid and bound.</summary>
+    private static AgentAuthFailure? CheckBoundToken(TokenValidationOutcome validation)
     {
-        var validation = await _runtime.Tokens.ValidateAsync(token, request.Aborted);
         if (!validation.Succeeded)
         {
-            return (validation, AgentAuthFailures.FromToken(validation, AgentAuthChallengeKind.Bearer));
+            return AgentAuthFailures.FromToken(validation, AgentAuthChallengeKind.Bearer);
         }
         if (validation.Confirmation is null)
         {
-            return (validation, AgentAuthFailures.Token("A token sent with an HTTP message signature must be bound to the signing key (cnf)."));
+            return AgentAuthFailures.Token("A token sent with an HTTP message signature must be bound to the signing key (cnf).");
         }
-        return (validation, null);
+        return null;
     }
 
     /// <summary>
@@ -156,12 +155,18 @@ internal sealed class SignedRequestAuthenticator
     /// A covered <c>Content-Digest</c> must match the body (RFC 9530). Without the field a signature covering it cannot
     /// have verified (its base needs the field), so the covered components are only read again when the field is there.
     /// </summary>
-    internal static async ValueTask<AgentAuthFailure?> CheckContentDigestAsync(AuthenticationRequest request, SignatureVerificationResult verification, bool bound)
+    /// <remarks>Not <c>async</c>: most signed requests have no body, and their path stays free of a state machine.</remarks>
+    internal static ValueTask<AgentAuthFailure?> CheckContentDigestAsync(AuthenticationRequest request, SignatureVerificationResult verification, bool bound)
     {
         if (!request.Context.Request.Headers.ContainsKey(AgentAuthHeaderNames.ContentDigest) || !verification.Covers("content-digest"))
         {
-            return null;
+            return default;
         }
+        return CheckCoveredContentDigestAsync(request, bound);
+    }
+
+    private static async ValueTask<AgentAuthFailure?> CheckCoveredContentDigestAsync(AuthenticationRequest request, bool bound)
+    {
         var failure = await VerifyContentDigestAsync(request);
         // With a bound token, a body that does not match what was signed invalidates the token's proof of possession.
         return bound && failure is not null && failure.Error == AgentAuthErrors.InvalidSignature
@@ -210,13 +215,13 @@ internal sealed class SignedRequestAuthenticator
     }
 
     /// <summary>Replay last (RFC 9421 §7.2.2): records the nonce until the signature could no longer be accepted; false when it was seen.</summary>
-    internal static async ValueTask<bool> RecordNonceAsync(IReplayCache replayCache, AuthenticationRequest request, SignatureVerificationResult verification, string keyThumbprint, DateTimeOffset acceptedUntil)
+    internal static ValueTask<bool> RecordNonceAsync(IReplayCache replayCache, AuthenticationRequest request, SignatureVerificationResult verification, string keyThumbprint, DateTimeOffset acceptedUntil)
     {
         if (ReplayKeyFor(verification, keyThumbprint) is not { } replayKey)
         {
-            return true;
+            return new ValueTask<bool>(true);
         }
-        return await replayCache.TryAddAsync(replayKey, acceptedUntil, keyThumbprint, request.Aborted);
+        return replayCache.TryAddAsync(replayKey, acceptedUntil, keyThumbprint, request.Aborted);
     }
 
     private static string? ReplayKeyFor(SignatureVerificationResult verification, string keyThumbprint) =>

@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-using System.Security.Cryptography;
 using AgentAuth.HttpSignatures.Cryptography;
 
 namespace AgentAuth.AspNetCore;
@@ -8,7 +6,7 @@ namespace AgentAuth.AspNetCore;
 /// The one proof-of-possession check: does a key satisfy a token's <c>cnf</c> (RFC 7800 §3)? Every mode asks here:
 /// a signed request with a <c>cnf.jwk</c> token (the token supplies the key), with a <c>cnf.jkt</c> token (the key the
 /// <c>keyid</c> resolved to must have that thumbprint), and a DPoP proof (its header <c>jwk</c> must have the token's
-/// <c>cnf.jkt</c>, RFC 9449 §6.1). Thumbprints are compared in fixed time.
+/// <c>cnf.jkt</c>, RFC 9449 §6.1). Thumbprints are compared ordinally (see <see cref="ThumbprintEquals"/>).
 /// </summary>
 internal static class Confirmation
 {
@@ -23,10 +21,11 @@ internal static class Confirmation
         ThumbprintEquals(keyThumbprint, confirmation.Thumbprint);
 
     /// <summary>
-    /// Whether a key's thumbprint is the expected one (a <c>cnf.jkt</c>). Fixed time over equal lengths, so the answer
-    /// does not leak how much of a guessed thumbprint was right.
+    /// Whether a key's thumbprint is the expected one (a <c>cnf.jkt</c>). An ordinal compare, not a fixed-time one: both
+    /// sides are public (the SHA-256 of a public key, RFC 7638 §3, and a claim of the token the client itself presents),
+    /// and knowing a thumbprint does not help anyone sign with its key, so the compare's timing reveals nothing. Fixed
+    /// time cost a third of a microsecond per signed request here (<c>FixedTimeEquals</c> runs unoptimized by design).
     /// </summary>
     public static bool ThumbprintEquals(string keyThumbprint, string expected) =>
-        keyThumbprint.Length == expected.Length
-        && CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(keyThumbprint.AsSpan()), MemoryMarshal.AsBytes(expected.AsSpan()));
+        string.Equals(keyThumbprint, expected, StringComparison.Ordinal);
 }
