@@ -314,6 +314,10 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
         }
         var resourceMetadata = ResourceMetadataChallenge.GetResourceMetadataUrl(Context);
         AgentAuthChallengeWriter.Write(Response, Runtime.Challenges, _failure, resourceMetadata, ScopeChallenge.GetRequiredScopes(Context), Options.IncludeErrorDetails == true);
+        if (_failure is { StatusCode: StatusCodes.Status503ServiceUnavailable })
+        {
+            await AgentAuthChallengeWriter.WriteUnavailableBodyAsync(Response, _failure, Options.IncludeErrorDetails == true);
+        }
     }
 
     /// <inheritdoc />

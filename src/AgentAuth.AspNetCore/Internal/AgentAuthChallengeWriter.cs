@@ -114,8 +114,14 @@ internal static class AgentAuthChallengeWriter
     {
         if (failure is { StatusCode: StatusCodes.Status503ServiceUnavailable })
         {
+            // "Not now", not "authenticate differently": no challenge list. The error code still reaches the client, in
+            // Signature-Error for a signed request and in the JSON body (WriteUnavailableBodyAsync) for every family.
             var seconds = (long)Math.Ceiling((failure.RetryAfter ?? TimeSpan.FromSeconds(1)).TotalSeconds);
             headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            if (failure.Challenge == AgentAuthChallengeKind.Signature)
+            {
+                headers[AgentAuthHeaderNames.SignatureError] = "error=" + failure.Error;
+            }
             return true;
         }
         if (failure is { StatusCode: StatusCodes.Status429TooManyRequests })
@@ -137,6 +143,29 @@ internal static class AgentAuthChallengeWriter
             return true;
         }
         return failure is { StatusCode: StatusCodes.Status413PayloadTooLarge };
+    }
+
+    /// <summary>
+    /// The body of a 503: <c>{"error":"temporarily_unavailable"}</c> (RFC 6749 §5.2 error-response shape, with
+    /// <c>error_description</c> when error details are on), so a client of any credential family reads the code it acts on
+    /// (retry after <c>Retry-After</c>) without a challenge.
+    /// </summary>
+    public static Task WriteUnavailableBodyAsync(HttpResponse response, AgentAuthFailure failure, bool includeErrorDetails)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(128);
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("error", failure.Error);
+            if (includeErrorDetails)
+            {
+                writer.WriteString("error_description", failure.Description);
+            }
+            writer.WriteEndObject();
+        }
+        response.ContentType = "application/json";
+        response.ContentLength = buffer.WrittenCount;
+        return response.Body.WriteAsync(buffer.WrittenMemory).AsTask();
     }
 
     /// <summary><c>Signature-Error</c> (and <c>Accept-Signature-Alg</c>) for RFC 9421 failures, and <c>DPoP-Nonce</c> when a nonce is needed.</summary>

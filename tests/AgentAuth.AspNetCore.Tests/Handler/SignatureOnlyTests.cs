@@ -446,6 +446,9 @@ public sealed class SignatureOnlyTests : IAsyncLifetime
         Assert.Equal(["1"], Header(response, "Retry-After"));
         Assert.Equal(["no-store"], Header(response, "Cache-Control"));
         Assert.Empty(Header(response, "WWW-Authenticate"));
+        // The error code without a challenge: Signature-Error for the signed request, and the JSON body every family gets.
+        Assert.Equal(["error=temporarily_unavailable"], Header(response, "Signature-Error"));
+        Assert.Equal("{\"error\":\"temporarily_unavailable\"}", await response.Content.ReadAsStringAsync());
     }
 
     private sealed class UnavailableReplayCache : IReplayCache

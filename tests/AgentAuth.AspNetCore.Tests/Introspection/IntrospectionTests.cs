@@ -270,6 +270,10 @@ public sealed class IntrospectionTests
         // 503 says "not now", not "authenticate differently": no challenge list, a Retry-After (AgentAuthChallengeWriter).
         Assert.Empty(response.Headers.WwwAuthenticate);
         Assert.Equal(TimeSpan.FromSeconds(5), response.Headers.RetryAfter?.Delta);
+        // The code a client acts on is still on the wire: RFC 6749 §5.2's error-response shape in the body.
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        using var body = System.Text.Json.JsonDocument.Parse(response.Content.ReadAsStringAsync().GetAwaiter().GetResult());
+        Assert.Equal("temporarily_unavailable", body.RootElement.GetProperty("error").GetString());
     }
 
     [Fact]
