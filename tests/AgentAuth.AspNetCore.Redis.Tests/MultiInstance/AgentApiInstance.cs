@@ -28,6 +28,7 @@ internal sealed class AgentApiInstance : IAsyncDisposable
     private readonly MeterListener _meters = new();
     private readonly ConcurrentQueue<string> _logs;
     private long _replayStoreFailures;
+    private long _revocationStoreFailures;
     private long _unavailableAuthentications;
 
     private AgentApiInstance(WebApplication app, ConcurrentQueue<string> logs)
@@ -43,6 +44,30 @@ internal sealed class AgentApiInstance : IAsyncDisposable
 
     /// <summary>Measurements of <c>agentauth.replay_cache.failures</c> (recorded by the store).</summary>
     public long ReplayStoreFailures => Interlocked.Read(ref _replayStoreFailures);
+
+    /// <summary>Measurements of <c>agentauth.revocation_store.failures</c> (recorded by the store).</summary>
+    public long RevocationStoreFailures => Interlocked.Read(ref _revocationStoreFailures);
+
+    /// <summary>
+    /// Waits until the instance's Redis connection answers (a revocation lookup succeeds), so a test's first request does
+    /// not race the multiplexer's connect on a loaded machine. Not for tests of an unreachable Redis.
+    /// </summary>
+    public async Task WaitForRedisAsync()
+    {
+        var store = _app.Services.GetRequiredService<IRevocationStore>();
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await store.IsRevokedAsync("warm-up");
+                return;
+            }
+            catch (RevocationStoreUnavailableException) when (attempt < 50)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
 
     /// <summary>Measurements of <c>agentauth.authentications</c> with error <c>temporarily_unavailable</c> (recorded by the handler).</summary>
     public long UnavailableAuthentications => Interlocked.Read(ref _unavailableAuthentications);
@@ -94,7 +119,7 @@ internal sealed class AgentApiInstance : IAsyncDisposable
     {
         _meters.InstrumentPublished = (instrument, listener) =>
         {
-            if (ReferenceEquals(instrument.Meter.Scope, factory) && instrument.Name is "agentauth.replay_cache.failures" or "agentauth.authentications")
+            if (ReferenceEquals(instrument.Meter.Scope, factory) && instrument.Name is "agentauth.replay_cache.failures" or "agentauth.revocation_store.failures" or "agentauth.authentications")
             {
                 listener.EnableMeasurementEvents(instrument);
             }
@@ -104,6 +129,11 @@ internal sealed class AgentApiInstance : IAsyncDisposable
             if (instrument.Name == "agentauth.replay_cache.failures")
             {
                 Interlocked.Add(ref _replayStoreFailures, value);
+                return;
+            }
+            if (instrument.Name == "agentauth.revocation_store.failures")
+            {
+                Interlocked.Add(ref _revocationStoreFailures, value);
                 return;
             }
             foreach (var tag in tags)
