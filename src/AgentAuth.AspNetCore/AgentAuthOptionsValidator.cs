@@ -42,10 +42,10 @@ internal sealed class AgentAuthOptionsValidator : IValidateOptions<AgentAuthOpti
         var aauth = options.AAuth;
         foreach (var algorithm in aauth.Algorithms)
         {
-            if (!SignatureKeyAuthenticator.SupportedAlgorithms.ContainsKey(algorithm))
+            if (!AAuthAcceptance.SupportedAlgorithms.ContainsKey(algorithm))
             {
                 errors.Add(prefix + "Algorithms contains '" + algorithm + "'; supported fully specified algorithms are "
-                    + string.Join(", ", SignatureKeyAuthenticator.SupportedAlgorithms.Keys) + " (EdDSA is not fully specified, symmetric algorithms are never accepted).");
+                    + string.Join(", ", AAuthAcceptance.SupportedAlgorithms.Keys) + " (EdDSA is not fully specified, symmetric algorithms are never accepted).");
             }
         }
         if (aauth.InlineKeyCacheSize < 1)
@@ -59,6 +59,10 @@ internal sealed class AgentAuthOptionsValidator : IValidateOptions<AgentAuthOpti
         if (aauth.AllowJwksUri && aauth.Discovery.AllowedOrigins.Count == 0 && !aauth.Discovery.AllowAnyHttpsOrigin)
         {
             errors.Add(prefix + "AllowJwksUri is true but Discovery allows no origin: add Discovery.AllowedOrigins or set Discovery.AllowAnyHttpsOrigin.");
+        }
+        if (aauth.AllowJwks && aauth.Discovery.AllowedOrigins.Count == 0 && !aauth.Discovery.AllowAnyHttpsOrigin)
+        {
+            errors.Add(prefix + "AllowJwks is true but Discovery allows no origin: add Discovery.AllowedOrigins or set Discovery.AllowAnyHttpsOrigin.");
         }
     }
 

@@ -31,6 +31,13 @@ public sealed class AAuthOptions
     public bool AllowJwksUri { get; set; }
 
     /// <summary>
+    /// Accept the <c>jwks</c> scheme (§3.7): the key <c>kid</c> is fetched from the JWKS at <c>{id}/.well-known/{dwk}</c> (no
+    /// metadata document in between) of an HTTPS origin that <see cref="Discovery"/> allows. Identified: the principal's
+    /// subject is the origin. Default off.
+    /// </summary>
+    public bool AllowJwks { get; set; }
+
+    /// <summary>
     /// Accept the <c>jwt</c> scheme (§3.8): an agent token (<c>aa-agent+jwt</c>) or auth token (<c>aa-auth+jwt</c>) from
     /// one of <see cref="AgentAuthOptions.Issuers"/>, validated like any token; the request must be signed with its
     /// <c>cnf.jwk</c>. Default off.
@@ -58,7 +65,7 @@ public sealed class AAuthOptions
     public int InlineKeyCacheSize { get; set; } = 10_000;
 
     /// <summary>Whether any <c>Signature-Key</c> scheme is enabled.</summary>
-    internal bool AnySchemeEnabled => AllowHwk || AllowJktJwt || AllowJwksUri || AllowJwt;
+    internal bool AnySchemeEnabled => AllowHwk || AllowJktJwt || AllowJwksUri || AllowJwks || AllowJwt;
 
     /// <summary>This API as an AAuth resource: challenges, signing key, resource tokens and metadata; off until enabled.</summary>
     public AAuthResourceOptions Resource { get; } = new();

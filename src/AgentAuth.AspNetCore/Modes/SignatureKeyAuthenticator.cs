@@ -29,10 +29,11 @@ namespace AgentAuth.AspNetCore;
 /// </summary>
 internal sealed class SignatureKeyAuthenticator
 {
-    public const string Hwk = "hwk";
-    public const string JktJwt = "jkt-jwt";
-    public const string JwksUri = "jwks_uri";
-    public const string Jwt = "jwt";
+    public const string Hwk = AAuthAcceptance.Hwk;
+    public const string JktJwt = AAuthAcceptance.JktJwt;
+    public const string JwksUri = AAuthAcceptance.JwksUri;
+    public const string Jwks = AAuthAcceptance.Jwks;
+    public const string Jwt = AAuthAcceptance.Jwt;
 
     /// <summary>The RFC 9638 / draft §3.5 JWK thumbprint URI of a SHA-256 thumbprint.</summary>
     public const string ThumbprintUrnPrefix = "urn:jkt:sha-256:";
@@ -41,24 +42,12 @@ internal sealed class SignatureKeyAuthenticator
     private const string AgentTokenType = "aa-agent+jwt";
     private static readonly string[] DefaultTokenTypes = [AgentTokenType, "aa-auth+jwt"];
 
-    /// <summary>Fully specified JOSE algorithms whose operation is an RFC 9421 algorithm (RFC 9421 §3.3.7), so the core verifier checks them.</summary>
-    internal static readonly IReadOnlyDictionary<string, string> SupportedAlgorithms = new Dictionary<string, string>(StringComparer.Ordinal)
-    {
-        [JoseAlgorithms.Ed25519] = HttpSignatureAlgorithms.Ed25519,
-        [JoseAlgorithms.ES256] = HttpSignatureAlgorithms.EcdsaP256Sha256,
-        [JoseAlgorithms.ES384] = HttpSignatureAlgorithms.EcdsaP384Sha384,
-        [JoseAlgorithms.PS512] = HttpSignatureAlgorithms.RsaPssSha512,
-        [JoseAlgorithms.RS256] = HttpSignatureAlgorithms.RsaV15Sha256,
-    };
-
-    internal static readonly string[] DefaultAlgorithms = [JoseAlgorithms.Ed25519, JoseAlgorithms.ES256];
-
     private static readonly AAuthIdentity AuthTokenIdentity = new(Jwt, null, false, null);
 
     private readonly AgentAuthRuntime _runtime;
     private readonly AAuthOptions _options;
     private readonly HttpMessageSignatureVerifier[] _verifiers;
-    private readonly HashSet<string> _algorithms;
+    private readonly AAuthAcceptance _acceptance;
     private readonly HashSet<string> _tokenTypes;
     private readonly ConveyedKeyCache _inlineKeys;
     private readonly ConveyedKeyCache _delegatedKeys;
@@ -82,7 +71,7 @@ internal sealed class SignatureKeyAuthenticator
         _runtime = runtime;
         _options = options.AAuth;
         _verifiers = [createVerifier(false, false), createVerifier(true, false), createVerifier(false, true), createVerifier(true, true)];
-        _algorithms = new HashSet<string>(_options.Algorithms.Count > 0 ? _options.Algorithms : DefaultAlgorithms, StringComparer.Ordinal);
+        _acceptance = AAuthAcceptance.Create(_options);
         _tokenTypes = new HashSet<string>(_options.TokenTypes.Count > 0 ? _options.TokenTypes : DefaultTokenTypes, StringComparer.Ordinal);
         _inlineKeys = new ConveyedKeyCache(Hwk, _options.InlineKeyCacheSize, logger);
         _delegatedKeys = new ConveyedKeyCache(JktJwt, _options.InlineKeyCacheSize, logger);
@@ -90,27 +79,13 @@ internal sealed class SignatureKeyAuthenticator
         // A JWT scheme carries a whole token: the field may be as long as a token plus its framing.
         _maxFieldLength = Math.Max(options.Signatures.Limits.MaxHeaderLength, options.MaxTokenLength + 1024);
         _logger = logger;
-        AcceptSignatureScheme = FormatSchemes(_options);
-        AcceptSignatureAlg = string.Join(", ", _algorithms);
     }
 
     /// <summary>The enabled schemes as a structured-field list of tokens, in this server's order of preference (§4.1).</summary>
-    public string AcceptSignatureScheme { get; }
+    public string? AcceptSignatureScheme => _acceptance.AcceptSignatureScheme;
 
     /// <summary>The accepted fully specified JOSE algorithms (§4.2).</summary>
-    public string AcceptSignatureAlg { get; }
-
-    /// <summary>The RFC 9421 algorithm names the configured JOSE algorithms verify with (the verifier's allow list).</summary>
-    public static IEnumerable<string> Rfc9421Algorithms(AAuthOptions options)
-    {
-        foreach (var alg in options.Algorithms.Count > 0 ? options.Algorithms : DefaultAlgorithms)
-        {
-            if (SupportedAlgorithms.TryGetValue(alg, out var rfc9421))
-            {
-                yield return rfc9421;
-            }
-        }
-    }
+    public string? AcceptSignatureAlg => _acceptance.AcceptSignatureAlg;
 
     public async ValueTask<AuthenticationOutcome> AuthenticateAsync(AuthenticationRequest request, StringValues field)
     {
@@ -128,7 +103,9 @@ internal sealed class SignatureKeyAuthenticator
         }
         if (!verification.Succeeded)
         {
-            return AgentAuthFailures.FromSignature(verification);
+            var failure = AgentAuthFailures.FromSignature(verification);
+            // §4.2: what would have worked, in the JOSE names a Signature-Key agent configures (not the RFC 9421 names).
+            return failure.Error == AgentAuthErrors.UnsupportedAlgorithm ? failure with { AcceptSignatureAlg = AcceptSignatureAlg } : failure;
         }
 
         if (!SignedRequestAuthenticator.TryGetAcceptedUntil(request, verification, out var acceptedUntil, out var lifetimeProblem))
@@ -426,7 +403,7 @@ internal sealed class SignatureKeyAuthenticator
                 {
                     return state.Fail(Refuse(AgentAuthErrors.InvalidKey, "The signer's key has no alg in its JWKS; a fully specified alg is required."));
                 }
-                if (!_algorithms.Contains(key.JoseAlgorithm))
+                if (!_acceptance.AcceptsAlgorithm(key.JoseAlgorithm))
                 {
                     return state.Fail(Refuse(AgentAuthErrors.UnsupportedAlgorithm, "The signer's key alg is not accepted.") with { AcceptSignatureAlg = AcceptSignatureAlg });
                 }
@@ -534,7 +511,7 @@ internal sealed class SignatureKeyAuthenticator
         {
             return Refuse(AgentAuthErrors.InvalidKey, "The " + what + " has no alg; a fully specified alg is required.");
         }
-        if (!_algorithms.Contains(jwk.Algorithm))
+        if (!_acceptance.AcceptsAlgorithm(jwk.Algorithm))
         {
             return Refuse(AgentAuthErrors.UnsupportedAlgorithm, "The " + what + "'s alg is not accepted.") with { AcceptSignatureAlg = AcceptSignatureAlg };
         }
@@ -555,28 +532,6 @@ internal sealed class SignatureKeyAuthenticator
     }
 
     private static AgentAuthFailure Refuse(string error, string description) => AgentAuthFailures.Signature(error, description);
-
-    private static string FormatSchemes(AAuthOptions options)
-    {
-        var schemes = new List<string>(4);
-        if (options.AllowJwt)
-        {
-            schemes.Add(Jwt);
-        }
-        if (options.AllowJwksUri)
-        {
-            schemes.Add(JwksUri);
-        }
-        if (options.AllowJktJwt)
-        {
-            schemes.Add(JktJwt);
-        }
-        if (options.AllowHwk)
-        {
-            schemes.Add(Hwk);
-        }
-        return string.Join(", ", schemes);
-    }
 
     private static bool TryDecodeJson(ReadOnlySpan<char> part, out JsonDocument? document)
     {
