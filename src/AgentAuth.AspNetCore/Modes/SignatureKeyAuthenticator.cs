@@ -58,6 +58,8 @@ internal sealed class SignatureKeyAuthenticator
     private readonly ConcurrentDictionary<string, JwksUriTarget> _jwksUriTargets = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, JwksUriTarget>.AlternateLookup<ReadOnlySpan<char>> _jwksUriLookup;
     private readonly ConcurrentDictionary<string, AAuthMetadataKeySource> _metadataSources = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, JwksUriTarget> _jwksTargets = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, JwksUriTarget>.AlternateLookup<ReadOnlySpan<char>> _jwksLookup;
 
     /// <param name="runtime">The scheme's runtime (token validator, replay cache).</param>
     /// <param name="options">The scheme options.</param>
@@ -68,6 +70,7 @@ internal sealed class SignatureKeyAuthenticator
     {
         _discovery = discovery;
         _jwksUriLookup = _jwksUriTargets.GetAlternateLookup<ReadOnlySpan<char>>();
+        _jwksLookup = _jwksTargets.GetAlternateLookup<ReadOnlySpan<char>>();
         _runtime = runtime;
         _options = options.AAuth;
         _verifiers = [createVerifier(false, false), createVerifier(true, false), createVerifier(false, true), createVerifier(true, true)];
@@ -389,6 +392,60 @@ internal sealed class SignatureKeyAuthenticator
         return lookup.IsCompletedSuccessfully ? new(FromJwksLookup(state, target, lookup.Result)) : FromPendingJwksLookupAsync(state, target, lookup);
     }
 
+    /// <summary>
+    /// <c>jwks</c> (draft-hardt-httpbis-signature-key-08 §3.7): the key <c>kid</c> of the JWKS fetched directly from the
+    /// member's <c>url</c>, an HTTPS URL on an origin the discovery policy allows (checked before any fetch); no metadata
+    /// document. Identified: the principal's subject is the URL's origin (the unit the fetch policy trusts) and
+    /// <c>aauth_agent</c> is the URL as presented (the draft's identity, byte-compared). Cached like <c>jwks_uri</c>.
+    /// </summary>
+    private ValueTask<SignatureKeyResolution> ResolveJwks(SignatureKeyResolver state, SignatureKeyMember member, CancellationToken cancellationToken)
+    {
+        if (!_jwksLookup.TryGetValue(member.Parameters, out var target))
+        {
+            if (!TryCreateJwksTarget(member, out target, out var failure))
+            {
+                return new(state.Fail(failure!));
+            }
+            if (_jwksTargets.Count >= _options.InlineKeyCacheSize)
+            {
+                AAuthLog.KeyCacheFull(_logger, Jwks, _options.InlineKeyCacheSize);
+                _jwksTargets.Clear();
+            }
+            _jwksTargets[member.Parameters.ToString()] = target!;
+        }
+        var lookup = _discovery!.FindAsync(target!.CacheKey, target.CreateSource, target.KeyId, matchThumbprints: false, cancellationToken);
+        return lookup.IsCompletedSuccessfully ? new(FromJwksLookup(state, target, lookup.Result)) : FromPendingJwksLookupAsync(state, target, lookup);
+    }
+
+    private bool TryCreateJwksTarget(SignatureKeyMember member, out JwksUriTarget? target, out AgentAuthFailure? failure)
+    {
+        target = null;
+        var url = member.GetString("url");
+        var kid = member.GetString("kid");
+        if (url is null || kid is null || kid.Length is 0 or > 256 || url.Length is 0 or > 2048)
+        {
+            failure = Refuse(AgentAuthErrors.InvalidKey, "A jwks member needs url and kid.");
+            return false;
+        }
+        // An absolute HTTPS URL without user information or fragment; its origin is what the policy allows.
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps || uri.UserInfo.Length != 0
+            || uri.Fragment.Length != 0 || url.AsSpan().ContainsAny(" \t\r\n\\")
+            || !KeyDiscovery.TryParseOrigin(uri.GetLeftPart(UriPartial.Authority), out var origin))
+        {
+            failure = Refuse(AgentAuthErrors.InvalidKey, "The jwks url is not an HTTPS URL.");
+            return false;
+        }
+        if (!_discovery!.IsAllowed(origin))
+        {
+            AAuthLog.OriginNotAllowed(_logger, origin);
+            failure = Refuse(AgentAuthErrors.InvalidKey, "The signer's origin is not one this server trusts.");
+            return false;
+        }
+        target = new JwksUriTarget(this, "jwks " + uri.AbsoluteUri, uri, null, kid, new AAuthIdentity(Jwks, origin, false, url));
+        failure = null;
+        return true;
+    }
+
     private async ValueTask<SignatureKeyResolution> FromPendingJwksLookupAsync(SignatureKeyResolver state, JwksUriTarget target, ValueTask<KeySetLookup<SignatureKey>> lookup) =>
         FromJwksLookup(state, target, await lookup.ConfigureAwait(false));
 
@@ -463,14 +520,18 @@ internal sealed class SignatureKeyAuthenticator
     private static readonly System.Buffers.SearchValues<char> DwkCharacters =
         System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~");
 
-    /// <summary>A <c>jwks_uri</c> member as read once: where its keys come from, which one, and the identity it gives.</summary>
+    /// <summary>
+    /// A <c>jwks_uri</c> or <c>jwks</c> member as read once: where its keys come from (the metadata document for
+    /// <c>jwks_uri</c>, <c>id</c> set; the JWKS itself for <c>jwks</c>, <c>id</c> null), which one, and
+    /// the identity it gives.
+    /// </summary>
     private sealed class JwksUriTarget
     {
         private readonly SignatureKeyAuthenticator _owner;
         private readonly Uri _metadataAddress;
-        private readonly string _id;
+        private readonly string? _id;
 
-        public JwksUriTarget(SignatureKeyAuthenticator owner, string cacheKey, Uri metadataAddress, string id, string keyId, AAuthIdentity identity)
+        public JwksUriTarget(SignatureKeyAuthenticator owner, string cacheKey, Uri metadataAddress, string? id, string keyId, AAuthIdentity identity)
         {
             _owner = owner;
             CacheKey = cacheKey;
@@ -490,8 +551,13 @@ internal sealed class SignatureKeyAuthenticator
         /// <summary>Made once, so a lookup passes the same delegate and allocates no closure.</summary>
         public Func<BackchannelDocumentReader, RemoteKeySource> CreateSource { get; }
 
-        private AAuthMetadataKeySource Create(BackchannelDocumentReader reader)
+        private RemoteKeySource Create(BackchannelDocumentReader reader)
         {
+            if (_id is null)
+            {
+                // jwks: the URL is the key set; HTTPS only, through the discovery reader (no redirects, bounded).
+                return new JwksUriKeySource(_metadataAddress, requireHttps: true, reader);
+            }
             var discovery = _owner._discovery!;
             var source = new AAuthMetadataKeySource(_metadataAddress, _id, reader, discovery.IsAllowed);
             var sources = _owner._metadataSources;
@@ -628,6 +694,10 @@ internal sealed class SignatureKeyAuthenticator
             if (scheme.SequenceEqual(JwksUri) && options.AllowJwksUri)
             {
                 return _owner.ResolveJwksUri(this, member, cancellationToken);
+            }
+            if (scheme.SequenceEqual(Jwks) && options.AllowJwks)
+            {
+                return _owner.ResolveJwks(this, member, cancellationToken);
             }
             if (scheme.SequenceEqual(Jwt) && options.AllowJwt)
             {
