@@ -52,13 +52,21 @@ internal sealed class AgentAuthOptionsValidator : IValidateOptions<AgentAuthOpti
         {
             errors.Add(prefix + "InlineKeyCacheSize must be at least 1.");
         }
-        if (aauth.AllowJwt && options.Issuers.Count == 0)
+        if (aauth.AllowJwt && options.Issuers.Count == 0 && !aauth.DiscoverAgentTokenIssuers)
         {
             errors.Add(prefix + "AllowJwt is true but Issuers is empty: the jwt scheme accepts agent and auth tokens only from configured issuers.");
         }
         if (aauth.AllowJwksUri && aauth.Discovery.AllowedOrigins.Count == 0 && !aauth.Discovery.AllowAnyHttpsOrigin)
         {
             errors.Add(prefix + "AllowJwksUri is true but Discovery allows no origin: add Discovery.AllowedOrigins or set Discovery.AllowAnyHttpsOrigin.");
+        }
+        if (aauth.DiscoverAgentTokenIssuers && !aauth.AllowJwt)
+        {
+            errors.Add(prefix + "DiscoverAgentTokenIssuers is true but AllowJwt is false: agent tokens arrive only through the jwt scheme.");
+        }
+        if (aauth.DiscoverAgentTokenIssuers && aauth.Discovery.AllowedOrigins.Count == 0 && !aauth.Discovery.AllowAnyHttpsOrigin)
+        {
+            errors.Add(prefix + "DiscoverAgentTokenIssuers is true but Discovery allows no origin: add Discovery.AllowedOrigins or set Discovery.AllowAnyHttpsOrigin.");
         }
         if (aauth.AllowJwks && aauth.Discovery.AllowedOrigins.Count == 0 && !aauth.Discovery.AllowAnyHttpsOrigin)
         {

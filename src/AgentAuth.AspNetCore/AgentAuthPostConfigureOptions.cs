@@ -161,7 +161,7 @@ internal sealed class AgentAuthPostConfigureOptions : IPostConfigureOptions<Agen
                 }
                 return new HttpMessageSignatureVerifier(verifierOptions, timeProvider);
             }, loggerFactory.CreateLogger("AgentAuth.AspNetCore.AAuth"),
-            options.AAuth.AllowJwksUri || options.AAuth.AllowJwks ? keySources.CreateDiscovery(options.AAuth.Discovery) : null);
+            options.AAuth.AllowJwksUri || options.AAuth.AllowJwks || options.AAuth.DiscoverAgentTokenIssuers ? keySources.CreateDiscovery(options.AAuth.Discovery) : null);
         }
         return runtime;
     }

@@ -45,6 +45,15 @@ public sealed class AAuthOptions
     public bool AllowJwt { get; set; }
 
     /// <summary>
+    /// Let the <c>jwt</c> scheme accept agent tokens (<c>aa-agent+jwt</c>) from issuers that are not in
+    /// <see cref="AgentAuthOptions.Issuers"/>, discovering their keys as the AAuth protocol draft says
+    /// (<c>{iss}/.well-known/aauth-agent.json</c>, whose <c>issuer</c> must be <c>iss</c>, then its <c>jwks_uri</c>, then the
+    /// token's <c>kid</c>), only when <c>iss</c> is an HTTPS origin that <see cref="Discovery"/> allows (checked before any
+    /// fetch). Configured issuers are used as before. Auth tokens are never discovered. Default off.
+    /// </summary>
+    public bool DiscoverAgentTokenIssuers { get; set; }
+
+    /// <summary>
     /// The JWT <c>typ</c> values the <c>jwt</c> scheme accepts. Default (when empty): <c>aa-agent+jwt</c> and
     /// <c>aa-auth+jwt</c>.
     /// </summary>

@@ -55,6 +55,7 @@ internal sealed class SignatureKeyAuthenticator
     private readonly int _maxFieldLength;
     private readonly ILogger _logger;
     private readonly KeyDiscovery? _discovery;
+    private readonly AAuthIssuerDiscovery? _issuerDiscovery;
     private readonly ConcurrentDictionary<string, JwksUriTarget> _jwksUriTargets = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, JwksUriTarget>.AlternateLookup<ReadOnlySpan<char>> _jwksUriLookup;
     private readonly ConcurrentDictionary<string, AAuthMetadataKeySource> _metadataSources = new(StringComparer.Ordinal);
@@ -75,6 +76,9 @@ internal sealed class SignatureKeyAuthenticator
         _options = options.AAuth;
         _verifiers = [createVerifier(false, false), createVerifier(true, false), createVerifier(false, true), createVerifier(true, true)];
         _acceptance = AAuthAcceptance.Create(_options);
+        _issuerDiscovery = _options.DiscoverAgentTokenIssuers && discovery is not null
+            ? new AAuthIssuerDiscovery(discovery, _acceptance, _options.Discovery.MaxCachedKeySets)
+            : null;
         _tokenTypes = new HashSet<string>(_options.TokenTypes.Count > 0 ? _options.TokenTypes : DefaultTokenTypes, StringComparer.Ordinal);
         _inlineKeys = new ConveyedKeyCache(Hwk, _options.InlineKeyCacheSize, logger);
         _delegatedKeys = new ConveyedKeyCache(JktJwt, _options.InlineKeyCacheSize, logger);
@@ -327,12 +331,15 @@ internal sealed class SignatureKeyAuthenticator
     }
 
     /// <summary>
-    /// <c>jwt</c> (§3.8): an agent or auth token from a configured issuer, validated like any issuer token (cached), of an
-    /// accepted <c>typ</c>, whose <c>cnf.jwk</c> carries an accepted fully specified <c>alg</c>; that key verifies the request.
+    /// <c>jwt</c> (§3.8): an agent or auth token from a configured issuer (or, for an agent token, an issuer discovered from
+    /// <c>iss</c> + <c>dwk</c> on an allowed origin when <see cref="AAuthOptions.DiscoverAgentTokenIssuers"/> is on), validated by
+    /// <see cref="AgentTokenValidator.ValidateSignatureKeyTokenAsync"/> (cached), of an accepted <c>typ</c>, whose
+    /// <c>cnf.jwk</c> carries an accepted fully specified <c>alg</c>; that key verifies the request.
     /// </summary>
     private async ValueTask<SignatureKeyResolution> ResolveJwtAsync(SignatureKeyResolver state, ReadOnlyMemory<char> token, CancellationToken cancellationToken)
     {
-        var validation = await _runtime.Tokens.ValidateAsync(token, cancellationToken).ConfigureAwait(false);
+        // Agent tokens by the AAuth profile (aud only when present; issuer configured or discovered), other tokens as always.
+        var validation = await _runtime.Tokens.ValidateSignatureKeyTokenAsync(token, _issuerDiscovery, cancellationToken).ConfigureAwait(false);
         if (!validation.Succeeded)
         {
             var reason = validation.FailureDescription ?? "the token is invalid";

@@ -20,11 +20,19 @@ internal sealed class AgentTokenValidator
     public const int MaxTokenLength = 16 * 1024;
 
     private const string DPoPProofType = "dpop+jwt";
+
+    /// <summary>The AAuth agent token type (draft-hardt-oauth-aauth-protocol, "Agent Token Structure").</summary>
+    public const string AgentTokenType = "aa-agent+jwt";
     private static readonly long MaxUnixSeconds = DateTimeOffset.MaxValue.ToUnixTimeSeconds();
 
     private readonly FrozenDictionary<string, TokenIssuerPolicy> _issuers;
     private readonly JsonWebTokenHandler _handler;
     private readonly ValidatedTokenCache? _cache;
+    // Agent tokens validated by the AAuth profile (audience only when present) are cached apart, so one is never a cache hit
+    // for a bearer, DPoP or bound token, which must name this API in aud.
+    private readonly ValidatedTokenCache? _agentCache;
+    private readonly TokenValidationParameters _discoveredAgentParameters;
+    private readonly TokenValidationParameters _discoveredAgentParametersWithAudience;
     private readonly TimeProvider _timeProvider;
     private readonly TimeSpan _clockSkew;
     private readonly int _maxTokenLength;
@@ -45,6 +53,10 @@ internal sealed class AgentTokenValidator
         _issuers = issuers.ToFrozenDictionary(StringComparer.Ordinal);
         _handler = new JsonWebTokenHandler { MapInboundClaims = false, MaximumTokenSizeInBytes = _maxTokenLength };
         _cache = options.EnableTokenCache ? new ValidatedTokenCache(options.TokenCacheSizeLimit, _timeProvider) : null;
+        _agentCache = options.EnableTokenCache && options.AAuth.AllowJwt ? new ValidatedTokenCache(options.TokenCacheSizeLimit, _timeProvider) : null;
+        // A discovered issuer is checked before its keys are fetched (iss = the metadata's issuer); the algorithm is the discovered key's.
+        _discoveredAgentParametersWithAudience = TokenIssuerPolicy.CreateParameters(null, [.. options.Audiences], [.. TokenAlgorithms.Known], options.ClockSkew, _timeProvider);
+        _discoveredAgentParameters = TokenIssuerPolicy.WithoutAudience(_discoveredAgentParametersWithAudience);
     }
 
     /// <summary>Whether any issuer is configured (no issuers: tokens are never accepted).</summary>
@@ -67,19 +79,141 @@ internal sealed class AgentTokenValidator
         return ValidateCoreAsync(AsString(token), cancellationToken);
     }
 
+    /// <summary>
+    /// A token in an AAuth <c>Signature-Key</c> <c>jwt</c> member. An agent token (<c>typ</c> <c>aa-agent+jwt</c>) is validated as
+    /// the AAuth protocol draft's "Agent Token Verification" says: signature by a configured issuer, or by an issuer
+    /// <paramref name="discovery"/> allows (<c>{iss}/.well-known/aauth-agent.json</c>, <c>dwk</c>, <c>kid</c>, <c>iat</c>
+    /// required), lifetime, and <c>aud</c> only when present. Every other token is validated exactly as
+    /// <see cref="ValidateAsync(ReadOnlyMemory{char}, CancellationToken)"/> does (audience required).
+    /// </summary>
+    public ValueTask<TokenValidationOutcome> ValidateSignatureKeyTokenAsync(ReadOnlyMemory<char> token, AAuthIssuerDiscovery? discovery, CancellationToken cancellationToken)
+    {
+        if (token.IsEmpty || token.Length > _maxTokenLength)
+        {
+            return new(Reject("the token is empty or too long"));
+        }
+        if ((_agentCache is not null && _agentCache.TryGet(token.Span, out var cached)) || (_cache is not null && _cache.TryGet(token.Span, out cached)))
+        {
+            return new(cached!);
+        }
+        var text = AsString(token);
+        if (!TryParse(text, out var jwt, out var error))
+        {
+            return new(Reject(error));
+        }
+        return string.Equals(jwt.Typ, AgentTokenType, StringComparison.OrdinalIgnoreCase)
+            ? ValidateAgentTokenAsync(text, jwt, discovery, cancellationToken)
+            : ValidateParsedAsync(text, jwt, cancellationToken);
+    }
+
+    private async ValueTask<TokenValidationOutcome> ValidateAgentTokenAsync(string token, AgentJsonWebToken jwt, AAuthIssuerDiscovery? discovery, CancellationToken cancellationToken)
+    {
+        var alg = jwt.Alg;
+        if (jwt.TryGetHeaderValue<object>("crit", out _))
+        {
+            return Reject("the token has critical header extensions that are not supported");
+        }
+        // Draft step 3: exp in the future, iat (and nbf) not in the future.
+        if (TokenLifetime.Check(jwt, _timeProvider, _clockSkew) is { } lifetimeError)
+        {
+            return Reject(lifetimeError);
+        }
+        var hasAudience = jwt.TryGetClaim("aud", out _);
+        TokenValidationParameters parameters;
+        TokenIssuerOptions issuerOptions;
+        var issuer = jwt.Issuer;
+        if (!string.IsNullOrEmpty(issuer) && _issuers.TryGetValue(issuer, out var policy))
+        {
+            // A configured issuer: its keys, algorithms and types, as for any of its tokens.
+            if (!TokenAlgorithms.IsAsymmetric(alg) || !policy.Algorithms.Contains(alg))
+            {
+                return Reject("the token algorithm is not accepted");
+            }
+            if (policy.Types.Count > 0 && !policy.Types.Contains(AgentTokenType))
+            {
+                return Reject("the token type is not accepted");
+            }
+            if (await ResolveKeysAsync(jwt, policy, cancellationToken).ConfigureAwait(false) is { } keyError)
+            {
+                return keyError;
+            }
+            parameters = hasAudience ? policy.Parameters : policy.AgentParameters;
+            issuerOptions = policy.Options;
+        }
+        else if (discovery is not null && !string.IsNullOrEmpty(issuer) && discovery.IsAllowed(issuer))
+        {
+            if (await ResolveDiscoveredKeyAsync(jwt, issuer, alg, discovery, cancellationToken).ConfigureAwait(false) is { } keyError)
+            {
+                return keyError;
+            }
+            parameters = hasAudience ? _discoveredAgentParametersWithAudience : _discoveredAgentParameters;
+            issuerOptions = new TokenIssuerOptions { Issuer = issuer };
+        }
+        else
+        {
+            return Reject("the token issuer is not trusted");
+        }
+
+        var result = await _handler.ValidateTokenAsync(jwt, parameters).ConfigureAwait(false);
+        if (!result.IsValid)
+        {
+            return Reject(Describe(result.Exception));
+        }
+        return Complete(token, jwt, issuerOptions, _agentCache);
+    }
+
+    /// <summary>Draft "Agent Token Verification" step 2 for an issuer that is not configured: <c>dwk</c>, then the key <c>kid</c> from its metadata's JWKS.</summary>
+    private async ValueTask<TokenValidationOutcome?> ResolveDiscoveredKeyAsync(AgentJsonWebToken jwt, string issuer, string? alg, AAuthIssuerDiscovery discovery, CancellationToken cancellationToken)
+    {
+        if (!jwt.TryGetPayloadValue<string>("dwk", out var dwk) || !string.Equals(dwk, AAuthIssuerDiscovery.AgentMetadataDocumentName, StringComparison.Ordinal))
+        {
+            return Reject("the agent token's dwk is not aauth-agent.json");
+        }
+        if (alg is null || !TokenAlgorithms.IsAsymmetric(alg) || !discovery.AcceptsAlgorithm(alg))
+        {
+            return Reject("the token algorithm is not accepted");
+        }
+        if (!jwt.TryGetPayloadValue<long>("iat", out _))
+        {
+            return Reject("the agent token has no iat");
+        }
+        var kid = jwt.Kid;
+        if (string.IsNullOrEmpty(kid))
+        {
+            return Reject("the agent token has no kid");
+        }
+        var lookup = await discovery.FindAsync(issuer, kid, cancellationToken).ConfigureAwait(false);
+        switch (lookup.Status)
+        {
+            case KeyLookupStatus.Found when !string.Equals(lookup.Key!.JoseAlgorithm, alg, StringComparison.Ordinal):
+                // The JWKS is the only channel of a discovered key's algorithm ("JWKS Discovery and Caching").
+                return Reject("the issuer's key for this kid does not carry the token's alg");
+            case KeyLookupStatus.Found:
+                jwt.ResolvedKeys = new SignatureKeySecurityKey(lookup.Key!).AsArray;
+                return null;
+            case KeyLookupStatus.Unavailable when discovery.IssuerError(issuer) is { } issuerError:
+                return Reject(issuerError == AgentAuthErrors.IssuerMissing
+                    ? "the issuer's aauth-agent.json has no issuer"
+                    : "the issuer's aauth-agent.json names another issuer");
+            case KeyLookupStatus.Unavailable:
+                TokensLog.KeysUnavailable(_logger, issuer, lookup.Reason!);
+                return TokenValidationOutcome.Unavailable(lookup.Reason!);
+            default:
+                return Reject("the token's signing key (kid) is not known");
+        }
+    }
+
     /// <summary>The token as a string: the backing string itself when the slice is all of it, else a copy (cache misses only).</summary>
     private static string AsString(ReadOnlyMemory<char> token) =>
         MemoryMarshal.TryGetString(token, out var text, out var start, out var length) && start == 0 && length == text.Length
             ? text
             : token.ToString();
 
-    private async ValueTask<TokenValidationOutcome> ValidateCoreAsync(string token, CancellationToken cancellationToken)
-    {
-        if (!TryParse(token, out var jwt, out var error))
-        {
-            return Reject(error);
-        }
+    private ValueTask<TokenValidationOutcome> ValidateCoreAsync(string token, CancellationToken cancellationToken) =>
+        TryParse(token, out var jwt, out var error) ? ValidateParsedAsync(token, jwt, cancellationToken) : new(Reject(error));
 
+    private async ValueTask<TokenValidationOutcome> ValidateParsedAsync(string token, AgentJsonWebToken jwt, CancellationToken cancellationToken)
+    {
         // Issuer before anything that could fetch keys: an unknown issuer costs no I/O.
         var issuer = jwt.Issuer;
         if (string.IsNullOrEmpty(issuer) || !_issuers.TryGetValue(issuer, out var policy))
@@ -121,7 +255,12 @@ internal sealed class AgentTokenValidator
         {
             return Reject(Describe(result.Exception));
         }
+        return Complete(token, jwt, policy.Options, _cache);
+    }
 
+    /// <summary>After the signature and claims verified: reads <c>cnf</c>, builds the outcome and caches it in <paramref name="cache"/>.</summary>
+    private TokenValidationOutcome Complete(string token, AgentJsonWebToken jwt, TokenIssuerOptions issuer, ValidatedTokenCache? cache)
+    {
         ConfirmationClaim? confirmation = null;
         if (jwt.TryGetPayloadValue<JsonElement>("cnf", out var cnf))
         {
@@ -137,10 +276,10 @@ internal sealed class AgentTokenValidator
 
         jwt.TryGetPayloadValue<long>("exp", out var exp);
         var expires = exp >= MaxUnixSeconds ? DateTimeOffset.MaxValue : DateTimeOffset.FromUnixTimeSeconds(exp);
-        var outcome = TokenValidationOutcome.Success(jwt, policy.Options, confirmation, expires);
+        var outcome = TokenValidationOutcome.Success(jwt, issuer, confirmation, expires);
         // Keyed by the string the validated token holds, so the entry keeps no second copy of the token.
-        _cache?.Add(token, outcome);
-        TokensLog.TokenValidated(_logger, policy.Options.Issuer, _cache is null ? "off" : "miss");
+        cache?.Add(token, outcome);
+        TokensLog.TokenValidated(_logger, issuer.Issuer, cache is null ? "off" : "miss");
         return outcome;
     }
 
