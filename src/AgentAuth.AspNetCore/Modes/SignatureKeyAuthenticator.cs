@@ -431,6 +431,7 @@ internal sealed class SignatureKeyAuthenticator
         var kid = member.GetString("kid");
         if (url is null || kid is null || kid.Length is 0 or > 256 || url.Length is 0 or > 2048)
         {
+            AAuthLog.JwksMemberRefused(_logger, "it needs url and kid");
             failure = Refuse(AgentAuthErrors.InvalidKey, "A jwks member needs url and kid.");
             return false;
         }
@@ -439,6 +440,7 @@ internal sealed class SignatureKeyAuthenticator
             || uri.Fragment.Length != 0 || url.AsSpan().ContainsAny(" \t\r\n\\")
             || !KeyDiscovery.TryParseOrigin(uri.GetLeftPart(UriPartial.Authority), out var origin))
         {
+            AAuthLog.JwksMemberRefused(_logger, "its url is not a plain HTTPS URL");
             failure = Refuse(AgentAuthErrors.InvalidKey, "The jwks url is not an HTTPS URL.");
             return false;
         }

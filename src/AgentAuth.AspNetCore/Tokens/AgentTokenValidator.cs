@@ -151,6 +151,7 @@ internal sealed class AgentTokenValidator
         }
         else
         {
+            AAuthLog.AgentIssuerNotAllowed(_logger, string.IsNullOrEmpty(issuer) ? "(none)" : issuer.Length > 256 ? issuer[..256] : issuer);
             return Reject("the token issuer is not trusted");
         }
 
@@ -192,6 +193,7 @@ internal sealed class AgentTokenValidator
                 jwt.ResolvedKeys = new SignatureKeySecurityKey(lookup.Key!).AsArray;
                 return null;
             case KeyLookupStatus.Unavailable when discovery.IssuerError(issuer) is { } issuerError:
+                AAuthLog.AgentIssuerMetadataRefused(_logger, issuer, issuerError);
                 return Reject(issuerError == AgentAuthErrors.IssuerMissing
                     ? "the issuer's aauth-agent.json has no issuer"
                     : "the issuer's aauth-agent.json names another issuer");
