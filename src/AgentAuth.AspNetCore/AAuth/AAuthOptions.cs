@@ -9,7 +9,7 @@ namespace AgentAuth.AspNetCore;
 /// </summary>
 public sealed class AAuthOptions
 {
-    /// <summary>Which origins' keys the <c>jwks_uri</c> and <c>jwks</c> schemes may fetch.</summary>
+    /// <summary>Which origins' keys the <c>jwks_uri</c> and <c>jwks</c> schemes may fetch, and which agent-token issuers <see cref="DiscoverAgentTokenIssuers"/> may discover.</summary>
     public KeyDiscoveryOptions Discovery { get; } = new();
 
     /// <summary>

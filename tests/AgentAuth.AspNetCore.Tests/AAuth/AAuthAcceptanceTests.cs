@@ -87,6 +87,32 @@ public sealed class AAuthAcceptanceTests
         Assert.False(metadata.RootElement.TryGetProperty("accept_signature_algs", out _));
     }
 
+    [Fact]
+    public void Every_enabled_scheme_is_listed_most_identified_first_with_the_configured_algorithms_in_order()
+    {
+        var options = new AAuthOptions { AllowHwk = true, AllowJktJwt = true, AllowJwksUri = true, AllowJwks = true, AllowJwt = true };
+        options.Algorithms.Add("ES256");
+        options.Algorithms.Add("Ed25519");
+        options.Algorithms.Add("ES256");
+
+        var acceptance = AAuthAcceptance.Create(options);
+
+        Assert.Equal("jwt, jwks_uri, jwks, jkt-jwt, hwk", acceptance.AcceptSignatureScheme);
+        Assert.Equal("ES256, Ed25519", acceptance.AcceptSignatureAlg);
+        Assert.Equal(["ecdsa-p256-sha256", "ed25519"], acceptance.Rfc9421Algorithms());
+    }
+
+    [Fact]
+    public void Nothing_is_accepted_or_advertised_when_no_scheme_is_enabled()
+    {
+        var acceptance = AAuthAcceptance.Create(new AAuthOptions());
+
+        Assert.Null(acceptance.AcceptSignatureScheme);
+        Assert.Null(acceptance.AcceptSignatureAlg);
+        Assert.Empty(acceptance.Algorithms);
+        Assert.False(acceptance.AcceptsAlgorithm("Ed25519"));
+    }
+
     private static HttpRequestMessage Signed(HandlerHost host, string signatureKey, HttpSignatures.Cryptography.SignatureKey key, SignatureParameters? parameters = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, host.Url("/protected"));
