@@ -349,7 +349,7 @@ internal sealed class SignatureKeyAuthenticator
                 return state.Fail(new AgentAuthFailure(StatusCodes.Status503ServiceUnavailable, AgentAuthChallengeKind.Signature,
                     AgentAuthErrors.TemporarilyUnavailable, "The token issuer's keys are unavailable; retry shortly.") { RetryAfter = TimeSpan.FromSeconds(1) });
             }
-            var error = HasExpired(token, state.Now) ? AgentAuthErrors.ExpiredJwt : AgentAuthErrors.InvalidJwt;
+            var error = validation.SignatureKeyError ?? (HasExpired(token, state.Now) ? AgentAuthErrors.ExpiredJwt : AgentAuthErrors.InvalidJwt);
             AAuthLog.TokenRefused(_logger, error, reason);
             return state.Fail(Refuse(error, "The Signature-Key token was refused: " + reason + "."));
         }

@@ -193,15 +193,17 @@ internal sealed class AgentTokenValidator
                 jwt.ResolvedKeys = new SignatureKeySecurityKey(lookup.Key!).AsArray;
                 return null;
             case KeyLookupStatus.Unavailable when discovery.IssuerError(issuer) is { } issuerError:
+                // "Metadata Documents": no issuer is issuer_missing, another issuer is issuer_mismatch.
                 AAuthLog.AgentIssuerMetadataRefused(_logger, issuer, issuerError);
                 return Reject(issuerError == AgentAuthErrors.IssuerMissing
                     ? "the issuer's aauth-agent.json has no issuer"
-                    : "the issuer's aauth-agent.json names another issuer");
+                    : "the issuer's aauth-agent.json names another issuer", issuerError);
             case KeyLookupStatus.Unavailable:
                 TokensLog.KeysUnavailable(_logger, issuer, lookup.Reason!);
                 return TokenValidationOutcome.Unavailable(lookup.Reason!);
             default:
-                return Reject("the token's signing key (kid) is not known");
+                // "JWKS Discovery and Caching": a kid absent from the (refreshed) JWKS is unknown_key.
+                return Reject("the token's signing key (kid) is not known", AgentAuthErrors.UnknownKey);
         }
     }
 
@@ -378,5 +380,11 @@ internal sealed class AgentTokenValidator
     {
         TokensLog.TokenRejected(_logger, reason);
         return TokenValidationOutcome.Invalid(reason);
+    }
+
+    private TokenValidationOutcome Reject(string reason, string signatureKeyError)
+    {
+        TokensLog.TokenRejected(_logger, reason);
+        return TokenValidationOutcome.Invalid(reason, signatureKeyError);
     }
 }

@@ -104,14 +104,14 @@ public sealed class AAuthAgentIssuerDiscoveryTests
     }
 
     [Fact]
-    public async Task Agent_token_with_a_kid_the_issuer_does_not_publish_is_refused()
+    public async Task Agent_token_with_a_kid_the_issuer_does_not_publish_is_refused_with_unknown_key()
     {
         await using var origin = await AgentOrigin.StartAsync();
         origin.Jwks = ProviderJwks(kid: "provider-key-2");
         await using var host = await StartAsync(origin);
         var token = MintAgentToken(s_providerKey, origin.Origin, Ed25519A.Key);
 
-        Refused(await host.SendAsync(await SignAsync(host.Url("/protected"), Ed25519A.PrivateJwk, JwtKey(token))), "error=invalid_jwt");
+        Refused(await host.SendAsync(await SignAsync(host.Url("/protected"), Ed25519A.PrivateJwk, JwtKey(token))), "error=unknown_key");
     }
 
     [Fact]
@@ -126,7 +126,7 @@ public sealed class AAuthAgentIssuerDiscoveryTests
     }
 
     [Fact]
-    public async Task Issuer_metadata_that_names_another_issuer_is_refused()
+    public async Task Issuer_metadata_that_names_another_issuer_is_refused_with_issuer_mismatch()
     {
         await using var origin = await AgentOrigin.StartAsync();
         origin.Jwks = ProviderJwks();
@@ -135,7 +135,20 @@ public sealed class AAuthAgentIssuerDiscoveryTests
         await using var host = await StartAsync(origin);
         var token = MintAgentToken(s_providerKey, origin.Origin, Ed25519A.Key);
 
-        Refused(await host.SendAsync(await SignAsync(host.Url("/protected"), Ed25519A.PrivateJwk, JwtKey(token))), "error=invalid_jwt");
+        Refused(await host.SendAsync(await SignAsync(host.Url("/protected"), Ed25519A.PrivateJwk, JwtKey(token))), "error=issuer_mismatch");
+    }
+
+    [Fact]
+    public async Task Issuer_metadata_without_issuer_is_refused_with_issuer_missing()
+    {
+        await using var origin = await AgentOrigin.StartAsync();
+        origin.Jwks = ProviderJwks();
+        origin.IssuerSet = true;
+        origin.Issuer = null;
+        await using var host = await StartAsync(origin);
+        var token = MintAgentToken(s_providerKey, origin.Origin, Ed25519A.Key);
+
+        Refused(await host.SendAsync(await SignAsync(host.Url("/protected"), Ed25519A.PrivateJwk, JwtKey(token))), "error=issuer_missing");
     }
 
     [Fact]
