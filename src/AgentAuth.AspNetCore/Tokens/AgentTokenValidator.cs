@@ -118,6 +118,15 @@ internal sealed class AgentTokenValidator
         {
             return Reject(lifetimeError);
         }
+        // Draft steps 6-7: ps, when present, is a server identifier; parent_agent, when present, an agent identifier.
+        if (jwt.TryGetClaim("ps", out _) && (!jwt.TryGetPayloadValue<string>("ps", out var personServer) || !IsServerIdentifier(personServer)))
+        {
+            return Reject("the agent token's ps is not an HTTPS server identifier");
+        }
+        if (jwt.TryGetClaim("parent_agent", out _) && (!jwt.TryGetPayloadValue<string>("parent_agent", out var parent) || !IsAgentIdentifier(parent)))
+        {
+            return Reject("the agent token's parent_agent is not an agent identifier");
+        }
         var hasAudience = jwt.TryGetClaim("aud", out _);
         TokenValidationParameters parameters;
         TokenIssuerOptions issuerOptions;
@@ -162,6 +171,38 @@ internal sealed class AgentTokenValidator
         }
         return Complete(token, jwt, issuerOptions, _agentCache);
     }
+
+    /// <summary>AAuth "Server Identifiers": <c>https://</c> and a lowercase host only (no port, path, query, fragment or trailing slash).</summary>
+    internal static bool IsServerIdentifier(string? value) =>
+        value is not null && KeyDiscovery.TryParseOrigin(value, out var origin) && string.Equals(origin, value, StringComparison.Ordinal)
+        && value.IndexOf(':', 8) < 0;
+
+    /// <summary>
+    /// AAuth "Agent Identifiers": <c>aauth:local@domain</c>, <c>local</c> 1-255 of <c>a-z 0-9 - _ + .</c>, <c>domain</c> a
+    /// lowercase DNS name (no scheme, port or path).
+    /// </summary>
+    internal static bool IsAgentIdentifier(string? value)
+    {
+        if (value is null || value.Length > 512 || !value.StartsWith("aauth:", StringComparison.Ordinal))
+        {
+            return false;
+        }
+        var rest = value.AsSpan(6);
+        var at = rest.IndexOf('@');
+        if (at is < 1 or > 255 || rest[..at].ContainsAnyExcept(AgentLocalCharacters))
+        {
+            return false;
+        }
+        var domain = rest[(at + 1)..];
+        return domain.Length is > 0 and <= 253 && !domain.ContainsAnyExcept(DomainCharacters)
+            && domain[0] != '.' && domain[0] != '-' && domain[^1] != '.' && domain[^1] != '-' && domain.IndexOf("..", StringComparison.Ordinal) < 0;
+    }
+
+    private static readonly System.Buffers.SearchValues<char> AgentLocalCharacters =
+        System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789-_+.");
+
+    private static readonly System.Buffers.SearchValues<char> DomainCharacters =
+        System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789-.");
 
     /// <summary>Draft "Agent Token Verification" step 2 for an issuer that is not configured: <c>dwk</c>, then the key <c>kid</c> from its metadata's JWKS.</summary>
     private async ValueTask<TokenValidationOutcome?> ResolveDiscoveredKeyAsync(AgentJsonWebToken jwt, string issuer, string? alg, AAuthIssuerDiscovery discovery, CancellationToken cancellationToken)

@@ -22,9 +22,9 @@ public sealed class AAuthAgentTokenTests
 
     /// <summary>An agent token exactly as the draft's "Agent Token Structure" lists it (no aud unless given).</summary>
     internal static string MintAgentToken(SignatureKey issuerKey, string issuer, SignatureKey holder, string? audience = null, string typ = "aa-agent+jwt",
-        string? dwk = "aauth-agent.json", string? kid = null)
+        string? dwk = "aauth-agent.json", string? kid = null, Action<JsonObject>? claims = null)
     {
-        var claims = new JsonObject
+        var payload = new JsonObject
         {
             ["iss"] = issuer,
             ["sub"] = AgentId,
@@ -35,13 +35,14 @@ public sealed class AAuthAgentTokenTests
         };
         if (dwk is not null)
         {
-            claims["dwk"] = dwk;
+            payload["dwk"] = dwk;
         }
         if (audience is not null)
         {
-            claims["aud"] = audience;
+            payload["aud"] = audience;
         }
-        return TestTokens.Mint(issuerKey, "Ed25519", claims, TestTokens.Header("Ed25519", kid ?? issuerKey.KeyId, typ));
+        claims?.Invoke(payload);
+        return TestTokens.Mint(issuerKey, "Ed25519", payload, TestTokens.Header("Ed25519", kid ?? issuerKey.KeyId, typ));
     }
 
     private static void Configure(AgentAuthOptions o)
@@ -139,5 +140,35 @@ public sealed class AAuthAgentTokenTests
 
         Refused(await host.SendAsync(await SignAsync(host.Url("/protected"), Ed25519A.PrivateJwk, JwtKey(token))), "error=invalid_jwt");
         Assert.Equal(0, origin.Requests);
+    }
+
+    [Fact]
+    public async Task Agent_token_with_a_valid_ps_and_parent_agent_is_accepted()
+    {
+        await using var host = await HandlerHost.StartAsync(Configure, kestrel: true);
+        var token = MintAgentToken(s_issuerKey, TestTokens.Issuer, Ed25519A.Key, claims: c =>
+        {
+            c["ps"] = "https://ps.example";
+            c["parent_agent"] = "aauth:planner.7f3c@vendor.example";
+        });
+
+        await SucceededAsync(await host.SendAsync(await SignAsync(host.Url("/protected"), Ed25519A.PrivateJwk, JwtKey(token))));
+    }
+
+    [Theory]
+    [InlineData("ps", "http://ps.example")]
+    [InlineData("ps", "https://PS.example")]
+    [InlineData("ps", "https://ps.example:8443")]
+    [InlineData("ps", "https://ps.example/v1")]
+    [InlineData("parent_agent", "My Agent@agent.example")]
+    [InlineData("parent_agent", "aauth:@agent.example")]
+    [InlineData("parent_agent", "aauth:agent@http://agent.example")]
+    public async Task Agent_token_whose_ps_or_parent_agent_is_malformed_is_refused(string claim, string value)
+    {
+        // Draft "Agent Token Verification" steps 6 and 7.
+        await using var host = await HandlerHost.StartAsync(Configure, kestrel: true);
+        var token = MintAgentToken(s_issuerKey, TestTokens.Issuer, Ed25519A.Key, claims: c => c[claim] = value);
+
+        Refused(await host.SendAsync(await SignAsync(host.Url("/protected"), Ed25519A.PrivateJwk, JwtKey(token))), "error=invalid_jwt");
     }
 }
