@@ -43,23 +43,35 @@ internal sealed class AgentAuthOptionsValidator : IValidateOptions<AgentAuthOpti
         var aauth = options.AAuth;
         foreach (var algorithm in aauth.Algorithms)
         {
-            if (!SignatureKeyAuthenticator.SupportedAlgorithms.ContainsKey(algorithm))
+            if (!AAuthAcceptance.SupportedAlgorithms.ContainsKey(algorithm))
             {
                 errors.Add(prefix + "Algorithms contains '" + algorithm + "'; supported fully specified algorithms are "
-                    + string.Join(", ", SignatureKeyAuthenticator.SupportedAlgorithms.Keys) + " (EdDSA is not fully specified, symmetric algorithms are never accepted).");
+                    + string.Join(", ", AAuthAcceptance.SupportedAlgorithms.Keys) + " (EdDSA is not fully specified, symmetric algorithms are never accepted).");
             }
         }
         if (aauth.InlineKeyCacheSize < 1)
         {
             errors.Add(prefix + "InlineKeyCacheSize must be at least 1.");
         }
-        if (aauth.AllowJwt && options.Issuers.Count == 0)
+        if (aauth.AllowJwt && options.Issuers.Count == 0 && !aauth.DiscoverAgentTokenIssuers)
         {
             errors.Add(prefix + "AllowJwt is true but Issuers is empty: the jwt scheme accepts agent and auth tokens only from configured issuers.");
         }
         if (aauth.AllowJwksUri && aauth.Discovery.AllowedOrigins.Count == 0 && !aauth.Discovery.AllowAnyHttpsOrigin)
         {
             errors.Add(prefix + "AllowJwksUri is true but Discovery allows no origin: add Discovery.AllowedOrigins or set Discovery.AllowAnyHttpsOrigin.");
+        }
+        if (aauth.DiscoverAgentTokenIssuers && !aauth.AllowJwt)
+        {
+            errors.Add(prefix + "DiscoverAgentTokenIssuers is true but AllowJwt is false: agent tokens arrive only through the jwt scheme.");
+        }
+        if (aauth.DiscoverAgentTokenIssuers && aauth.Discovery.AllowedOrigins.Count == 0 && !aauth.Discovery.AllowAnyHttpsOrigin)
+        {
+            errors.Add(prefix + "DiscoverAgentTokenIssuers is true but Discovery allows no origin: add Discovery.AllowedOrigins or set Discovery.AllowAnyHttpsOrigin.");
+        }
+        if (aauth.AllowJwks && aauth.Discovery.AllowedOrigins.Count == 0 && !aauth.Discovery.AllowAnyHttpsOrigin)
+        {
+            errors.Add(prefix + "AllowJwks is true but Discovery allows no origin: add Discovery.AllowedOrigins or set Discovery.AllowAnyHttpsOrigin.");
         }
     }
 

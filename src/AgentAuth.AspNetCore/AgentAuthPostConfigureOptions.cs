@@ -157,13 +157,13 @@ internal sealed class AgentAuthPostConfigureOptions : IPostConfigureOptions<Agen
                 AddOnce(verifierOptions.RequiredComponents, SignatureComponent.Field("signature-key"));
                 // The key decides the algorithm (§3.3): the verifier allows the RFC 9421 forms of the accepted JOSE algorithms.
                 verifierOptions.AllowedAlgorithms.Clear();
-                foreach (var algorithm in SignatureKeyAuthenticator.Rfc9421Algorithms(options.AAuth))
+                foreach (var algorithm in AAuthAcceptance.Create(options.AAuth).Rfc9421Algorithms())
                 {
                     verifierOptions.AllowedAlgorithms.Add(algorithm);
                 }
                 return new HttpMessageSignatureVerifier(verifierOptions, timeProvider);
             }, loggerFactory.CreateLogger("AgentAuth.AspNetCore.AAuth"),
-            options.AAuth.AllowJwksUri ? keySources.CreateDiscovery(options.AAuth.Discovery) : null);
+            options.AAuth.AllowJwksUri || options.AAuth.AllowJwks || options.AAuth.DiscoverAgentTokenIssuers ? keySources.CreateDiscovery(options.AAuth.Discovery) : null);
         }
         return runtime;
     }

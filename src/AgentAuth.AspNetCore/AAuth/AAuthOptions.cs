@@ -9,7 +9,7 @@ namespace AgentAuth.AspNetCore;
 /// </summary>
 public sealed class AAuthOptions
 {
-    /// <summary>Which origins' keys the <c>jwks_uri</c> and <c>jwks</c> schemes may fetch.</summary>
+    /// <summary>Which origins' keys the <c>jwks_uri</c> and <c>jwks</c> schemes may fetch, and which agent-token issuers <see cref="DiscoverAgentTokenIssuers"/> may discover.</summary>
     public KeyDiscoveryOptions Discovery { get; } = new();
 
     /// <summary>
@@ -31,11 +31,27 @@ public sealed class AAuthOptions
     public bool AllowJwksUri { get; set; }
 
     /// <summary>
+    /// Accept the <c>jwks</c> scheme (§3.7): the key <c>kid</c> is fetched from the JWKS at <c>{id}/.well-known/{dwk}</c> (no
+    /// metadata document in between) of an HTTPS origin that <see cref="Discovery"/> allows. Identified: the principal's
+    /// subject is the origin. Default off.
+    /// </summary>
+    public bool AllowJwks { get; set; }
+
+    /// <summary>
     /// Accept the <c>jwt</c> scheme (§3.8): an agent token (<c>aa-agent+jwt</c>) or auth token (<c>aa-auth+jwt</c>) from
     /// one of <see cref="AgentAuthOptions.Issuers"/>, validated like any token; the request must be signed with its
     /// <c>cnf.jwk</c>. Default off.
     /// </summary>
     public bool AllowJwt { get; set; }
+
+    /// <summary>
+    /// Let the <c>jwt</c> scheme accept agent tokens (<c>aa-agent+jwt</c>) from issuers that are not in
+    /// <see cref="AgentAuthOptions.Issuers"/>, discovering their keys as the AAuth protocol draft says
+    /// (<c>{iss}/.well-known/aauth-agent.json</c>, whose <c>issuer</c> must be <c>iss</c>, then its <c>jwks_uri</c>, then the
+    /// token's <c>kid</c>), only when <c>iss</c> is an HTTPS origin that <see cref="Discovery"/> allows (checked before any
+    /// fetch). Configured issuers are used as before. Auth tokens are never discovered. Default off.
+    /// </summary>
+    public bool DiscoverAgentTokenIssuers { get; set; }
 
     /// <summary>
     /// The JWT <c>typ</c> values the <c>jwt</c> scheme accepts. Default (when empty): <c>aa-agent+jwt</c> and
@@ -58,7 +74,7 @@ public sealed class AAuthOptions
     public int InlineKeyCacheSize { get; set; } = 10_000;
 
     /// <summary>Whether any <c>Signature-Key</c> scheme is enabled.</summary>
-    internal bool AnySchemeEnabled => AllowHwk || AllowJktJwt || AllowJwksUri || AllowJwt;
+    internal bool AnySchemeEnabled => AllowHwk || AllowJktJwt || AllowJwksUri || AllowJwks || AllowJwt;
 
     /// <summary>This API as an AAuth resource: challenges, signing key, resource tokens and metadata; off until enabled.</summary>
     public AAuthResourceOptions Resource { get; } = new();

@@ -31,45 +31,6 @@ internal sealed class AAuthResource : IDisposable
 
     public const string ResourceTokenType = "aa-resource+jwt";
 
-    /// <summary>
-    /// The Signature-Key schemes the scheme verifies, in order of preference, for <c>Accept-Signature-Scheme</c>. AAuth fixes
-    /// <c>jwt</c> for agents ("Keying Material"). This is the one place that answers "which schemes are accepted"; the
-    /// verification side (the Signature-Key authenticator and its scheme switches) extends it.
-    /// </summary>
-    internal static string[] AcceptedSchemes(AgentAuthOptions options)
-    {
-        _ = options;
-        return ["jwt"];
-    }
-
-    /// <summary>
-    /// The signature algorithms accepted, as the fully-specified JOSE names <c>Accept-Signature-Alg</c> and
-    /// <c>accept_signature_algs</c> use (Signature-Key -08; AAuth "Signature Algorithms"), mapped from the RFC 9421 names of
-    /// <see cref="HttpSignaturePolicyOptions.AllowedAlgorithms"/> (one list configures both). <c>hmac-sha256</c> has no
-    /// counterpart: AAuth forbids symmetric keys.
-    /// </summary>
-    internal static string[] AcceptedAlgorithms(IList<string> rfc9421Algorithms)
-    {
-        var result = new List<string>(rfc9421Algorithms.Count);
-        foreach (var algorithm in rfc9421Algorithms)
-        {
-            var jose = algorithm switch
-            {
-                HttpSignatureAlgorithms.Ed25519 => JoseAlgorithms.Ed25519,
-                HttpSignatureAlgorithms.EcdsaP256Sha256 => JoseAlgorithms.ES256,
-                HttpSignatureAlgorithms.EcdsaP384Sha384 => JoseAlgorithms.ES384,
-                HttpSignatureAlgorithms.RsaPssSha512 => JoseAlgorithms.PS512,
-                HttpSignatureAlgorithms.RsaV15Sha256 => JoseAlgorithms.RS256,
-                _ => null,
-            };
-            if (jose is not null && !result.Contains(jose))
-            {
-                result.Add(jose);
-            }
-        }
-        return [.. result];
-    }
-
     private readonly TimeProvider _time;
     private readonly TimeSpan _lifetime;
     private readonly byte[] _encodedHeader;
@@ -89,12 +50,12 @@ internal sealed class AAuthResource : IDisposable
             ? "public, max-age=" + ((long)resource.CacheDuration.TotalSeconds).ToString(CultureInfo.InvariantCulture)
             : "no-cache";
 
-        var algorithms = AcceptedAlgorithms(options.Signatures.AllowedAlgorithms);
+        // The same answer the Signature-Key verifier and its refusals give (AAuthAcceptance): no header when nothing is enabled.
+        var acceptance = AAuthAcceptance.Create(options.AAuth);
         if (resource.AdvertiseSignatureSchemes)
         {
-            // Both are RFC 8941 Lists of Tokens (Signature-Key -08 "Accept-Signature-Scheme", "Accept-Signature-Alg").
-            AcceptSignatureScheme = string.Join(", ", AcceptedSchemes(options));
-            AcceptSignatureAlg = algorithms.Length == 0 ? null : string.Join(", ", algorithms);
+            AcceptSignatureScheme = acceptance.AcceptSignatureScheme;
+            AcceptSignatureAlg = acceptance.AcceptSignatureAlg;
         }
         // Before a person token is verified the draft allows no resource token: auth-token challenges for person-token first.
         ChallengeRequirement = resource.Requirement switch
@@ -106,7 +67,7 @@ internal sealed class AAuthResource : IDisposable
         _encodedHeader = signingKey is null ? [] : EncodeHeader(signingKey);
         JwksJson = signingKey is null ? null : SerializeJwks(signingKey, previousKeys);
         MetadataJson = SerializeMetadata(options, resource, signingKey is null ? null : Issuer + JwksPath,
-            resource.AdvertiseSignatureSchemes ? algorithms : []);
+            resource.AdvertiseSignatureSchemes ? acceptance.Algorithms : []);
     }
 
     /// <summary>Builds the resource from options that <see cref="AAuthResourceOptionsValidator"/> accepted; <see langword="null"/> when not enabled.</summary>
@@ -314,7 +275,7 @@ internal sealed class AAuthResource : IDisposable
         writer.WriteEndObject();
     }
 
-    private static byte[] SerializeMetadata(AgentAuthOptions options, AAuthResourceOptions resource, string? jwksUri, string[] algorithms)
+    private static byte[] SerializeMetadata(AgentAuthOptions options, AAuthResourceOptions resource, string? jwksUri, IReadOnlyList<string> algorithms)
     {
         var buffer = new ArrayBufferWriter<byte>(1024);
         using (var writer = new Utf8JsonWriter(buffer))
@@ -352,7 +313,7 @@ internal sealed class AAuthResource : IDisposable
                 }
                 writer.WriteEndArray();
             }
-            if (algorithms.Length > 0)
+            if (algorithms.Count > 0)
             {
                 writer.WriteStartArray("accept_signature_algs");
                 foreach (var algorithm in algorithms)

@@ -85,11 +85,6 @@ internal static class AAuthResourceOptionsValidator
         {
             errors.Add(Prefix + "CacheDuration must not be negative.");
         }
-        if (resource.AdvertiseSignatureSchemes && AAuthResource.AcceptedAlgorithms(options.Signatures.AllowedAlgorithms).Length == 0
-            && options.Signatures.AllowedAlgorithms.Count > 0)
-        {
-            errors.Add(Prefix + "AdvertiseSignatureSchemes is true but Signatures.AllowedAlgorithms has no asymmetric algorithm to advertise in Accept-Signature-Alg.");
-        }
     }
 
     private static void CheckKey(AAuthResourceKeyOptions key, string name, bool requirePrivate, List<string> keyIds, List<string> errors)

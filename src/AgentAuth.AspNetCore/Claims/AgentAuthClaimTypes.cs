@@ -47,13 +47,13 @@ public static class AgentAuthClaimTypes
     /// <summary>The informational, flattened RFC 8693 actor chain as JSON (for logging; decisions use <c>Identity.Actor</c>).</summary>
     public const string ActorChain = "act_chain";
 
-    /// <summary>The <c>Signature-Key</c> scheme an AAuth request used (<c>hwk</c>, <c>jkt-jwt</c>, <c>jwks_uri</c>, <c>jwt</c>).</summary>
+    /// <summary>The <c>Signature-Key</c> scheme an AAuth request used (<c>hwk</c>, <c>jkt-jwt</c>, <c>jwks_uri</c>, <c>jwks</c>, <c>jwt</c>).</summary>
     public const string AAuthScheme = "aauth_scheme";
 
     /// <summary><c>true</c> when the agent is known only by its key (<c>hwk</c>, <c>jkt-jwt</c>): no identity, no scopes.</summary>
     public const string Pseudonymous = "pseudonymous";
 
-    /// <summary>The AAuth agent identity: the origin of a <c>jwks_uri</c> key, or the <c>sub</c> of an agent token (<c>aa-agent+jwt</c>).</summary>
+    /// <summary>The AAuth agent identity: the origin of a <c>jwks_uri</c> key, the <c>url</c> of a <c>jwks</c> key, or the <c>sub</c> of an agent token (<c>aa-agent+jwt</c>).</summary>
     public const string AAuthAgent = "aauth_agent";
 
     /// <summary>

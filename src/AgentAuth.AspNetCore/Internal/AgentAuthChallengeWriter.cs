@@ -178,7 +178,7 @@ internal static class AgentAuthChallengeWriter
                 ? "error=" + failure.Error
                 : "error=" + failure.Error + ", required_input=" + failure.RequiredInput;
             headers[AgentAuthHeaderNames.SignatureError] = value;
-            if (failure.Error == AgentAuthErrors.UnsupportedAlgorithm)
+            if (failure.Error == AgentAuthErrors.UnsupportedAlgorithm && failure.AcceptSignatureAlg is null)
             {
                 headers[AgentAuthHeaderNames.AcceptSignatureAlg] = templates.AcceptSignatureAlgorithms;
             }
@@ -195,7 +195,8 @@ internal static class AgentAuthChallengeWriter
     /// <summary>
     /// What would have worked, for a refused <c>Signature-Key</c> request (draft-hardt-httpbis-signature-key-08 §4.4):
     /// <c>Accept-Signature-Scheme</c> with <c>unsupported_scheme</c>, and <c>Accept-Signature-Alg</c> in JOSE names
-    /// with <c>unsupported_algorithm</c> (replacing the RFC 9421 names written above for keyid signatures).
+    /// with <c>unsupported_algorithm</c> (instead of the RFC 9421 names written above for keyid signatures), both from
+    /// <see cref="AAuthAcceptance"/>.
     /// </summary>
     private static void WriteSignatureKeyFailureHeaders(IHeaderDictionary headers, AgentAuthFailure failure)
     {

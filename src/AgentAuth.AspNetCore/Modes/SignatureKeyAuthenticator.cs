@@ -29,10 +29,11 @@ namespace AgentAuth.AspNetCore;
 /// </summary>
 internal sealed class SignatureKeyAuthenticator
 {
-    public const string Hwk = "hwk";
-    public const string JktJwt = "jkt-jwt";
-    public const string JwksUri = "jwks_uri";
-    public const string Jwt = "jwt";
+    public const string Hwk = AAuthAcceptance.Hwk;
+    public const string JktJwt = AAuthAcceptance.JktJwt;
+    public const string JwksUri = AAuthAcceptance.JwksUri;
+    public const string Jwks = AAuthAcceptance.Jwks;
+    public const string Jwt = AAuthAcceptance.Jwt;
 
     /// <summary>The RFC 9638 / draft §3.5 JWK thumbprint URI of a SHA-256 thumbprint.</summary>
     public const string ThumbprintUrnPrefix = "urn:jkt:sha-256:";
@@ -41,24 +42,12 @@ internal sealed class SignatureKeyAuthenticator
     private const string AgentTokenType = "aa-agent+jwt";
     private static readonly string[] DefaultTokenTypes = [AgentTokenType, "aa-auth+jwt"];
 
-    /// <summary>Fully specified JOSE algorithms whose operation is an RFC 9421 algorithm (RFC 9421 §3.3.7), so the core verifier checks them.</summary>
-    internal static readonly IReadOnlyDictionary<string, string> SupportedAlgorithms = new Dictionary<string, string>(StringComparer.Ordinal)
-    {
-        [JoseAlgorithms.Ed25519] = HttpSignatureAlgorithms.Ed25519,
-        [JoseAlgorithms.ES256] = HttpSignatureAlgorithms.EcdsaP256Sha256,
-        [JoseAlgorithms.ES384] = HttpSignatureAlgorithms.EcdsaP384Sha384,
-        [JoseAlgorithms.PS512] = HttpSignatureAlgorithms.RsaPssSha512,
-        [JoseAlgorithms.RS256] = HttpSignatureAlgorithms.RsaV15Sha256,
-    };
-
-    internal static readonly string[] DefaultAlgorithms = [JoseAlgorithms.Ed25519, JoseAlgorithms.ES256];
-
     private static readonly AAuthIdentity AuthTokenIdentity = new(Jwt, null, false, null);
 
     private readonly AgentAuthRuntime _runtime;
     private readonly AAuthOptions _options;
     private readonly HttpMessageSignatureVerifier[] _verifiers;
-    private readonly HashSet<string> _algorithms;
+    private readonly AAuthAcceptance _acceptance;
     private readonly HashSet<string> _tokenTypes;
     private readonly ConveyedKeyCache _inlineKeys;
     private readonly ConveyedKeyCache _delegatedKeys;
@@ -66,9 +55,12 @@ internal sealed class SignatureKeyAuthenticator
     private readonly int _maxFieldLength;
     private readonly ILogger _logger;
     private readonly KeyDiscovery? _discovery;
+    private readonly AAuthIssuerDiscovery? _issuerDiscovery;
     private readonly ConcurrentDictionary<string, JwksUriTarget> _jwksUriTargets = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, JwksUriTarget>.AlternateLookup<ReadOnlySpan<char>> _jwksUriLookup;
     private readonly ConcurrentDictionary<string, AAuthMetadataKeySource> _metadataSources = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, JwksUriTarget> _jwksTargets = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, JwksUriTarget>.AlternateLookup<ReadOnlySpan<char>> _jwksLookup;
 
     /// <param name="runtime">The scheme's runtime (token validator, replay cache).</param>
     /// <param name="options">The scheme options.</param>
@@ -79,10 +71,14 @@ internal sealed class SignatureKeyAuthenticator
     {
         _discovery = discovery;
         _jwksUriLookup = _jwksUriTargets.GetAlternateLookup<ReadOnlySpan<char>>();
+        _jwksLookup = _jwksTargets.GetAlternateLookup<ReadOnlySpan<char>>();
         _runtime = runtime;
         _options = options.AAuth;
         _verifiers = [createVerifier(false, false), createVerifier(true, false), createVerifier(false, true), createVerifier(true, true)];
-        _algorithms = new HashSet<string>(_options.Algorithms.Count > 0 ? _options.Algorithms : DefaultAlgorithms, StringComparer.Ordinal);
+        _acceptance = AAuthAcceptance.Create(_options);
+        _issuerDiscovery = _options.DiscoverAgentTokenIssuers && discovery is not null
+            ? new AAuthIssuerDiscovery(discovery, _acceptance, _options.Discovery.MaxCachedKeySets)
+            : null;
         _tokenTypes = new HashSet<string>(_options.TokenTypes.Count > 0 ? _options.TokenTypes : DefaultTokenTypes, StringComparer.Ordinal);
         _inlineKeys = new ConveyedKeyCache(Hwk, _options.InlineKeyCacheSize, logger);
         _delegatedKeys = new ConveyedKeyCache(JktJwt, _options.InlineKeyCacheSize, logger);
@@ -90,27 +86,13 @@ internal sealed class SignatureKeyAuthenticator
         // A JWT scheme carries a whole token: the field may be as long as a token plus its framing.
         _maxFieldLength = Math.Max(options.Signatures.Limits.MaxHeaderLength, options.MaxTokenLength + 1024);
         _logger = logger;
-        AcceptSignatureScheme = FormatSchemes(_options);
-        AcceptSignatureAlg = string.Join(", ", _algorithms);
     }
 
     /// <summary>The enabled schemes as a structured-field list of tokens, in this server's order of preference (§4.1).</summary>
-    public string AcceptSignatureScheme { get; }
+    public string? AcceptSignatureScheme => _acceptance.AcceptSignatureScheme;
 
     /// <summary>The accepted fully specified JOSE algorithms (§4.2).</summary>
-    public string AcceptSignatureAlg { get; }
-
-    /// <summary>The RFC 9421 algorithm names the configured JOSE algorithms verify with (the verifier's allow list).</summary>
-    public static IEnumerable<string> Rfc9421Algorithms(AAuthOptions options)
-    {
-        foreach (var alg in options.Algorithms.Count > 0 ? options.Algorithms : DefaultAlgorithms)
-        {
-            if (SupportedAlgorithms.TryGetValue(alg, out var rfc9421))
-            {
-                yield return rfc9421;
-            }
-        }
-    }
+    public string? AcceptSignatureAlg => _acceptance.AcceptSignatureAlg;
 
     public async ValueTask<AuthenticationOutcome> AuthenticateAsync(AuthenticationRequest request, StringValues field)
     {
@@ -128,7 +110,9 @@ internal sealed class SignatureKeyAuthenticator
         }
         if (!verification.Succeeded)
         {
-            return AgentAuthFailures.FromSignature(verification);
+            var failure = AgentAuthFailures.FromSignature(verification);
+            // §4.2: what would have worked, in the JOSE names a Signature-Key agent configures (not the RFC 9421 names).
+            return failure.Error == AgentAuthErrors.UnsupportedAlgorithm ? failure with { AcceptSignatureAlg = AcceptSignatureAlg } : failure;
         }
 
         if (!SignedRequestAuthenticator.TryGetAcceptedUntil(request, verification, out var acceptedUntil, out var lifetimeProblem))
@@ -347,12 +331,15 @@ internal sealed class SignatureKeyAuthenticator
     }
 
     /// <summary>
-    /// <c>jwt</c> (§3.8): an agent or auth token from a configured issuer, validated like any issuer token (cached), of an
-    /// accepted <c>typ</c>, whose <c>cnf.jwk</c> carries an accepted fully specified <c>alg</c>; that key verifies the request.
+    /// <c>jwt</c> (§3.8): an agent or auth token from a configured issuer (or, for an agent token, an issuer discovered from
+    /// <c>iss</c> + <c>dwk</c> on an allowed origin when <see cref="AAuthOptions.DiscoverAgentTokenIssuers"/> is on), validated by
+    /// <see cref="AgentTokenValidator.ValidateSignatureKeyTokenAsync"/> (cached), of an accepted <c>typ</c>, whose
+    /// <c>cnf.jwk</c> carries an accepted fully specified <c>alg</c>; that key verifies the request.
     /// </summary>
     private async ValueTask<SignatureKeyResolution> ResolveJwtAsync(SignatureKeyResolver state, ReadOnlyMemory<char> token, CancellationToken cancellationToken)
     {
-        var validation = await _runtime.Tokens.ValidateAsync(token, cancellationToken).ConfigureAwait(false);
+        // Agent tokens by the AAuth profile (aud only when present; issuer configured or discovered), other tokens as always.
+        var validation = await _runtime.Tokens.ValidateSignatureKeyTokenAsync(token, _issuerDiscovery, cancellationToken).ConfigureAwait(false);
         if (!validation.Succeeded)
         {
             var reason = validation.FailureDescription ?? "the token is invalid";
@@ -362,7 +349,7 @@ internal sealed class SignatureKeyAuthenticator
                 return state.Fail(new AgentAuthFailure(StatusCodes.Status503ServiceUnavailable, AgentAuthChallengeKind.Signature,
                     AgentAuthErrors.TemporarilyUnavailable, "The token issuer's keys are unavailable; retry shortly.") { RetryAfter = TimeSpan.FromSeconds(1) });
             }
-            var error = HasExpired(token, state.Now) ? AgentAuthErrors.ExpiredJwt : AgentAuthErrors.InvalidJwt;
+            var error = validation.SignatureKeyError ?? (HasExpired(token, state.Now) ? AgentAuthErrors.ExpiredJwt : AgentAuthErrors.InvalidJwt);
             AAuthLog.TokenRefused(_logger, error, reason);
             return state.Fail(Refuse(error, "The Signature-Key token was refused: " + reason + "."));
         }
@@ -412,6 +399,62 @@ internal sealed class SignatureKeyAuthenticator
         return lookup.IsCompletedSuccessfully ? new(FromJwksLookup(state, target, lookup.Result)) : FromPendingJwksLookupAsync(state, target, lookup);
     }
 
+    /// <summary>
+    /// <c>jwks</c> (draft-hardt-httpbis-signature-key-08 §3.7): the key <c>kid</c> of the JWKS fetched directly from the
+    /// member's <c>url</c>, an HTTPS URL on an origin the discovery policy allows (checked before any fetch); no metadata
+    /// document. Identified: the principal's subject is the URL's origin (the unit the fetch policy trusts) and
+    /// <c>aauth_agent</c> is the URL as presented (the draft's identity, byte-compared). Cached like <c>jwks_uri</c>.
+    /// </summary>
+    private ValueTask<SignatureKeyResolution> ResolveJwks(SignatureKeyResolver state, SignatureKeyMember member, CancellationToken cancellationToken)
+    {
+        if (!_jwksLookup.TryGetValue(member.Parameters, out var target))
+        {
+            if (!TryCreateJwksTarget(member, out target, out var failure))
+            {
+                return new(state.Fail(failure!));
+            }
+            if (_jwksTargets.Count >= _options.InlineKeyCacheSize)
+            {
+                AAuthLog.KeyCacheFull(_logger, Jwks, _options.InlineKeyCacheSize);
+                _jwksTargets.Clear();
+            }
+            _jwksTargets[member.Parameters.ToString()] = target!;
+        }
+        var lookup = _discovery!.FindAsync(target!.CacheKey, target.CreateSource, target.KeyId, matchThumbprints: false, cancellationToken);
+        return lookup.IsCompletedSuccessfully ? new(FromJwksLookup(state, target, lookup.Result)) : FromPendingJwksLookupAsync(state, target, lookup);
+    }
+
+    private bool TryCreateJwksTarget(SignatureKeyMember member, out JwksUriTarget? target, out AgentAuthFailure? failure)
+    {
+        target = null;
+        var url = member.GetString("url");
+        var kid = member.GetString("kid");
+        if (url is null || kid is null || kid.Length is 0 or > 256 || url.Length is 0 or > 2048)
+        {
+            AAuthLog.JwksMemberRefused(_logger, "it needs url and kid");
+            failure = Refuse(AgentAuthErrors.InvalidKey, "A jwks member needs url and kid.");
+            return false;
+        }
+        // An absolute HTTPS URL without user information or fragment; its origin is what the policy allows.
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps || uri.UserInfo.Length != 0
+            || uri.Fragment.Length != 0 || url.AsSpan().ContainsAny(" \t\r\n\\")
+            || !KeyDiscovery.TryParseOrigin(uri.GetLeftPart(UriPartial.Authority), out var origin))
+        {
+            AAuthLog.JwksMemberRefused(_logger, "its url is not a plain HTTPS URL");
+            failure = Refuse(AgentAuthErrors.InvalidKey, "The jwks url is not an HTTPS URL.");
+            return false;
+        }
+        if (!_discovery!.IsAllowed(origin))
+        {
+            AAuthLog.OriginNotAllowed(_logger, origin);
+            failure = Refuse(AgentAuthErrors.InvalidKey, "The signer's origin is not one this server trusts.");
+            return false;
+        }
+        target = new JwksUriTarget(this, "jwks " + uri.AbsoluteUri, uri, null, kid, new AAuthIdentity(Jwks, origin, false, url));
+        failure = null;
+        return true;
+    }
+
     private async ValueTask<SignatureKeyResolution> FromPendingJwksLookupAsync(SignatureKeyResolver state, JwksUriTarget target, ValueTask<KeySetLookup<SignatureKey>> lookup) =>
         FromJwksLookup(state, target, await lookup.ConfigureAwait(false));
 
@@ -426,7 +469,7 @@ internal sealed class SignatureKeyAuthenticator
                 {
                     return state.Fail(Refuse(AgentAuthErrors.InvalidKey, "The signer's key has no alg in its JWKS; a fully specified alg is required."));
                 }
-                if (!_algorithms.Contains(key.JoseAlgorithm))
+                if (!_acceptance.AcceptsAlgorithm(key.JoseAlgorithm))
                 {
                     return state.Fail(Refuse(AgentAuthErrors.UnsupportedAlgorithm, "The signer's key alg is not accepted.") with { AcceptSignatureAlg = AcceptSignatureAlg });
                 }
@@ -486,14 +529,18 @@ internal sealed class SignatureKeyAuthenticator
     private static readonly System.Buffers.SearchValues<char> DwkCharacters =
         System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~");
 
-    /// <summary>A <c>jwks_uri</c> member as read once: where its keys come from, which one, and the identity it gives.</summary>
+    /// <summary>
+    /// A <c>jwks_uri</c> or <c>jwks</c> member as read once: where its keys come from (the metadata document for
+    /// <c>jwks_uri</c>, <c>id</c> set; the JWKS itself for <c>jwks</c>, <c>id</c> null), which one, and
+    /// the identity it gives.
+    /// </summary>
     private sealed class JwksUriTarget
     {
         private readonly SignatureKeyAuthenticator _owner;
         private readonly Uri _metadataAddress;
-        private readonly string _id;
+        private readonly string? _id;
 
-        public JwksUriTarget(SignatureKeyAuthenticator owner, string cacheKey, Uri metadataAddress, string id, string keyId, AAuthIdentity identity)
+        public JwksUriTarget(SignatureKeyAuthenticator owner, string cacheKey, Uri metadataAddress, string? id, string keyId, AAuthIdentity identity)
         {
             _owner = owner;
             CacheKey = cacheKey;
@@ -513,8 +560,13 @@ internal sealed class SignatureKeyAuthenticator
         /// <summary>Made once, so a lookup passes the same delegate and allocates no closure.</summary>
         public Func<BackchannelDocumentReader, RemoteKeySource> CreateSource { get; }
 
-        private AAuthMetadataKeySource Create(BackchannelDocumentReader reader)
+        private RemoteKeySource Create(BackchannelDocumentReader reader)
         {
+            if (_id is null)
+            {
+                // jwks: the URL is the key set; HTTPS only, through the discovery reader (no redirects, bounded).
+                return new JwksUriKeySource(_metadataAddress, requireHttps: true, reader);
+            }
             var discovery = _owner._discovery!;
             var source = new AAuthMetadataKeySource(_metadataAddress, _id, reader, discovery.IsAllowed);
             var sources = _owner._metadataSources;
@@ -534,7 +586,7 @@ internal sealed class SignatureKeyAuthenticator
         {
             return Refuse(AgentAuthErrors.InvalidKey, "The " + what + " has no alg; a fully specified alg is required.");
         }
-        if (!_algorithms.Contains(jwk.Algorithm))
+        if (!_acceptance.AcceptsAlgorithm(jwk.Algorithm))
         {
             return Refuse(AgentAuthErrors.UnsupportedAlgorithm, "The " + what + "'s alg is not accepted.") with { AcceptSignatureAlg = AcceptSignatureAlg };
         }
@@ -555,28 +607,6 @@ internal sealed class SignatureKeyAuthenticator
     }
 
     private static AgentAuthFailure Refuse(string error, string description) => AgentAuthFailures.Signature(error, description);
-
-    private static string FormatSchemes(AAuthOptions options)
-    {
-        var schemes = new List<string>(4);
-        if (options.AllowJwt)
-        {
-            schemes.Add(Jwt);
-        }
-        if (options.AllowJwksUri)
-        {
-            schemes.Add(JwksUri);
-        }
-        if (options.AllowJktJwt)
-        {
-            schemes.Add(JktJwt);
-        }
-        if (options.AllowHwk)
-        {
-            schemes.Add(Hwk);
-        }
-        return string.Join(", ", schemes);
-    }
 
     private static bool TryDecodeJson(ReadOnlySpan<char> part, out JsonDocument? document)
     {
@@ -673,6 +703,10 @@ internal sealed class SignatureKeyAuthenticator
             if (scheme.SequenceEqual(JwksUri) && options.AllowJwksUri)
             {
                 return _owner.ResolveJwksUri(this, member, cancellationToken);
+            }
+            if (scheme.SequenceEqual(Jwks) && options.AllowJwks)
+            {
+                return _owner.ResolveJwks(this, member, cancellationToken);
             }
             if (scheme.SequenceEqual(Jwt) && options.AllowJwt)
             {

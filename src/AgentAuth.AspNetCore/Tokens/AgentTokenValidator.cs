@@ -21,11 +21,19 @@ internal sealed class AgentTokenValidator
 
     private const string DPoPProofType = "dpop+jwt";
     private const string NotCompactJws = "the token is not a compact JWS";
+
+    /// <summary>The AAuth agent token type (draft-hardt-oauth-aauth-protocol, "Agent Token Structure").</summary>
+    public const string AgentTokenType = "aa-agent+jwt";
     private static readonly long MaxUnixSeconds = DateTimeOffset.MaxValue.ToUnixTimeSeconds();
 
     private readonly FrozenDictionary<string, TokenIssuerPolicy> _issuers;
     private readonly JsonWebTokenHandler _handler;
     private readonly ValidatedTokenCache? _cache;
+    // Agent tokens validated by the AAuth profile (audience only when present) are cached apart, so one is never a cache hit
+    // for a bearer, DPoP or bound token, which must name this API in aud.
+    private readonly ValidatedTokenCache? _agentCache;
+    private readonly TokenValidationParameters _discoveredAgentParameters;
+    private readonly TokenValidationParameters _discoveredAgentParametersWithAudience;
     private readonly TimeProvider _timeProvider;
     private readonly TimeSpan _clockSkew;
     private readonly int _maxTokenLength;
@@ -75,6 +83,10 @@ internal sealed class AgentTokenValidator
         _issuers = issuers.ToFrozenDictionary(StringComparer.Ordinal);
         _handler = new JsonWebTokenHandler { MapInboundClaims = false, MaximumTokenSizeInBytes = _maxTokenLength };
         _cache = options.EnableTokenCache ? new ValidatedTokenCache(options.TokenCacheSizeLimit, _timeProvider) : null;
+        _agentCache = options.EnableTokenCache && options.AAuth.AllowJwt ? new ValidatedTokenCache(options.TokenCacheSizeLimit, _timeProvider) : null;
+        // A discovered issuer is checked before its keys are fetched (iss = the metadata's issuer); the algorithm is the discovered key's.
+        _discoveredAgentParametersWithAudience = TokenIssuerPolicy.CreateParameters(null, [.. options.Audiences], [.. TokenAlgorithms.Known], options.ClockSkew, _timeProvider);
+        _discoveredAgentParameters = TokenIssuerPolicy.WithoutAudience(_discoveredAgentParametersWithAudience);
     }
 
     /// <summary>Whether any issuer is configured (no issuers: tokens are never accepted).</summary>
@@ -132,22 +144,201 @@ internal sealed class AgentTokenValidator
         return TokenValidationOutcome.Invalid("the token has been revoked");
     }
 
+    /// <summary>
+    /// A token in an AAuth <c>Signature-Key</c> <c>jwt</c> member. An agent token (<c>typ</c> <c>aa-agent+jwt</c>) is validated as
+    /// the AAuth protocol draft's "Agent Token Verification" says: signature by a configured issuer, or by an issuer
+    /// <paramref name="discovery"/> allows (<c>{iss}/.well-known/aauth-agent.json</c>, <c>dwk</c>, <c>kid</c>, <c>iat</c>
+    /// required), lifetime, and <c>aud</c> only when present. Every other token is validated exactly as
+    /// <see cref="ValidateAsync(ReadOnlyMemory{char}, CancellationToken)"/> does (audience required).
+    /// </summary>
+    public ValueTask<TokenValidationOutcome> ValidateSignatureKeyTokenAsync(ReadOnlyMemory<char> token, AAuthIssuerDiscovery? discovery, CancellationToken cancellationToken)
+    {
+        if (token.IsEmpty || token.Length > _maxTokenLength)
+        {
+            return new(Reject("the token is empty or too long"));
+        }
+        if ((_agentCache is not null && _agentCache.TryGet(token.Span, out var cached)) || (_cache is not null && _cache.TryGet(token.Span, out cached)))
+        {
+            return CheckRevocation(cached!, cancellationToken);
+        }
+        var text = AsString(token);
+        if (!TryParse(text, out var jwt, out var error))
+        {
+            return new(Reject(error));
+        }
+        return ValidateSignatureKeyTokenAndCheckRevocationAsync(text, jwt, discovery, cancellationToken);
+    }
+
+    private async ValueTask<TokenValidationOutcome> ValidateSignatureKeyTokenAndCheckRevocationAsync(string text, AgentJsonWebToken jwt, AAuthIssuerDiscovery? discovery, CancellationToken cancellationToken)
+    {
+        var outcome = string.Equals(jwt.Typ, AgentTokenType, StringComparison.OrdinalIgnoreCase)
+            ? await ValidateAgentTokenAsync(text, jwt, discovery, cancellationToken).ConfigureAwait(false)
+            : await ValidateParsedAsync(text, jwt, cancellationToken).ConfigureAwait(false);
+        return await CheckRevocation(outcome, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask<TokenValidationOutcome> ValidateAgentTokenAsync(string token, AgentJsonWebToken jwt, AAuthIssuerDiscovery? discovery, CancellationToken cancellationToken)
+    {
+        var alg = jwt.Alg;
+        if (jwt.TryGetHeaderValue<object>("crit", out _))
+        {
+            return Reject("the token has critical header extensions that are not supported");
+        }
+        // Draft step 3: exp in the future, iat (and nbf) not in the future.
+        if (TokenLifetime.Check(jwt, _timeProvider, _clockSkew) is { } lifetimeError)
+        {
+            return Reject(lifetimeError);
+        }
+        // Draft steps 6-7: ps, when present, is a server identifier; parent_agent, when present, an agent identifier.
+        if (jwt.TryGetClaim("ps", out _) && (!jwt.TryGetPayloadValue<string>("ps", out var personServer) || !IsServerIdentifier(personServer)))
+        {
+            return Reject("the agent token's ps is not an HTTPS server identifier");
+        }
+        if (jwt.TryGetClaim("parent_agent", out _) && (!jwt.TryGetPayloadValue<string>("parent_agent", out var parent) || !IsAgentIdentifier(parent)))
+        {
+            return Reject("the agent token's parent_agent is not an agent identifier");
+        }
+        var hasAudience = jwt.TryGetClaim("aud", out _);
+        TokenValidationParameters parameters;
+        TokenIssuerOptions issuerOptions;
+        var issuer = jwt.Issuer;
+        if (!string.IsNullOrEmpty(issuer) && _issuers.TryGetValue(issuer, out var policy))
+        {
+            // A configured issuer: its keys, algorithms and types, as for any of its tokens.
+            if (!TokenAlgorithms.IsAsymmetric(alg) || !policy.Algorithms.Contains(alg))
+            {
+                return Reject("the token algorithm is not accepted");
+            }
+            if (policy.Types.Count > 0 && !policy.Types.Contains(AgentTokenType))
+            {
+                return Reject("the token type is not accepted");
+            }
+            if (await ResolveKeysAsync(jwt, policy, cancellationToken).ConfigureAwait(false) is { } keyError)
+            {
+                return keyError;
+            }
+            parameters = hasAudience ? policy.Parameters : policy.AgentParameters;
+            issuerOptions = policy.Options;
+        }
+        else if (discovery is not null && !string.IsNullOrEmpty(issuer) && discovery.IsAllowed(issuer))
+        {
+            if (await ResolveDiscoveredKeyAsync(jwt, issuer, alg, discovery, cancellationToken).ConfigureAwait(false) is { } keyError)
+            {
+                return keyError;
+            }
+            parameters = hasAudience ? _discoveredAgentParametersWithAudience : _discoveredAgentParameters;
+            issuerOptions = new TokenIssuerOptions { Issuer = issuer };
+        }
+        else
+        {
+            AAuthLog.AgentIssuerNotAllowed(_logger, string.IsNullOrEmpty(issuer) ? "(none)" : issuer.Length > 256 ? issuer[..256] : issuer);
+            return Reject("the token issuer is not trusted");
+        }
+
+        var result = await _handler.ValidateTokenAsync(jwt, parameters).ConfigureAwait(false);
+        if (!result.IsValid)
+        {
+            return Reject(Describe(result.Exception));
+        }
+        return Complete(token, jwt, issuerOptions, _agentCache);
+    }
+
+    /// <summary>AAuth "Server Identifiers": <c>https://</c> and a lowercase host only (no port, path, query, fragment or trailing slash).</summary>
+    internal static bool IsServerIdentifier(string? value) =>
+        value is not null && KeyDiscovery.TryParseOrigin(value, out var origin) && string.Equals(origin, value, StringComparison.Ordinal)
+        && value.IndexOf(':', 8) < 0;
+
+    /// <summary>
+    /// AAuth "Agent Identifiers": <c>aauth:local@domain</c>, <c>local</c> 1-255 of <c>a-z 0-9 - _ + .</c>, <c>domain</c> a
+    /// lowercase DNS name (no scheme, port or path).
+    /// </summary>
+    internal static bool IsAgentIdentifier(string? value)
+    {
+        if (value is null || value.Length > 512 || !value.StartsWith("aauth:", StringComparison.Ordinal))
+        {
+            return false;
+        }
+        var rest = value.AsSpan(6);
+        var at = rest.IndexOf('@');
+        if (at is < 1 or > 255 || rest[..at].ContainsAnyExcept(AgentLocalCharacters))
+        {
+            return false;
+        }
+        var domain = rest[(at + 1)..];
+        return domain.Length is > 0 and <= 253 && !domain.ContainsAnyExcept(DomainCharacters)
+            && domain[0] != '.' && domain[0] != '-' && domain[^1] != '.' && domain[^1] != '-' && domain.IndexOf("..", StringComparison.Ordinal) < 0;
+    }
+
+    private static readonly System.Buffers.SearchValues<char> AgentLocalCharacters =
+        System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789-_+.");
+
+    private static readonly System.Buffers.SearchValues<char> DomainCharacters =
+        System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789-.");
+
+    /// <summary>Draft "Agent Token Verification" step 2 for an issuer that is not configured: <c>dwk</c>, then the key <c>kid</c> from its metadata's JWKS.</summary>
+    private async ValueTask<TokenValidationOutcome?> ResolveDiscoveredKeyAsync(AgentJsonWebToken jwt, string issuer, string? alg, AAuthIssuerDiscovery discovery, CancellationToken cancellationToken)
+    {
+        if (!jwt.TryGetPayloadValue<string>("dwk", out var dwk) || !string.Equals(dwk, AAuthIssuerDiscovery.AgentMetadataDocumentName, StringComparison.Ordinal))
+        {
+            return Reject("the agent token's dwk is not aauth-agent.json");
+        }
+        if (alg is null || !TokenAlgorithms.IsAsymmetric(alg) || !discovery.AcceptsAlgorithm(alg))
+        {
+            return Reject("the token algorithm is not accepted");
+        }
+        if (!jwt.TryGetPayloadValue<long>("iat", out _))
+        {
+            return Reject("the agent token has no iat");
+        }
+        var kid = jwt.Kid;
+        if (string.IsNullOrEmpty(kid))
+        {
+            return Reject("the agent token has no kid");
+        }
+        var lookup = await discovery.FindAsync(issuer, kid, cancellationToken).ConfigureAwait(false);
+        switch (lookup.Status)
+        {
+            case KeyLookupStatus.Found when !string.Equals(lookup.Key!.JoseAlgorithm, alg, StringComparison.Ordinal):
+                // The JWKS is the only channel of a discovered key's algorithm ("JWKS Discovery and Caching").
+                return Reject("the issuer's key for this kid does not carry the token's alg");
+            case KeyLookupStatus.Found:
+                jwt.ResolvedKeys = new SignatureKeySecurityKey(lookup.Key!).AsArray;
+                return null;
+            case KeyLookupStatus.Unavailable when discovery.IssuerError(issuer) is { } issuerError:
+                // "Metadata Documents": no issuer is issuer_missing, another issuer is issuer_mismatch.
+                AAuthLog.AgentIssuerMetadataRefused(_logger, issuer, issuerError);
+                return Reject(issuerError == AgentAuthErrors.IssuerMissing
+                    ? "the issuer's aauth-agent.json has no issuer"
+                    : "the issuer's aauth-agent.json names another issuer", issuerError);
+            case KeyLookupStatus.Unavailable:
+                TokensLog.KeysUnavailable(_logger, issuer, lookup.Reason!);
+                return TokenValidationOutcome.Unavailable(lookup.Reason!);
+            default:
+                // "JWKS Discovery and Caching": a kid absent from the (refreshed) JWKS is unknown_key.
+                return Reject("the token's signing key (kid) is not known", AgentAuthErrors.UnknownKey);
+        }
+    }
+
     /// <summary>The token as a string: the backing string itself when the slice is all of it, else a copy (cache misses only).</summary>
     private static string AsString(ReadOnlyMemory<char> token) =>
         MemoryMarshal.TryGetString(token, out var text, out var start, out var length) && start == 0 && length == text.Length
             ? text
             : token.ToString();
 
-    private async ValueTask<TokenValidationOutcome> ValidateCoreAsync(string token, CancellationToken cancellationToken)
+    private ValueTask<TokenValidationOutcome> ValidateCoreAsync(string token, CancellationToken cancellationToken)
     {
-        if (!TryParse(token, out var jwt, out var error))
+        if (TryParse(token, out var jwt, out var error))
         {
-            // Not a JWT: an opaque token, judged by the issuer that claims opaque tokens (RFC 7662), if one does.
-            return _opaqueTokens is not null && jwt is null && error == NotCompactJws
-                ? await IntrospectOpaqueAsync(_opaqueTokens, token, cancellationToken).ConfigureAwait(false)
-                : Reject(error);
+            return ValidateParsedAsync(token, jwt, cancellationToken);
         }
+        // Not a JWT: an opaque token, judged by the issuer that claims opaque tokens (RFC 7662), if one does.
+        return _opaqueTokens is not null && jwt is null && error == NotCompactJws
+            ? IntrospectOpaqueAsync(_opaqueTokens, token, cancellationToken)
+            : new(Reject(error));
+    }
 
+    private async ValueTask<TokenValidationOutcome> ValidateParsedAsync(string token, AgentJsonWebToken jwt, CancellationToken cancellationToken)
+    {
         // Issuer before anything that could fetch keys: an unknown issuer costs no I/O.
         var issuer = jwt.Issuer;
         if (string.IsNullOrEmpty(issuer) || !_issuers.TryGetValue(issuer, out var policy))
@@ -190,6 +381,26 @@ internal sealed class AgentTokenValidator
             return Reject(Describe(result.Exception));
         }
 
+        DateTimeOffset? cacheUntil = null;
+        if (policy.Introspector is { } introspector && introspector.Checks(jwt.TryGetPayloadValue<string>("jti", out var jti) && !string.IsNullOrEmpty(jti)))
+        {
+            // Signature first (no call for a forged token), then the issuer's word that it is still active.
+            var answer = await introspector.IntrospectAsync(token, cancellationToken).ConfigureAwait(false);
+            if (answer.Status != IntrospectionStatus.Active)
+            {
+                return answer.Status == IntrospectionStatus.Unavailable
+                    ? TokenValidationOutcome.IntrospectionUnavailable(answer.Reason!)
+                    : Reject(answer.Reason!);
+            }
+            // The answer vouches for the token only as long as it may be cached.
+            cacheUntil = _timeProvider.GetUtcNow() + introspector.Options.CacheDuration;
+        }
+        return Complete(token, jwt, policy.Options, _cache, cacheUntil);
+    }
+
+    /// <summary>After the signature and claims verified: reads <c>cnf</c>, builds the outcome and caches it in <paramref name="cache"/>.</summary>
+    private TokenValidationOutcome Complete(string token, AgentJsonWebToken jwt, TokenIssuerOptions issuer, ValidatedTokenCache? cache, DateTimeOffset? cacheUntil = null)
+    {
         ConfirmationClaim? confirmation = null;
         if (jwt.TryGetPayloadValue<JsonElement>("cnf", out var cnf))
         {
@@ -205,30 +416,12 @@ internal sealed class AgentTokenValidator
 
         jwt.TryGetPayloadValue<long>("exp", out var exp);
         var expires = exp >= MaxUnixSeconds ? DateTimeOffset.MaxValue : DateTimeOffset.FromUnixTimeSeconds(exp);
-        var cacheUntil = expires;
         var hasJti = jwt.TryGetPayloadValue<string>("jti", out var jti) && !string.IsNullOrEmpty(jti);
-        if (policy.Introspector is { } introspector && introspector.Checks(hasJti))
-        {
-            // Signature first (no call for a forged token), then the issuer's word that it is still active.
-            var answer = await introspector.IntrospectAsync(token, cancellationToken).ConfigureAwait(false);
-            if (answer.Status != IntrospectionStatus.Active)
-            {
-                return answer.Status == IntrospectionStatus.Unavailable
-                    ? TokenValidationOutcome.IntrospectionUnavailable(answer.Reason!)
-                    : Reject(answer.Reason!);
-            }
-            // The answer vouches for the token only as long as it may be cached.
-            var trustedUntil = _timeProvider.GetUtcNow() + introspector.Options.CacheDuration;
-            if (trustedUntil < cacheUntil)
-            {
-                cacheUntil = trustedUntil;
-            }
-        }
-        var revocationKey = hasJti ? RevocationKeys.ForJti(issuer, jti!) : RevocationKeys.ForToken(token);
-        var outcome = TokenValidationOutcome.Success(jwt, policy.Options, confirmation, expires, cacheUntil, revocationKey, claims: null);
+        var revocationKey = hasJti ? RevocationKeys.ForJti(issuer.Issuer, jti!) : RevocationKeys.ForToken(token);
+        var outcome = TokenValidationOutcome.Success(jwt, issuer, confirmation, expires, cacheUntil is { } until && until < expires ? until : expires, revocationKey, claims: null);
         // Keyed by the string the validated token holds, so the entry keeps no second copy of the token.
-        _cache?.Add(token, outcome);
-        TokensLog.TokenValidated(_logger, policy.Options.Issuer, _cache is null ? "off" : "miss");
+        cache?.Add(token, outcome);
+        TokensLog.TokenValidated(_logger, issuer.Issuer, cache is null ? "off" : "miss");
         return outcome;
     }
 
@@ -374,5 +567,11 @@ internal sealed class AgentTokenValidator
     {
         TokensLog.TokenRejected(_logger, reason);
         return TokenValidationOutcome.Invalid(reason);
+    }
+
+    private TokenValidationOutcome Reject(string reason, string signatureKeyError)
+    {
+        TokensLog.TokenRejected(_logger, reason);
+        return TokenValidationOutcome.Invalid(reason, signatureKeyError);
     }
 }

@@ -17,15 +17,25 @@ internal sealed class TokenIssuerPolicy
             .ToFrozenSet(StringComparer.Ordinal);
         Types = options.ValidTypes.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
         var audiences = options.Audiences.Count > 0 ? options.Audiences.ToArray() : defaultAudiences.ToArray();
-        Parameters = new TokenValidationParameters
+        Parameters = CreateParameters(options.Issuer, audiences, Algorithms.ToArray(), clockSkew, timeProvider);
+        AgentParameters = WithoutAudience(Parameters);
+    }
+
+    /// <summary>
+    /// The one set of token validation rules (built once per issuer, never per request): issuer (when
+    /// <paramref name="issuer"/> is set; else the caller checked it), audience required and in <paramref name="audiences"/>,
+    /// algorithm, signature with the key the validator resolved, lifetime from the scheme's clock.
+    /// </summary>
+    public static TokenValidationParameters CreateParameters(string? issuer, string[] audiences, string[] algorithms, TimeSpan clockSkew, TimeProvider timeProvider) =>
+        new()
         {
-            ValidIssuer = options.Issuer,
-            ValidateIssuer = true,
+            ValidIssuer = issuer,
+            ValidateIssuer = issuer is not null,
             ValidAudiences = audiences,
             ValidateAudience = true,
             RequireAudience = true,
             IgnoreTrailingSlashWhenValidatingAudience = false,
-            ValidAlgorithms = Algorithms.ToArray(),
+            ValidAlgorithms = algorithms,
             // typ is checked by AgentTokenValidator before signature work, case-insensitively (a media type,
             // RFC 7515 §4.1.9); IdentityModel would compare ordinally and disagree on "AT+JWT".
             ValidTypes = null,
@@ -44,6 +54,17 @@ internal sealed class TokenIssuerPolicy
             SaveSigninToken = false,
             ValidateTokenReplay = false,
         };
+
+    /// <summary>
+    /// The same rules without the audience, for AAuth agent tokens only (<c>aa-agent+jwt</c> in <c>Signature-Key</c>): the
+    /// AAuth protocol draft's "Agent Token Verification" checks no <c>aud</c>, and agent tokens normally carry none.
+    /// </summary>
+    public static TokenValidationParameters WithoutAudience(TokenValidationParameters parameters)
+    {
+        var clone = parameters.Clone();
+        clone.ValidateAudience = false;
+        clone.RequireAudience = false;
+        return clone;
     }
 
     public TokenIssuerOptions Options { get; }
@@ -58,4 +79,7 @@ internal sealed class TokenIssuerPolicy
     public FrozenSet<string> Types { get; }
 
     public TokenValidationParameters Parameters { get; }
+
+    /// <summary><see cref="Parameters"/> without the audience: only for an AAuth agent token that carries no <c>aud</c>.</summary>
+    public TokenValidationParameters AgentParameters { get; }
 }

@@ -57,6 +57,16 @@ internal sealed class TokenValidationOutcome
     /// </summary>
     public string? RevocationKey { get; }
 
+    /// <summary>
+    /// For an AAuth agent token whose issuer was discovered: the Signature-Key error the drafts name for this failure
+    /// (<c>unknown_key</c>, <c>issuer_missing</c>, <c>issuer_mismatch</c>), else <see langword="null"/> (<c>invalid_jwt</c>).
+    /// </summary>
+    public string? SignatureKeyError { get; private init; }
+
+    /// <summary>A refusal the AAuth drafts give its own Signature-Key error code.</summary>
+    public static TokenValidationOutcome Invalid(string description, string signatureKeyError) =>
+        new(TokenFailureKind.Invalid, description, null, null, null, default, default, null, null) { SignatureKeyError = signatureKeyError };
+
     public static TokenValidationOutcome Success(JsonWebToken token, TokenIssuerOptions issuer, ConfirmationClaim? confirmation, DateTimeOffset expires) =>
         new(TokenFailureKind.None, null, token, issuer, confirmation, expires, expires, null, null);
 

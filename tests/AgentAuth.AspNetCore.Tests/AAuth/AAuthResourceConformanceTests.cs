@@ -44,6 +44,8 @@ public sealed class AAuthResourceConformanceTests
         options.Signatures.RequiredComponents.Add("content-digest");
         options.Signatures.AllowedAlgorithms.Add("ed25519");
         options.Signatures.AllowedAlgorithms.Add("ecdsa-p256-sha256");
+        // The advertised schemes and algorithms are the Signature-Key verifier's (jwt; the default Ed25519, ES256).
+        options.AAuth.AllowJwt = true;
         var r = options.AAuth.Resource;
         r.Enabled = true;
         r.Issuer = "https://resource.example";

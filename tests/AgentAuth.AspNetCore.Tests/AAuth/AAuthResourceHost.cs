@@ -56,6 +56,12 @@ internal sealed class AAuthResourceHost : IAsyncDisposable
             o.AllowBearerTokens = true;
             o.Audiences.Add(TestTokens.Audience);
             o.Issuers.Add(new TokenIssuerOptions { Issuer = TestTokens.Issuer, JsonWebKeySet = setup.IssuerJwks });
+            // What a 401 advertises is what the Signature-Key verifier accepts (AAuthAcceptance): the jwt scheme and these algorithms.
+            o.AAuth.AllowJwt = true;
+            foreach (var algorithm in (string[])["Ed25519", "ES256", "ES384", "PS512", "RS256"])
+            {
+                o.AAuth.Algorithms.Add(algorithm);
+            }
             var resource = o.AAuth.Resource;
             resource.Enabled = true;
             resource.Issuer = Issuer;

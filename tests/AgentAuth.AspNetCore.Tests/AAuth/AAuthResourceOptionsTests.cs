@@ -79,7 +79,6 @@ public sealed class AAuthResourceOptionsTests
         { "authorization-query", "AgentAuthOptions.AAuth.Resource.AuthorizationEndpoint 'https://resource.example/authorize?x=1' must not have a query or fragment." },
         { "scope-description", "AgentAuthOptions.AAuth.Resource.ScopeDescriptions key 'data read' is not an RFC 6749 scope token." },
         { "cache", "AgentAuthOptions.AAuth.Resource.CacheDuration must not be negative." },
-        { "hmac-only", "AgentAuthOptions.AAuth.Resource.AdvertiseSignatureSchemes is true but Signatures.AllowedAlgorithms has no asymmetric algorithm" },
     };
 
     [Theory]
@@ -116,7 +115,6 @@ public sealed class AAuthResourceOptionsTests
             case "authorization-query": resource.AuthorizationEndpoint = "https://resource.example/authorize?x=1"; break;
             case "scope-description": resource.ScopeDescriptions["data read"] = "x"; break;
             case "cache": resource.CacheDuration = TimeSpan.FromSeconds(-1); break;
-            case "hmac-only": options.Signatures.AllowedAlgorithms.Add("hmac-sha256"); break;
             default: throw new ArgumentOutOfRangeException(nameof(@case));
         }
         var errors = Errors(options);

@@ -37,8 +37,9 @@ public sealed class ResourceApiAAuthResourceTests : IAsyncLifetime
         using var response = await _client!.GetAsync("/whoami");
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        Assert.Equal(["jwt"], Handler.ResponseAssert.Header(response, "Accept-Signature-Scheme"));
-        Assert.Equal(["Ed25519, ES256, ES384, PS512, RS256"], Handler.ResponseAssert.Header(response, "Accept-Signature-Alg"));
+        // What the sample's Signature-Key verifier accepts (AAuth:Allow*, AAuth:Algorithms default), in preference order.
+        Assert.Equal(["jwt, jwks_uri, hwk"], Handler.ResponseAssert.Header(response, "Accept-Signature-Scheme"));
+        Assert.Equal(["Ed25519, ES256"], Handler.ResponseAssert.Header(response, "Accept-Signature-Alg"));
         Assert.Equal(["requirement=agent-token"], Handler.ResponseAssert.Header(response, "AAuth-Requirement"));
     }
 
