@@ -244,6 +244,7 @@ internal sealed class AgentAuthPostConfigureOptions : IPostConfigureOptions<Agen
             acceptSignatureAlgorithms: string.Join(", ", policy.AllowedAlgorithms))
         {
             AAuthResource = aauthResource,
+            SignatureKeyAcceptance = options.AAuth.AnySchemeEnabled ? AAuthAcceptance.Create(options.AAuth) : null,
         };
     }
 

@@ -58,6 +58,12 @@ internal static class AgentAuthChallengeWriter
         {
             WriteAAuthResourceChallenge(headers, aauth);
         }
+        else if (templates.SignatureKeyAcceptance is { AcceptSignatureScheme: { } schemes } acceptance && response.StatusCode == StatusCodes.Status401Unauthorized)
+        {
+            // Signature-Key -08 §4: an agent learns before it signs which schemes and algorithms will be accepted.
+            headers[AgentAuthHeaderNames.AcceptSignatureScheme] = schemes;
+            headers[AgentAuthHeaderNames.AcceptSignatureAlg] = acceptance.AcceptSignatureAlg;
+        }
 
         if (failure is not null)
         {

@@ -44,6 +44,13 @@ internal sealed class ChallengeTemplates
     /// </summary>
     public AAuthResource? AAuthResource { get; init; }
 
+    /// <summary>
+    /// The <c>Signature-Key</c> schemes and algorithms this scheme verifies, advertised on its 401s when it is not an AAuth
+    /// resource (a resource advertises through <see cref="AAuthResource"/>, which can turn it off), or <see langword="null"/>
+    /// when no scheme is enabled.
+    /// </summary>
+    public AAuthAcceptance? SignatureKeyAcceptance { get; init; }
+
     /// <summary>Builds <c>Accept-Signature: label=("c1" "c2" ...);created[;nonce][;tag="..."]</c>.</summary>
     public static string FormatAcceptSignature(string label, IEnumerable<string> components, bool created, bool nonce, string? tag)
     {

@@ -86,7 +86,8 @@ public sealed class AAuthResourceTests
     [Fact]
     public async Task Disabled_by_default_nothing_AAuth_is_sent()
     {
-        await using var host = await AAuthResourceHost.StartAsync(o => o.Enabled = false, mapMetadata: false);
+        // Neither the resource nor any Signature-Key scheme (a verifying scheme advertises: the next test).
+        await using var host = await AAuthResourceHost.StartAsync(o => o.Enabled = false, scheme: o => o.AAuth.AllowJwt = false, mapMetadata: false);
 
         using var response = await host.Client.GetAsync("/protected");
 
@@ -94,6 +95,19 @@ public sealed class AAuthResourceTests
         Assert.Empty(AAuthResourceHost.Header(response, "Accept-Signature-Scheme"));
         Assert.Empty(AAuthResourceHost.Header(response, "AAuth-Requirement"));
         Assert.Empty(AAuthResourceHost.Header(response, "Accept-Signature-Alg"));
+    }
+
+    [Fact]
+    public async Task A_scheme_that_verifies_Signature_Key_requests_advertises_them_without_being_a_resource()
+    {
+        await using var host = await AAuthResourceHost.StartAsync(o => o.Enabled = false, scheme: o => o.AAuth.AllowHwk = true, mapMetadata: false);
+
+        using var response = await host.Client.GetAsync("/protected");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal(["jwt, hwk"], AAuthResourceHost.Header(response, "Accept-Signature-Scheme"));
+        Assert.Equal(["Ed25519, ES256, ES384, PS512, RS256"], AAuthResourceHost.Header(response, "Accept-Signature-Alg"));
+        Assert.Empty(AAuthResourceHost.Header(response, "AAuth-Requirement"));
     }
 
     [Fact]
