@@ -44,9 +44,20 @@ internal sealed class TokenIssuerPolicy
             SaveSigninToken = false,
             ValidateTokenReplay = false,
         };
+        // The revocation endpoint's check: the same signature path, without lifetime or audience (an expired token or one
+        // for another audience of the issuer may still be revoked by its verified jti).
+        RevocationParameters = Parameters.Clone();
+        RevocationParameters.ValidateAudience = false;
+        RevocationParameters.RequireAudience = false;
+        RevocationParameters.ValidateLifetime = false;
+        RevocationParameters.RequireExpirationTime = false;
+        RevocationParameters.LifetimeValidator = null;
     }
 
     public TokenIssuerOptions Options { get; }
+
+    /// <summary><see cref="Parameters"/> without lifetime and audience checks, for a token submitted to the revocation endpoint.</summary>
+    public TokenValidationParameters RevocationParameters { get; }
 
     /// <summary>The issuer's introspection endpoint, when its tokens (or some of them) are checked there.</summary>
     public TokenIntrospector? Introspector { get; init; }
