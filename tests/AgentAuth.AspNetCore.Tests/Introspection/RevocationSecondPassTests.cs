@@ -91,6 +91,51 @@ public sealed class RevocationSecondPassTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, (await test.GetAsync(token)).StatusCode);
     }
 
+    [Fact]
+    public async Task Introspected_token_cache_hit_with_a_jti_makes_two_store_lookups_and_allocates_nothing()
+    {
+        var time = new FakeTimeProvider(TestTokens.Now);
+        var options = new AgentAuthOptions();
+        options.Audiences.Add(TestTokens.Audience);
+        var issuer = new TokenIssuerOptions { Issuer = Issuer };
+        issuer.Introspection.Endpoint = Issuer + "/introspect";
+        issuer.Introspection.OpaqueTokens = true;
+        options.Issuers.Add(issuer);
+        var answer = Claims();
+        answer["active"] = true;
+        answer["jti"] = "op-jti-alloc";
+        options.BackchannelHttpHandler = new AnswerHandler(answer.ToJsonString());
+        var store = new CountingStore(new MemoryRevocationStore(Microsoft.Extensions.Options.Options.Create(new MemoryRevocationStoreOptions()), time));
+        var validator = new AgentTokenValidator(options, new KeySourceFactory(options, null, time, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, new JwksMetrics(null)),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, store);
+        var token = NewOpaqueToken();
+        Assert.True((await validator.ValidateAsync(token, default)).Succeeded);
+        Hit(validator, token, expectSuccess: true);
+        var lookups = store.Lookups;
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++)
+        {
+            Hit(validator, token, expectSuccess: true);
+        }
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        // Exactly two lookups per hit: the token's hash and its answer's jti.
+        Assert.Equal(lookups + 200, store.Lookups);
+
+        await store.RevokeAsync(RevocationKeys.ForJti(Issuer, "op-jti-alloc"), TestTokens.Now.AddHours(1));
+        Hit(validator, token, expectSuccess: false);
+    }
+
+#pragma warning disable CA2012 // The cache hit completes synchronously; the test asserts it before reading Result.
+    private static void Hit(AgentTokenValidator validator, string token, bool expectSuccess)
+    {
+        var pending = validator.ValidateAsync(token, default);
+        Assert.True(pending.IsCompletedSuccessfully);
+        // Assert.True, not Assert.Equal: xunit's equality comparer allocates, this must not.
+        Assert.True(pending.Result.Succeeded == expectSuccess);
+    }
+#pragma warning restore CA2012
+
     // ---- 2. the scheme cannot run without a revocation store ----
 
     [Fact]
@@ -152,7 +197,7 @@ public sealed class RevocationSecondPassTests : IAsyncLifetime
             var call = Assert.Single(test.Server.Received);
             Assert.Equal("urn:ietf:params:oauth:client-assertion-type:jwt-bearer", call.Form["client_assertion_type"]);
             Assert.Equal("api-ed", call.Form["client_id"]);
-            var (header, payload) = VerifyAssertion(call.Form["client_assertion"], publicKey!, "Ed25519");
+            var (header, payload) = VerifyAssertion(call.Form["client_assertion"], publicKey, "Ed25519");
             Assert.Equal("Ed25519", header["alg"]!.GetValue<string>());
             Assert.Equal("api-ed-1", header["kid"]!.GetValue<string>());
             Assert.Equal("api-ed", payload["iss"]!.GetValue<string>());
@@ -166,9 +211,72 @@ public sealed class RevocationSecondPassTests : IAsyncLifetime
             var second = NewOpaqueToken();
             test.Server.Issue(second, Claims());
             await PrincipalAsync(await test.GetAsync(second));
-            var jtis = test.Server.Received.Select(c => VerifyAssertion(c.Form["client_assertion"], publicKey!, "Ed25519").Payload["jti"]!.GetValue<string>()).ToArray();
+            var jtis = test.Server.Received.Select(c => VerifyAssertion(c.Form["client_assertion"], publicKey, "Ed25519").Payload["jti"]!.GetValue<string>()).ToArray();
             Assert.Equal(2, jtis.Distinct(StringComparer.Ordinal).Count());
         }
+    }
+
+    [Fact]
+    public async Task Private_key_jwt_with_an_Ed25519_key_uses_EdDSA_only_when_configured()
+    {
+        var (pem, publicKey) = NewEd25519Pem();
+        using (publicKey)
+        {
+            await using var test = await IntrospectionTestHost.StartAsync(i =>
+            {
+                i.ClientAuthentication = TokenIntrospectionClientAuthentication.PrivateKeyJwt;
+                i.ClientId = "api-ed";
+                i.ClientAssertionPrivateKeyPem = pem;
+                i.ClientAssertionAlgorithm = "EdDSA";
+            });
+            var token = NewOpaqueToken();
+            test.Server.Issue(token, Claims());
+
+            await PrincipalAsync(await test.GetAsync(token));
+
+            var (header, _) = VerifyAssertion(Assert.Single(test.Server.Received).Form["client_assertion"], publicKey, "EdDSA");
+            Assert.Equal("EdDSA", header["alg"]!.GetValue<string>());
+            Assert.False(header.ContainsKey("kid"));
+        }
+    }
+
+    [Fact]
+    public async Task Private_key_jwt_with_an_RSA_key_signs_RS256()
+    {
+        using var rsa = System.Security.Cryptography.RSA.Create(2048);
+        await using var test = await IntrospectionTestHost.StartAsync(i =>
+        {
+            i.ClientAuthentication = TokenIntrospectionClientAuthentication.PrivateKeyJwt;
+            i.ClientId = "api-rsa";
+            i.ClientAssertionPrivateKeyPem = rsa.ExportPkcs8PrivateKeyPem();
+        });
+        var token = NewOpaqueToken();
+        test.Server.Issue(token, Claims());
+
+        await PrincipalAsync(await test.GetAsync(token));
+
+        using var publicKey = SignatureKey.FromRsa(rsa, HttpSignatureAlgorithms.RsaV15Sha256);
+        var (header, payload) = VerifyAssertion(Assert.Single(test.Server.Received).Form["client_assertion"], publicKey, "RS256");
+        Assert.Equal("RS256", header["alg"]!.GetValue<string>());
+        Assert.Equal("api-rsa", payload["sub"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("ES256")]
+    [InlineData("HS256")]
+    [InlineData("none")]
+    public async Task Private_key_jwt_fails_startup_naming_the_option_when_the_algorithm_does_not_fit_the_key(string alg)
+    {
+        var (pem, publicKey) = NewEd25519Pem();
+        publicKey.Dispose();
+        var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => IntrospectionTestHost.StartAsync(i =>
+        {
+            i.ClientAuthentication = TokenIntrospectionClientAuthentication.PrivateKeyJwt;
+            i.ClientId = "api-ed";
+            i.ClientAssertionPrivateKeyPem = pem;
+            i.ClientAssertionAlgorithm = alg;
+        }));
+        Assert.Contains("ClientAssertionAlgorithm", error.Message, StringComparison.Ordinal);
     }
 
     // ---- 4. the revocation endpoint records only what a verified token says ----
@@ -299,6 +407,28 @@ public sealed class RevocationSecondPassTests : IAsyncLifetime
         Assert.True(publicKey.VerifyJose(alg, Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]), Base64UrlEncoder.DecodeBytes(parts[2])),
             "the client assertion does not verify with the configured key under " + alg);
         return (JsonNode.Parse(Base64UrlEncoder.Decode(parts[0]))!.AsObject(), JsonNode.Parse(Base64UrlEncoder.Decode(parts[1]))!.AsObject());
+    }
+
+    private sealed class AnswerHandler(string json) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(json, Encoding.UTF8, "application/json") });
+    }
+
+    private sealed class CountingStore(IRevocationStore inner) : IRevocationStore
+    {
+        private int _lookups;
+
+        public int Lookups => Volatile.Read(ref _lookups);
+
+        public ValueTask<bool> IsRevokedAsync(string key, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _lookups);
+            return inner.IsRevokedAsync(key, cancellationToken);
+        }
+
+        public ValueTask RevokeAsync(string key, DateTimeOffset expiresAt, CancellationToken cancellationToken = default) =>
+            inner.RevokeAsync(key, expiresAt, cancellationToken);
     }
 
     private sealed class RecordingStore : IRevocationStore
