@@ -346,9 +346,45 @@ public sealed class RevocationSecondPassTests : IAsyncLifetime
         Assert.True(await host.App.Services.GetRequiredService<IRevocationStore>().IsRevokedAsync(RevocationKeys.ForJti(TestTokens.Issuer, claims["jti"]!.GetValue<string>())));
     }
 
+    [Fact]
+    public async Task Revocation_endpoint_answers_503_when_the_issuers_keys_cannot_be_loaded_to_verify_the_token()
+    {
+        const string downIssuer = "https://down.example";
+        var host = await StartAsync(mapRevocation: true, configure: o => o.Issuers.Add(new TokenIssuerOptions
+        {
+            Issuer = downIssuer,
+            // Nothing listens on port 1: the key fetch fails, so the token can be neither verified nor refused.
+            JwksUri = "http://127.0.0.1:1/jwks",
+            RequireHttpsMetadata = false,
+        }));
+        var claims = TestTokens.Claims();
+        claims["iss"] = downIssuer;
+        var token = TestTokens.Mint(_issuerKey, "EdDSA", claims);
+
+        var response = await RevokeAsync(host, new FormUrlEncodedContent([new("token", token)]));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.NotNull(response.Headers.RetryAfter);
+        Assert.Contains("temporarily_unavailable", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.False(await host.App.Services.GetRequiredService<IRevocationStore>().IsRevokedAsync(RevocationKeys.ForJti(downIssuer, claims["jti"]!.GetValue<string>())));
+        Assert.Contains(host.Logs.Lines, l => l.EventId.Id == 7272);
+    }
+
+    [Fact]
+    public async Task Revocation_endpoint_revokes_an_opaque_token_by_its_hash_without_verification()
+    {
+        var host = await StartAsync(mapRevocation: true);
+        var opaque = NewOpaqueToken();
+
+        var response = await RevokeAsync(host, JsonContent.Create(new { token = opaque, exp = TestTokens.NowSeconds + 600 }));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(await host.App.Services.GetRequiredService<IRevocationStore>().IsRevokedAsync(RevocationKeys.ForToken(opaque)));
+    }
+
     // ---- helpers ----
 
-    private async Task<HandlerHost> StartAsync(bool mapRevocation = false, Action<IServiceCollection>? services = null)
+    private async Task<HandlerHost> StartAsync(bool mapRevocation = false, Action<IServiceCollection>? services = null, Action<AgentAuthOptions>? configure = null)
     {
         _host = await HandlerHost.StartAsync(o =>
         {
@@ -356,6 +392,7 @@ public sealed class RevocationSecondPassTests : IAsyncLifetime
             o.AllowBearerTokens = true;
             o.Audiences.Add(TestTokens.Audience);
             o.Issuers.Add(new TokenIssuerOptions { Issuer = TestTokens.Issuer, JsonWebKeySet = TestTokens.Jwks(TestTokens.PublicJwk(_issuerKey, null)) });
+            configure?.Invoke(o);
         }, s =>
         {
             s.AddAuthorization(a => a.AddPolicy(RevokePolicy, p => p.RequireClaim("scope", "agentauth:revoke")));
