@@ -97,6 +97,16 @@ internal sealed class AgentAuthPostConfigureOptions : IPostConfigureOptions<Agen
         }
     }
 
+    /// <summary>
+    /// The registered <see cref="IRevocationStore"/>, required: without one every revocation would be ignored silently.
+    /// AddAgentAuth registers the in-memory store (TryAdd, so an application's own registration replaces it); only removing
+    /// every registration gets here, and the host then fails to start (options are built at startup) with this message.
+    /// </summary>
+    private IRevocationStore RequiredRevocationStore() =>
+        _services.GetService<IRevocationStore>() ?? throw new InvalidOperationException(
+            "No IRevocationStore is registered. AddAgentAuth registers the in-memory store; register a shared one (PostgreSQL, Redis) or your own "
+            + "instead of removing it: the scheme never runs without a revocation check.");
+
     /// <summary>What the handler runs on: verifiers, key sources, token and DPoP validators, challenges; null when <see cref="AgentAuthOptions.PublicOrigin"/> does not parse (the validator reports it).</summary>
     private AgentAuthRuntime? CreateRuntime(AgentAuthOptions options, TimeProvider timeProvider, ILoggerFactory loggerFactory)
     {
@@ -134,7 +144,7 @@ internal sealed class AgentAuthPostConfigureOptions : IPostConfigureOptions<Agen
             selection,
             keySources.CreateAgentKeys(),
             new AgentTokenValidator(options, keySources, loggerFactory.CreateLogger("AgentAuth.AspNetCore.Tokens"),
-                _services.GetService<IRevocationStore>(), new IntrospectionMetrics(_services.GetService<System.Diagnostics.Metrics.IMeterFactory>()),
+                RequiredRevocationStore(), new IntrospectionMetrics(_services.GetService<System.Diagnostics.Metrics.IMeterFactory>()),
                 _services.GetService<Microsoft.Extensions.Caching.Distributed.IDistributedCache>()),
             dpop,
             replayCache,

@@ -37,6 +37,14 @@ internal static partial class IntrospectionLog
         Message = "The revocation store could not record a revocation; answered 503.")]
     public static partial void RevocationEndpointStoreUnavailable(ILogger logger, Exception exception);
 
+    [LoggerMessage(EventId = 7271, EventName = "RevocationTokenNotVerified", Level = LogLevel.Warning,
+        Message = "Revocation request refused with 400: the submitted JWT (issuer {Issuer}) does not verify with the configured issuer keys ({Reason}); nothing was revoked. Check the caller: it may be submitting a made-up token.")]
+    public static partial void RevocationTokenNotVerified(ILogger logger, string issuer, string reason);
+
+    [LoggerMessage(EventId = 7272, EventName = "RevocationKeysUnavailable", Level = LogLevel.Warning,
+        Message = "Revocation request answered 503: the keys of issuer {Issuer} could not be loaded to verify the submitted JWT ({Reason}).")]
+    public static partial void RevocationKeysUnavailable(ILogger logger, string issuer, string reason);
+
     [LoggerMessage(EventId = 7270, EventName = "SharedIntrospectionCacheFailed", Level = LogLevel.Warning,
         Message = "The distributed cache for introspection answers of issuer {Issuer} failed ({ErrorType}); the endpoint is asked instead.")]
     public static partial void SharedCacheFailed(ILogger logger, string issuer, string errorType);

@@ -72,12 +72,12 @@ internal static class IntrospectionOptionsValidation
                 {
                     failures.Add($"{prefix}.ClientId is required for ClientAuthentication = PrivateKeyJwt.");
                 }
-                if (!ClientAssertionSigner.TryLoadKey(options.ClientAssertionPrivateKeyPem, out var key, out _))
+                if (!ClientAssertionSigner.TryLoadKey(options.ClientAssertionPrivateKeyPem, options.ClientAssertionAlgorithm, out var key, out _, out var keyError))
                 {
-                    failures.Add($"{prefix}.ClientAssertionPrivateKeyPem must be a PEM EC (P-256, P-384) or RSA (2048 bits or more) private key for ClientAuthentication = PrivateKeyJwt.");
+                    failures.Add($"{prefix}.ClientAssertionPrivateKeyPem must be a PEM private key (Ed25519, EC P-256/P-384, or RSA 2048-4096 bits) for ClientAuthentication = PrivateKeyJwt, "
+                        + $"and {prefix}.ClientAssertionAlgorithm, when set, a JWS name that fits it (Ed25519 or EdDSA, ES256, ES384, RS256, PS256): {keyError}.");
                 }
-                (key as Microsoft.IdentityModel.Tokens.ECDsaSecurityKey)?.ECDsa.Dispose();
-                (key as Microsoft.IdentityModel.Tokens.RsaSecurityKey)?.Rsa?.Dispose();
+                key?.Dispose();
                 break;
             default:
                 failures.Add($"{prefix}.ClientAuthentication has an unknown value.");

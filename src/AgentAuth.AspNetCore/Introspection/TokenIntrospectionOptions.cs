@@ -42,8 +42,19 @@ public sealed class TokenIntrospectionOptions
     /// <summary>The client secret, for <c>client_secret_basic</c> and <c>client_secret_post</c>. Keep it out of source control.</summary>
     public string? ClientSecret { get; set; }
 
-    /// <summary>For <c>private_key_jwt</c> (RFC 7523 §2.2): the PEM private key (EC P-256/P-384 or RSA) the client assertion is signed with.</summary>
+    /// <summary>
+    /// For <c>private_key_jwt</c> (RFC 7523 §2.2): the PEM private key the client assertion is signed with: Ed25519 (PKCS#8,
+    /// RFC 8410), EC P-256/P-384, or RSA (2048-4096 bits). The key decides the JWS algorithm (<c>Ed25519</c>, <c>ES256</c>,
+    /// <c>ES384</c>, <c>RS256</c>) unless <see cref="ClientAssertionAlgorithm"/> says otherwise.
+    /// </summary>
     public string? ClientAssertionPrivateKeyPem { get; set; }
+
+    /// <summary>
+    /// The client assertion's JWS <c>alg</c>, only when the authorization server needs another name for the key's algorithm:
+    /// <c>EdDSA</c> for an Ed25519 key at a server that does not know RFC 9864's fully specified <c>Ed25519</c> (the default for
+    /// Ed25519 keys), or <c>PS256</c> for an RSA key. It must fit the key; startup fails otherwise. Default: the key decides.
+    /// </summary>
+    public string? ClientAssertionAlgorithm { get; set; }
 
     /// <summary>The <c>kid</c> header of the client assertion, when the issuer needs one.</summary>
     public string? ClientAssertionKeyId { get; set; }

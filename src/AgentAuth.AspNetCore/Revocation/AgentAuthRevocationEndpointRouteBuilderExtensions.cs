@@ -1,10 +1,11 @@
 using System.Text.Json;
 using AgentAuth.AspNetCore;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.IdentityModel.Tokens;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -22,10 +23,15 @@ public static class AgentAuthRevocationEndpointRouteBuilderExtensions
     /// authorization policy <paramref name="policyName"/> (for example one that requires an operator scope or the broker's
     /// client certificate): revoking is an administrative act and is never open.
     /// <para>The body is RFC 7009 §2.1 form data (<c>token=…</c>) or JSON: <c>{"token": "…"}</c>, or
-    /// <c>{"iss": "…", "jti": "…", "exp": 1767225600}</c> to revoke by <c>jti</c> without the token. A JWT with a
-    /// <c>jti</c> is revoked as <c>jti:{iss}:{jti}</c> until its <c>exp</c>; any other token by its SHA-256 until the
-    /// <c>exp</c> the body or the token states, else for <see cref="DefaultOpaqueTokenRevocationLifetime"/>. The answer is
-    /// 200 (RFC 7009 §2.2), 400 <c>invalid_request</c> for a body naming no token, 503 when the store cannot record it.</para>
+    /// <c>{"iss": "…", "jti": "…", "exp": 1767225600}</c> to revoke by <c>jti</c> without the token (not both). A submitted JWT
+    /// is first verified against its issuer's configured keys, as a request's token is up to its signature (lifetime and
+    /// audience aside): only then are its <c>iss</c>, <c>jti</c> and <c>exp</c> used, and it is revoked as
+    /// <c>jti:{iss}:{jti}</c> (the key introspected tokens whose answer names that <c>jti</c> are also checked under) until
+    /// its <c>exp</c>. Any other token is revoked by its SHA-256 until the <c>exp</c> the body states, else for
+    /// <see cref="DefaultOpaqueTokenRevocationLifetime"/>. The answer is 200 (RFC 7009 §2.2); 400 <c>invalid_request</c> for
+    /// a body naming no token, naming a token and other identifiers, or carrying a JWT that does not verify (unlike RFC 7009
+    /// §2.2, which answers 200 for invalid tokens: an operator must not believe a revocation took that did not); 503 when the
+    /// issuer's keys or the store cannot answer.</para>
     /// </summary>
     /// <param name="endpoints">The route builder.</param>
     /// <param name="pattern">The route, for example <c>/agentauth/revoke</c>.</param>
@@ -46,15 +52,73 @@ public static class AgentAuthRevocationEndpointRouteBuilderExtensions
         var time = services.GetService<TimeProvider>() ?? TimeProvider.System;
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("AgentAuth.AspNetCore.Revocation");
         var request = await ReadRequestAsync(context.Request, context.RequestAborted);
-        if (!request.TryGetKey(time.GetUtcNow(), out var key, out var expiresAt, out var kind, out var error))
+        string? key;
+        string kind;
+        long? exp = request.Exp;
+        if (!string.IsNullOrEmpty(request.Token))
         {
-            IntrospectionLog.RevocationRequestRejected(logger, error!);
-            await WriteErrorAsync(context.Response, StatusCodes.Status400BadRequest, "invalid_request", error!);
+            if (request.Issuer is not null || request.Jti is not null)
+            {
+                // The token's own identifiers decide; a body that names others next to it is ambiguous.
+                await RejectAsync(context.Response, logger, "name either the token or its iss and jti, not both");
+                return;
+            }
+            var check = await VerifyAsync(services, request.Token, context.RequestAborted);
+            switch (check.Status)
+            {
+                case RevocationTokenStatus.NotJwt:
+                    key = RevocationKeys.ForToken(request.Token);
+                    kind = "token";
+                    break;
+                case RevocationTokenStatus.Verified:
+                    key = check.Jti is { } jti ? RevocationKeys.ForJti(check.Issuer!, jti) : RevocationKeys.ForToken(request.Token);
+                    kind = check.Jti is null ? "token" : "jti";
+                    exp = check.Exp ?? exp;
+                    break;
+                case RevocationTokenStatus.KeysUnavailable:
+                    IntrospectionLog.RevocationKeysUnavailable(logger, check.Issuer!, check.Reason!);
+                    context.Response.Headers.RetryAfter = "5";
+                    await WriteErrorAsync(context.Response, StatusCodes.Status503ServiceUnavailable, "temporarily_unavailable",
+                        "the issuer's keys could not be loaded to verify the token; retry shortly");
+                    return;
+                default:
+                    // A JWT's iss, jti and exp are trusted only once its issuer's signature is verified: otherwise any caller
+                    // allowed to revoke could name another token's jti (or a far exp) in a token it made up.
+                    IntrospectionLog.RevocationTokenNotVerified(logger, check.Issuer ?? "(none)", check.Reason!);
+                    await WriteErrorAsync(context.Response, StatusCodes.Status400BadRequest, "invalid_request",
+                        "the token is a JWT that does not verify with its issuer's configured keys; nothing was revoked");
+                    return;
+            }
+        }
+        else if (!string.IsNullOrEmpty(request.Issuer) && !string.IsNullOrEmpty(request.Jti))
+        {
+            // An explicit administrative revocation by identifiers: the caller's authorization is the whole check.
+            key = RevocationKeys.ForJti(request.Issuer, request.Jti);
+            kind = "jti";
+        }
+        else
+        {
+            await RejectAsync(context.Response, logger, "name the token (token) or its issuer and jti (iss, jti)");
             return;
+        }
+
+        DateTimeOffset expiresAt;
+        if (exp is { } seconds)
+        {
+            if (seconds < 0 || seconds > DateTimeOffset.MaxValue.ToUnixTimeSeconds())
+            {
+                await RejectAsync(context.Response, logger, "exp is not a NumericDate");
+                return;
+            }
+            expiresAt = DateTimeOffset.FromUnixTimeSeconds(seconds);
+        }
+        else
+        {
+            expiresAt = time.GetUtcNow() + DefaultOpaqueTokenRevocationLifetime;
         }
         try
         {
-            await store.RevokeAsync(key!, expiresAt, context.RequestAborted);
+            await store.RevokeAsync(key, expiresAt, context.RequestAborted);
         }
         catch (RevocationStoreUnavailableException ex)
         {
@@ -63,9 +127,35 @@ public static class AgentAuthRevocationEndpointRouteBuilderExtensions
             await WriteErrorAsync(context.Response, StatusCodes.Status503ServiceUnavailable, "temporarily_unavailable", "the revocation could not be recorded; retry shortly");
             return;
         }
-        IntrospectionLog.RevocationRecorded(logger, expiresAt, kind!);
+        IntrospectionLog.RevocationRecorded(logger, expiresAt, kind);
         context.Response.Headers.CacheControl = "no-store";
         context.Response.StatusCode = StatusCodes.Status200OK;
+    }
+
+    private static async Task RejectAsync(HttpResponse response, ILogger logger, string reason)
+    {
+        IntrospectionLog.RevocationRequestRejected(logger, reason);
+        await WriteErrorAsync(response, StatusCodes.Status400BadRequest, "invalid_request", reason);
+    }
+
+    /// <summary>Asks each AgentAuth scheme's token validator in turn; the first whose issuers include the token's decides.</summary>
+    private static async ValueTask<RevocationTokenCheck> VerifyAsync(IServiceProvider services, string token, CancellationToken cancellationToken)
+    {
+        var schemes = services.GetRequiredService<IAuthenticationSchemeProvider>();
+        var options = services.GetRequiredService<IOptionsMonitor<AgentAuthOptions>>();
+        foreach (var scheme in await schemes.GetAllSchemesAsync())
+        {
+            if (scheme.HandlerType != typeof(AgentAuthHandler) || options.Get(scheme.Name).Runtime is not { } runtime)
+            {
+                continue;
+            }
+            var check = await runtime.Tokens.VerifyForRevocationAsync(token, cancellationToken);
+            if (check.Status != RevocationTokenStatus.UnknownIssuer)
+            {
+                return check;
+            }
+        }
+        return new(RevocationTokenStatus.UnknownIssuer, null, null, null, "the token issuer is not a configured issuer of any AgentAuth scheme");
     }
 
     private static async Task WriteErrorAsync(HttpResponse response, int status, string error, string description)
@@ -127,80 +217,5 @@ public static class AgentAuthRevocationEndpointRouteBuilderExtensions
     private static string? String(JsonElement root, string name) =>
         root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
-    private readonly record struct RevocationRequest(string? Token, string? Issuer, string? Jti, long? Exp)
-    {
-        public bool TryGetKey(DateTimeOffset now, out string? key, out DateTimeOffset expiresAt, out string? kind, out string? error)
-        {
-            key = null;
-            kind = null;
-            error = null;
-            expiresAt = default;
-            var exp = Exp;
-            string? issuer = Issuer, jti = Jti;
-            if (!string.IsNullOrEmpty(Token))
-            {
-                // The token's own iss, jti and exp, read without verifying it: the caller is authorized to revoke, and
-                // revoking a forged token's identifiers only refuses tokens with those identifiers.
-                ReadJwt(Token, ref issuer, ref jti, ref exp);
-            }
-            if (!string.IsNullOrEmpty(issuer) && !string.IsNullOrEmpty(jti))
-            {
-                key = RevocationKeys.ForJti(issuer, jti);
-                kind = "jti";
-            }
-            else if (!string.IsNullOrEmpty(Token))
-            {
-                key = RevocationKeys.ForToken(Token);
-                kind = "token";
-            }
-            else
-            {
-                error = "name the token (token) or its issuer and jti (iss, jti)";
-                return false;
-            }
-            if (exp is { } seconds)
-            {
-                if (seconds < 0 || seconds > DateTimeOffset.MaxValue.ToUnixTimeSeconds())
-                {
-                    error = "exp is not a NumericDate";
-                    return false;
-                }
-                expiresAt = DateTimeOffset.FromUnixTimeSeconds(seconds);
-            }
-            else
-            {
-                expiresAt = now + DefaultOpaqueTokenRevocationLifetime;
-            }
-            return true;
-        }
-
-        private static void ReadJwt(string token, ref string? issuer, ref string? jti, ref long? exp)
-        {
-            var first = token.IndexOf('.', StringComparison.Ordinal);
-            var second = first < 0 ? -1 : token.IndexOf('.', first + 1);
-            if (second < 0 || token.IndexOf('.', second + 1) >= 0)
-            {
-                return;
-            }
-            try
-            {
-                using var payload = JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(token[(first + 1)..second]));
-                var root = payload.RootElement;
-                if (root.ValueKind != JsonValueKind.Object)
-                {
-                    return;
-                }
-                issuer ??= String(root, "iss");
-                jti ??= String(root, "jti");
-                if (exp is null && root.TryGetProperty("exp", out var value) && value.TryGetInt64(out var seconds))
-                {
-                    exp = seconds;
-                }
-            }
-            catch (Exception ex) when (ex is JsonException or FormatException or ArgumentException)
-            {
-                // Not a JWT: revoked by its hash.
-            }
-        }
-    }
+    private readonly record struct RevocationRequest(string? Token, string? Issuer, string? Jti, long? Exp);
 }

@@ -5,7 +5,8 @@ namespace AgentAuth.AspNetCore;
 /// <summary>
 /// The keys tokens are known by in an <see cref="IRevocationStore"/> (the contract's namespacing): <c>jti:{iss}:{jti}</c>
 /// for a JWT with a <c>jti</c> (a broker revokes by <c>jti</c>), <c>tok:{base64url sha256 of the token}</c> otherwise
-/// (opaque tokens, JWTs without <c>jti</c>). Built once per validated token, never per request.
+/// (opaque tokens, JWTs without <c>jti</c>); an opaque token whose introspection answer carries a <c>jti</c> has both.
+/// Built once per validated token, never per request.
 /// </summary>
 internal static class RevocationKeys
 {

@@ -38,7 +38,7 @@ internal sealed class AgentTokenValidator
     private readonly TimeSpan _clockSkew;
     private readonly int _maxTokenLength;
     private readonly ILogger _logger;
-    private readonly IRevocationStore? _revocations;
+    private readonly IRevocationStore _revocations;
     private readonly IntrospectionMetrics? _metrics;
     private readonly TokenIntrospector? _opaqueTokens;
     private readonly TokenIssuerOptions? _opaqueIssuer;
@@ -46,13 +46,15 @@ internal sealed class AgentTokenValidator
     /// <param name="options">The scheme options.</param>
     /// <param name="keySources">Builds the issuers' key sources (and gives the backchannel client to introspection).</param>
     /// <param name="logger">The tokens logger.</param>
-    /// <param name="revocations">Asked on every validation, cache hits included; <see langword="null"/> only in tests of the validator alone.</param>
+    /// <param name="revocations">Asked on every validation, cache hits included. Required: the scheme never runs without a
+    /// revocation check (AddAgentAuth registers the in-memory store; an application's registration replaces it).</param>
     /// <param name="metrics">Introspection and revocation counters.</param>
     /// <param name="sharedCache">The distributed cache for issuers with <see cref="TokenIntrospectionOptions.UseDistributedCache"/>.</param>
     public AgentTokenValidator(
-        AgentAuthOptions options, KeySourceFactory keySources, ILogger logger, IRevocationStore? revocations = null, IntrospectionMetrics? metrics = null,
+        AgentAuthOptions options, KeySourceFactory keySources, ILogger logger, IRevocationStore revocations, IntrospectionMetrics? metrics = null,
         Microsoft.Extensions.Caching.Distributed.IDistributedCache? sharedCache = null)
     {
+        ArgumentNullException.ThrowIfNull(revocations);
         _revocations = revocations;
         _metrics = metrics;
         _timeProvider = keySources.TimeProvider;
@@ -117,24 +119,50 @@ internal sealed class AgentTokenValidator
 
     /// <summary>
     /// One revocation lookup per request, cache hits included, with the key the outcome computed when it was validated
-    /// (no string is built here). The in-memory store answers synchronously, so a hit stays allocation-free. A store that
-    /// cannot answer throws <see cref="RevocationStoreUnavailableException"/>, which the handler answers with 503.
+    /// (no string is built here); a second one only for an introspected token whose answer named a <c>jti</c>
+    /// (<see cref="TokenValidationOutcome.JtiRevocationKey"/>). The in-memory store answers synchronously, so a hit stays
+    /// allocation-free. A store that cannot answer throws <see cref="RevocationStoreUnavailableException"/>, which the
+    /// handler answers with 503.
     /// </summary>
     private ValueTask<TokenValidationOutcome> CheckRevocation(TokenValidationOutcome outcome, CancellationToken cancellationToken)
     {
-        if (_revocations is null || !outcome.Succeeded || outcome.RevocationKey is not { } key)
+        if (!outcome.Succeeded || outcome.RevocationKey is not { } key)
         {
             return new(outcome);
         }
         var revoked = _revocations.IsRevokedAsync(key, cancellationToken);
-        if (revoked.IsCompletedSuccessfully)
+        if (!revoked.IsCompletedSuccessfully)
         {
-            return new(revoked.Result ? Revoked(outcome) : outcome);
+            return AwaitRevocationAsync(revoked, outcome, cancellationToken);
         }
-        return AwaitRevocationAsync(revoked, outcome);
+        if (revoked.Result)
+        {
+            return new(Revoked(outcome));
+        }
+        if (outcome.JtiRevocationKey is not { } jtiKey)
+        {
+            return new(outcome);
+        }
+        var jtiRevoked = _revocations.IsRevokedAsync(jtiKey, cancellationToken);
+        if (!jtiRevoked.IsCompletedSuccessfully)
+        {
+            return AwaitJtiRevocationAsync(jtiRevoked, outcome);
+        }
+        return new(jtiRevoked.Result ? Revoked(outcome) : outcome);
     }
 
-    private async ValueTask<TokenValidationOutcome> AwaitRevocationAsync(ValueTask<bool> revoked, TokenValidationOutcome outcome) =>
+    private async ValueTask<TokenValidationOutcome> AwaitRevocationAsync(ValueTask<bool> revoked, TokenValidationOutcome outcome, CancellationToken cancellationToken)
+    {
+        if (await revoked.ConfigureAwait(false))
+        {
+            return Revoked(outcome);
+        }
+        return outcome.JtiRevocationKey is { } jtiKey && await _revocations.IsRevokedAsync(jtiKey, cancellationToken).ConfigureAwait(false)
+            ? Revoked(outcome)
+            : outcome;
+    }
+
+    private async ValueTask<TokenValidationOutcome> AwaitJtiRevocationAsync(ValueTask<bool> revoked, TokenValidationOutcome outcome) =>
         await revoked.ConfigureAwait(false) ? Revoked(outcome) : outcome;
 
     private TokenValidationOutcome Revoked(TokenValidationOutcome outcome)
@@ -444,10 +472,55 @@ internal sealed class AgentTokenValidator
         var trustedUntil = now + introspector.Options.CacheDuration;
         var expires = answer.Expires ?? trustedUntil;
         var issuer = _opaqueIssuer!;
-        var outcome = TokenValidationOutcome.Success(null, issuer, answer.Confirmation, expires, trustedUntil, RevocationKeys.ForToken(token), answer.Claims);
+        // Known by its hash and, when the answer names one, by its jti under this issuer: the key a JWT of the issuer with
+        // that jti is revoked under, so a broker revoking by jti reaches its opaque tokens too.
+        var jtiKey = string.IsNullOrEmpty(answer.Jti) ? null : RevocationKeys.ForJti(issuer.Issuer, answer.Jti);
+        var outcome = TokenValidationOutcome.Success(null, issuer, answer.Confirmation, expires, trustedUntil, RevocationKeys.ForToken(token), answer.Claims, jtiKey);
         _cache?.Add(token, outcome);
         IntrospectionLog.TokenIntrospected(_logger, issuer.Issuer, _cache is null ? "off" : "miss");
         return outcome;
+    }
+
+    /// <summary>
+    /// For the revocation endpoint: whether <paramref name="token"/> is a JWT that one of this scheme's issuers signed, checked
+    /// exactly as a request's token is up to its signature (issuer allow-list, algorithm, <c>crit</c>, key by <c>kid</c> or
+    /// thumbprint, signature), but without lifetime, audience or type: revoking an expired token, or one for another
+    /// audience, is harmless and sometimes wanted. Only a verified token's <c>iss</c>, <c>jti</c> and <c>exp</c> are returned.
+    /// </summary>
+    public async ValueTask<RevocationTokenCheck> VerifyForRevocationAsync(string token, CancellationToken cancellationToken)
+    {
+        if (!TryParse(token, out var jwt, out _))
+        {
+            return new(RevocationTokenStatus.NotJwt, null, null, null, null);
+        }
+        var issuer = jwt.Issuer;
+        if (string.IsNullOrEmpty(issuer) || !_issuers.TryGetValue(issuer, out var policy))
+        {
+            return new(RevocationTokenStatus.UnknownIssuer, null, null, null, "the token issuer is not trusted");
+        }
+        var alg = jwt.Alg;
+        if (!TokenAlgorithms.IsAsymmetric(alg) || !policy.Algorithms.Contains(alg))
+        {
+            return new(RevocationTokenStatus.Invalid, issuer, null, null, "the token algorithm is not accepted");
+        }
+        if (jwt.TryGetHeaderValue<object>("crit", out _))
+        {
+            return new(RevocationTokenStatus.Invalid, issuer, null, null, "the token has critical header extensions that are not supported");
+        }
+        var keyError = await ResolveKeysAsync(jwt, policy, cancellationToken).ConfigureAwait(false);
+        if (keyError is not null)
+        {
+            return new(keyError.Failure == TokenFailureKind.KeysUnavailable ? RevocationTokenStatus.KeysUnavailable : RevocationTokenStatus.Invalid,
+                issuer, null, null, keyError.FailureDescription);
+        }
+        var result = await _handler.ValidateTokenAsync(jwt, policy.RevocationParameters).ConfigureAwait(false);
+        if (!result.IsValid)
+        {
+            return new(RevocationTokenStatus.Invalid, issuer, null, null, Describe(result.Exception));
+        }
+        var jti = jwt.TryGetPayloadValue<string>("jti", out var id) && !string.IsNullOrEmpty(id) ? id : null;
+        long? exp = jwt.TryGetPayloadValue<long>("exp", out var seconds) ? seconds : null;
+        return new(RevocationTokenStatus.Verified, issuer, jti, exp, null);
     }
 
     private async ValueTask<TokenValidationOutcome?> ResolveKeysAsync(AgentJsonWebToken jwt, TokenIssuerPolicy policy, CancellationToken cancellationToken)
@@ -575,3 +648,25 @@ internal sealed class AgentTokenValidator
         return TokenValidationOutcome.Invalid(reason, signatureKeyError);
     }
 }
+
+/// <summary>What <see cref="AgentTokenValidator.VerifyForRevocationAsync"/> found.</summary>
+internal enum RevocationTokenStatus
+{
+    /// <summary>Not a compact JWS: an opaque token, known only by its hash.</summary>
+    NotJwt,
+
+    /// <summary>A JWT whose issuer this scheme does not trust (another scheme may).</summary>
+    UnknownIssuer,
+
+    /// <summary>A JWT of a trusted issuer that does not verify.</summary>
+    Invalid,
+
+    /// <summary>The issuer's keys could not be loaded: no decision (503).</summary>
+    KeysUnavailable,
+
+    /// <summary>A JWT the issuer signed; its identifiers may be revoked.</summary>
+    Verified,
+}
+
+/// <summary>The result of <see cref="AgentTokenValidator.VerifyForRevocationAsync"/>: the verified identifiers, or why not.</summary>
+internal readonly record struct RevocationTokenCheck(RevocationTokenStatus Status, string? Issuer, string? Jti, long? Exp, string? Reason);

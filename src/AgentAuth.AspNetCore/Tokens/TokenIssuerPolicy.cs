@@ -19,6 +19,12 @@ internal sealed class TokenIssuerPolicy
         var audiences = options.Audiences.Count > 0 ? options.Audiences.ToArray() : defaultAudiences.ToArray();
         Parameters = CreateParameters(options.Issuer, audiences, Algorithms.ToArray(), clockSkew, timeProvider);
         AgentParameters = WithoutAudience(Parameters);
+        // The revocation endpoint's check: the same signature path, without lifetime or audience (an expired token or one
+        // for another audience of the issuer may still be revoked by its verified jti).
+        RevocationParameters = WithoutAudience(Parameters);
+        RevocationParameters.ValidateLifetime = false;
+        RevocationParameters.RequireExpirationTime = false;
+        RevocationParameters.LifetimeValidator = null;
     }
 
     /// <summary>
@@ -68,6 +74,9 @@ internal sealed class TokenIssuerPolicy
     }
 
     public TokenIssuerOptions Options { get; }
+
+    /// <summary><see cref="Parameters"/> without lifetime and audience checks, for a token submitted to the revocation endpoint.</summary>
+    public TokenValidationParameters RevocationParameters { get; }
 
     /// <summary>The issuer's introspection endpoint, when its tokens (or some of them) are checked there.</summary>
     public TokenIntrospector? Introspector { get; init; }

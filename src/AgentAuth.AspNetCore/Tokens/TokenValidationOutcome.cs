@@ -7,7 +7,7 @@ internal sealed class TokenValidationOutcome
 {
     private TokenValidationOutcome(
         TokenFailureKind failure, string? description, JsonWebToken? token, TokenIssuerOptions? issuer, ConfirmationClaim? confirmation,
-        DateTimeOffset expires, DateTimeOffset cacheUntil, string? revocationKey, TokenClaimSet? claims)
+        DateTimeOffset expires, DateTimeOffset cacheUntil, string? revocationKey, TokenClaimSet? claims, string? jtiRevocationKey = null)
     {
         Failure = failure;
         FailureDescription = description;
@@ -17,6 +17,7 @@ internal sealed class TokenValidationOutcome
         Expires = expires;
         CacheUntil = cacheUntil;
         RevocationKey = revocationKey;
+        JtiRevocationKey = jtiRevocationKey;
         Claims = claims;
     }
 
@@ -67,12 +68,19 @@ internal sealed class TokenValidationOutcome
     public static TokenValidationOutcome Invalid(string description, string signatureKeyError) =>
         new(TokenFailureKind.Invalid, description, null, null, null, default, default, null, null) { SignatureKeyError = signatureKeyError };
 
+    /// <summary>
+    /// For an introspected token whose answer carries a <c>jti</c>: <c>jti:{iss}:{jti}</c>, the key a JWT of the same issuer
+    /// with that <c>jti</c> is revoked under, asked after <see cref="RevocationKey"/> (the token's hash). Built once, like it.
+    /// </summary>
+    public string? JtiRevocationKey { get; }
+
     public static TokenValidationOutcome Success(JsonWebToken token, TokenIssuerOptions issuer, ConfirmationClaim? confirmation, DateTimeOffset expires) =>
         new(TokenFailureKind.None, null, token, issuer, confirmation, expires, expires, null, null);
 
     public static TokenValidationOutcome Success(
-        JsonWebToken? token, TokenIssuerOptions issuer, ConfirmationClaim? confirmation, DateTimeOffset expires, DateTimeOffset cacheUntil, string? revocationKey, TokenClaimSet? claims) =>
-        new(TokenFailureKind.None, null, token, issuer, confirmation, expires, cacheUntil < expires ? cacheUntil : expires, revocationKey, claims);
+        JsonWebToken? token, TokenIssuerOptions issuer, ConfirmationClaim? confirmation, DateTimeOffset expires, DateTimeOffset cacheUntil, string? revocationKey, TokenClaimSet? claims,
+        string? jtiRevocationKey = null) =>
+        new(TokenFailureKind.None, null, token, issuer, confirmation, expires, cacheUntil < expires ? cacheUntil : expires, revocationKey, claims, jtiRevocationKey);
 
     public static TokenValidationOutcome Invalid(string description) =>
         new(TokenFailureKind.Invalid, description, null, null, null, default, default, null, null);

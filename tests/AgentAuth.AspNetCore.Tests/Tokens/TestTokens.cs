@@ -102,7 +102,8 @@ internal static class TestTokens
         KeyOptionsValidation.Validate(options, failures);
         Assert.Empty(failures);
         var factory = new KeySourceFactory(options, null, time, NullLoggerFactory.Instance, new JwksMetrics(null));
-        return new AgentTokenValidator(options, factory, NullLogger.Instance);
+        return new AgentTokenValidator(options, factory, NullLogger.Instance,
+            new MemoryRevocationStore(Microsoft.Extensions.Options.Options.Create(new MemoryRevocationStoreOptions()), time));
     }
 
     public static string Tamper(string token)
