@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using AgentAuth.AspNetCore;
 using AgentAuth.AspNetCore.Mcp;
+using AgentAuth.Benchmarks.Infrastructure;
 using BenchmarkDotNet.Attributes;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
@@ -76,11 +77,35 @@ public class McpAuthorizationBenchmarks
         _mcpContext.Request.Method = HttpMethods.Post;
         _mcpContext.Request.ContentType = "application/json";
 
-        if (!await MinimalApiEndpoint() || !await McpToolCallSdkFilter() || !await McpToolCallBeforeDispatch())
+        if (!await MinimalApiEndpoint() || !await McpToolCallSdkFilter() || !await McpToolCallBeforeDispatch() || !await McpToolCallWithRequireAgentAuth())
         {
             throw new InvalidOperationException("A scenario was not authorized.");
         }
     }
+
+    /// <summary>
+    /// The paired rows of the <c>ratios</c> mode (and of <c>ratios-mcp</c> alone): each MCP side interleaved with the
+    /// minimal-API endpoint's authorization (ABBA rounds, median of per-round ratios, thread CPU time; see
+    /// <see cref="PairedRatios"/>). Table rows only, without a header, so they append to the <c>ratios</c> table.
+    /// </summary>
+    /// <returns>The rows.</returns>
+    public async Task<string> ReportRatioRowsAsync()
+    {
+        Task Endpoint() => MinimalApiEndpoint();
+        Task SdkFilter() => McpToolCallSdkFilter();
+        Task BeforeDispatch() => McpToolCallBeforeDispatch();
+        Task WholeCall() => McpToolCallWithRequireAgentAuth();
+        var text = new StringBuilder();
+        text.AppendLine(PairedRatios.Format("minimal-API endpoint authorization / itself (noise)", "1.000", await PairedRatios.MeasureAsync(Endpoint, Endpoint)));
+        text.AppendLine(PairedRatios.Format("MCP tool call authorization with RequireAgentAuth (before dispatch + SDK filter) / minimal-API endpoint authorization", "-", await PairedRatios.MeasureAsync(WholeCall, Endpoint)));
+        text.AppendLine(PairedRatios.Format("MCP tool call, SDK filter only / minimal-API endpoint authorization", "-", await PairedRatios.MeasureAsync(SdkFilter, Endpoint)));
+        text.AppendLine(PairedRatios.Format("MCP tool call, before dispatch only / minimal-API endpoint authorization", "-", await PairedRatios.MeasureAsync(BeforeDispatch, Endpoint)));
+        return text.ToString();
+    }
+
+    /// <summary>What an MCP tool call mapped with <c>RequireAgentAuth()</c> pays: the check before dispatch, then the SDK's filter.</summary>
+    /// <returns>Whether both authorized the call.</returns>
+    public async Task<bool> McpToolCallWithRequireAgentAuth() => await McpToolCallBeforeDispatch() && await McpToolCallSdkFilter();
 
     [GlobalCleanup]
     public void Cleanup()

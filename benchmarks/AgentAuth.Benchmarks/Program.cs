@@ -90,6 +90,20 @@ if (args.Length > 0 && args[0] == "ratios")
     var table = await PairedRatios.ReportAsync(benchmarks);
     await benchmarks.AssertScenariosAsync();
     await benchmarks.CleanupAsync();
+    // Issue 20: an MCP tool call's authorization next to a minimal-API endpoint's, as rows of the same table.
+    table += await McpRatioRowsAsync();
+    Console.WriteLine(table);
+    if (args.Length > 1)
+    {
+        await File.WriteAllTextAsync(args[1], table);
+    }
+    return 0;
+}
+
+// "ratios-mcp" measures only the MCP rows of "ratios" (issue 20), with the table's header.
+if (args.Length > 0 && args[0] == "ratios-mcp")
+{
+    var table = "| paired ratio (median of interleaved rounds) | target | thread CPU time | wall time |\n|---|---|---|---|\n" + await McpRatioRowsAsync();
     Console.WriteLine(table);
     if (args.Length > 1)
     {
@@ -136,3 +150,23 @@ if (summaries.Count > 0)
     Console.WriteLine("Target table written to " + path);
 }
 return 0;
+
+// The MCP rows of the ratios table (issue 20): set up, measured, the scenarios checked again, cleaned up.
+static async Task<string> McpRatioRowsAsync()
+{
+    var mcp = new McpAuthorizationBenchmarks();
+    await mcp.SetupAsync();
+    try
+    {
+        var rows = await mcp.ReportRatioRowsAsync();
+        if (!await mcp.MinimalApiEndpoint() || !await mcp.McpToolCallWithRequireAgentAuth())
+        {
+            throw new InvalidOperationException("An MCP scenario was no longer authorized after measuring.");
+        }
+        return rows;
+    }
+    finally
+    {
+        mcp.Cleanup();
+    }
+}

@@ -40,7 +40,7 @@ namespace Microsoft.AspNetCore.Builder
         /// <summary>
         /// Requires an authenticated caller of the AgentAuth scheme on every MCP request (streamable HTTP POST, the SSE GET,
         /// DELETE; a missing or invalid credential gets the scheme's 401, with <c>resource_metadata</c> when the RFC 9728
-        /// metadata is enabled), and answers a <c>tools/call</c>, <c>prompts/get</c> or <c>resources/read</c> that the
+        /// metadata is enabled and <c>scope="…"</c> naming the scopes the server's tools, prompts and resources require), and answers a <c>tools/call</c>, <c>prompts/get</c> or <c>resources/read</c> that the
         /// caller's scopes do not allow with HTTP 403 <c>insufficient_scope</c> naming the scopes (step-up) and the SDK's
         /// JSON-RPC error, before the MCP server dispatches it. Needs <c>WithAgentAuth()</c> on the MCP server builder.
         /// </summary>
@@ -54,6 +54,8 @@ namespace Microsoft.AspNetCore.Builder
             ArgumentNullException.ThrowIfNull(builder);
             ArgumentException.ThrowIfNullOrEmpty(authenticationScheme);
             builder.RequireAuthorization(new AuthorizationPolicyBuilder(authenticationScheme).RequireAuthenticatedUser().Build());
+            // The 401 names the scopes the server's primitives require (RFC 6750 §3; MCP scope selection).
+            builder.WithMetadata(new McpChallengeScopes());
             // Finally: the SDK maps route handlers, whose RequestDelegate is only built after the ordinary conventions ran.
             builder.Finally(endpoint =>
             {

@@ -4,7 +4,7 @@ using ModelContextProtocol.Server;
 namespace AgentAuth.AspNetCore.Mcp;
 
 /// <summary>
-/// Resolves <c>{name}</c> scope placeholders of MCP primitives: from the tool's or prompt's arguments on a call (the
+/// Resolves <c>{name}</c> scope placeholders of MCP primitives: from the tool's or prompt's arguments, or a resource's URI template variables, on a call (the
 /// resource the SDK's authorization filters pass, or the HTTP pre-check's <see cref="McpPrimitiveCall"/>), and as "any
 /// value" on a listing, so <c>tools/list</c> shows a tool to a caller holding a scope of its action and resource.
 /// </summary>
@@ -23,9 +23,11 @@ internal sealed class McpScopePlaceholderSource : IScopePlaceholderSource
             case RequestContext<GetPromptRequestParams> promptGet:
                 values = McpArguments.ToPlaceholderValues(promptGet.Params?.Arguments);
                 return true;
-            case RequestContext<ReadResourceRequestParams>:
-                // A resource read has no named arguments: a placeholder fails closed.
-                values = McpArguments.None;
+            case RequestContext<ReadResourceRequestParams> resourceRead:
+                // The URI template variables of the resource the SDK matched; none (so placeholders fail closed) otherwise.
+                values = resourceRead.MatchedPrimitive is McpServerResource matched && resourceRead.Params?.Uri is { } uri
+                    ? McpResourceTemplates.Variables(matched, uri)
+                    : McpArguments.None;
                 return true;
             case MessageContext { JsonRpcMessage: JsonRpcRequest request } when IsListing(request.Method):
                 values = null;

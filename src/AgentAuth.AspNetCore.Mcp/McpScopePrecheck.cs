@@ -99,6 +99,11 @@ internal sealed class McpScopePrecheck(
         {
             return false;
         }
+        if (primitive is McpServerResource resourcePrimitive)
+        {
+            // A resource read's placeholders take the URI template variables of the resource the SDK dispatches to.
+            call = call with { Arguments = McpResourceTemplates.Variables(resourcePrimitive, call.Name) };
+        }
         var policy = await GetPolicyAsync(primitive);
         if (policy is null)
         {
@@ -125,8 +130,9 @@ internal sealed class McpScopePrecheck(
                 return tool;
             case RequestMethods.PromptsGet when options.PromptCollection?.TryGetPrimitive(call.Name, out var prompt) == true:
                 return prompt;
-            case RequestMethods.ResourcesRead when options.ResourceCollection?.TryGetPrimitive(call.Name, out var resource) == true:
-                return resource;
+            case RequestMethods.ResourcesRead:
+                // Templated resources too: the SDK falls back to the first resource whose template matches the URI.
+                return McpResourceTemplates.Find(options.ResourceCollection, call.Name);
             default:
                 return null;
         }
@@ -217,7 +223,10 @@ internal sealed class McpScopePrecheck(
         {
             return false;
         }
-        var arguments = parameters.TryGetProperty("arguments", out var args) ? McpArguments.ToPlaceholderValues(args) : McpArguments.None;
+        // A resource read has no "arguments": its placeholder values are its URI template variables (set once it is found).
+        var arguments = method != RequestMethods.ResourcesRead && parameters.TryGetProperty("arguments", out var args)
+            ? McpArguments.ToPlaceholderValues(args)
+            : McpArguments.None;
         call = new Call(method!, nameElement.GetString()!, id.Clone(), arguments);
         return true;
     }

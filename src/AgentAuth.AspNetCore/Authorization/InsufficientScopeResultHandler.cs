@@ -38,9 +38,11 @@ internal sealed class InsufficientScopeResultHandler(IAuthorizationMiddlewareRes
                 return WriteInsufficientScopeAsync(context, policy, authMethod);
             }
         }
-        if (authorizeResult.Challenged && HasScopeRequirement(policy))
+        if (authorizeResult.Challenged)
         {
-            var scopes = RequiredScopes(policy, context.Request.RouteValues);
+            var scopes = HasScopeRequirement(policy)
+                ? RequiredScopes(policy, context.Request.RouteValues)
+                : ChallengeScopes(context);
             if (scopes.Length > 0)
             {
                 ScopeChallenge.SetRequiredScopes(context, scopes);
@@ -59,6 +61,27 @@ internal sealed class InsufficientScopeResultHandler(IAuthorizationMiddlewareRes
             }
         }
         return false;
+    }
+
+    /// <summary>
+    /// The scopes an endpoint's <see cref="IScopeChallengeMetadata"/> names (its operations' scopes, e.g. an MCP server's
+    /// tools), space-separated; only scope tokens, so the value is safe in the challenge's quoted-string.
+    /// </summary>
+    internal static string ChallengeScopes(HttpContext context)
+    {
+        if (context.GetEndpoint()?.Metadata.GetMetadata<IScopeChallengeMetadata>() is not { } metadata)
+        {
+            return string.Empty;
+        }
+        var seen = new List<string>();
+        foreach (var scope in metadata.GetChallengeScopes(context.RequestServices))
+        {
+            if (!string.IsNullOrEmpty(scope) && !scope.AsSpan().ContainsAnyExcept(ScopeSyntax.ScopeChars) && !seen.Contains(scope, StringComparer.Ordinal))
+            {
+                seen.Add(scope);
+            }
+        }
+        return string.Join(' ', seen);
     }
 
     internal static bool HasScopeFailure(AuthorizationFailure? failure)

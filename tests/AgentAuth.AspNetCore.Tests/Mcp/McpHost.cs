@@ -40,7 +40,7 @@ internal sealed class McpHost : IAsyncDisposable
         }, services =>
         {
             // Sessions for 2025 clients (Mcp-Session-Id, SSE GET, DELETE), per request for 2026 clients, on one endpoint.
-            services.AddMcpServer().WithHttpTransport(o => o.SessionMode = HttpServerSessionMode.StatefulForInitializeClients).WithTools<McpTestTools>().WithPrompts<McpTestPrompts>().WithAgentAuth();
+            services.AddMcpServer().WithHttpTransport(o => o.SessionMode = HttpServerSessionMode.StatefulForInitializeClients).WithTools<McpTestTools>().WithPrompts<McpTestPrompts>().WithResources<McpTestResources>().WithAgentAuth();
             services.AddAgentAuthResourceMetadata(o =>
             {
                 o.Resource = Resource;
