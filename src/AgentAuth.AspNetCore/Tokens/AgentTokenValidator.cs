@@ -226,6 +226,7 @@ internal sealed class AgentTokenValidator
         }
         var revocationKey = hasJti ? RevocationKeys.ForJti(issuer, jti!) : RevocationKeys.ForToken(token);
         var outcome = TokenValidationOutcome.Success(jwt, policy.Options, confirmation, expires, cacheUntil, revocationKey, claims: null);
+        outcome.ServesOneRequest = _cache is null;
         // Keyed by the string the validated token holds, so the entry keeps no second copy of the token.
         _cache?.Add(token, outcome);
         TokensLog.TokenValidated(_logger, policy.Options.Issuer, _cache is null ? "off" : "miss");
