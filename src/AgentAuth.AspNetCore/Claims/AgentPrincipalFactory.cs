@@ -62,9 +62,41 @@ internal static class AgentPrincipalFactory
     /// </summary>
     public static bool TryCreateClaims(JsonElement root, string issuer, string? subject, string? ignoredMember, IList<string> scopeClaims, out TokenClaimSet? claimSet, out string? error, ClaimsIdentity? claimSubject = null)
     {
+        // The working list and scope set are per-thread scratch (the mapping is synchronous): taken here, so a nested call
+        // would make its own, and given back empty, unless a large token grew them.
+        var claims = t_claims ?? new List<Claim>(16);
+        var scopes = t_scopes ?? new HashSet<string>(StringComparer.Ordinal);
+        t_claims = null;
+        t_scopes = null;
+        try
+        {
+            return TryCreateClaims(root, issuer, subject, ignoredMember, scopeClaims, claims, scopes, claimSubject, out claimSet, out error);
+        }
+        finally
+        {
+            var keep = claims.Count <= MaxScratchClaims && scopes.Count <= MaxScratchClaims;
+            claims.Clear();
+            scopes.Clear();
+            if (keep)
+            {
+                t_claims = claims;
+                t_scopes = scopes;
+            }
+        }
+    }
+
+    private const int MaxScratchClaims = 64;
+
+    [ThreadStatic]
+    private static List<Claim>? t_claims;
+
+    [ThreadStatic]
+    private static HashSet<string>? t_scopes;
+
+    private static bool TryCreateClaims(JsonElement root, string issuer, string? subject, string? ignoredMember, IList<string> scopeClaims,
+        List<Claim> claims, HashSet<string> scopes, ClaimsIdentity? claimSubject, out TokenClaimSet? claimSet, out string? error)
+    {
         claimSet = null;
-        var claims = new List<Claim>(16);
-        var scopes = new HashSet<string>(StringComparer.Ordinal);
         TokenClaimSet.ActorNode? actor = null;
         string? actorJson = null;
 
