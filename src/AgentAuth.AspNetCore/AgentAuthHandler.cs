@@ -244,23 +244,30 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
     private async ValueTask<AuthenticateResult> SucceedAsync(AgentAuthRuntime runtime, TokenValidationOutcome? validation, string? keyThumbprint, string? keyId, string? label, AAuthIdentity? aauth = null, string? signatureAgent = null)
     {
         TokenClaimSet? claims = null;
+        AgentClaimsIdentity? identity = null;
         if (validation is not null)
         {
             claims = validation.Claims;
             if (claims is null)
             {
-                if (!AgentPrincipalFactory.TryCreateTokenClaims(validation.Token!, Options.ScopeClaims, out claims, out var error))
+                // A token validated for this request alone (token cache off): its claims are created for this request's
+                // identity and kept by it, not created once more as copies. A cached outcome's claims belong to no identity.
+                identity = validation.ServesOneRequest ? new AgentClaimsIdentity(AgentAuthDefaults.AuthenticationScheme, Options) : null;
+                if (!AgentPrincipalFactory.TryCreateTokenClaims(validation.Token!, Options.ScopeClaims, out claims, out var error, identity))
                 {
                     return await FailAsync(_mode == AgentAuthenticationModes.DPoP
                         ? AgentAuthFailures.DPoP(AgentAuthErrors.InvalidToken, error!)
                         : AgentAuthFailures.Token(error!));
                 }
-                // Benign race: concurrent requests with the same cached token compute the same claims.
-                validation.Claims = claims;
+                if (identity is null)
+                {
+                    // Benign race: concurrent requests with the same cached token compute the same claims.
+                    validation.Claims = claims;
+                }
             }
         }
 
-        var principal = AgentPrincipalFactory.CreatePrincipal(AgentAuthDefaults.AuthenticationScheme, _mode!, claims, keyThumbprint, keyId, label, aauth, signatureAgent);
+        var principal = AgentPrincipalFactory.CreatePrincipal(AgentAuthDefaults.AuthenticationScheme, _mode!, claims, keyThumbprint, keyId, label, aauth, signatureAgent, Options, identity);
         var properties = new AuthenticationProperties();
         if (validation is not null)
         {
@@ -280,7 +287,11 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
             properties = validated.Properties;
         }
         Logger.AuthenticationSucceeded(_mode!, keyThumbprint);
-        ScopeChallenge.SetAuthenticatedSchemeOptions(Context, Options);
+        if (principal.Identity is not AgentClaimsIdentity { SchemeOptions: not null })
+        {
+            // The TokenValidated event replaced the principal: the options travel in HttpContext.Items instead of on our identity.
+            ScopeChallenge.SetAuthenticatedSchemeOptions(Context, Options);
+        }
         return HandleRequestResult.Success(new AuthenticationTicket(principal, properties, Scheme.Name));
     }
 

@@ -26,12 +26,28 @@ internal static class ScopeChallenge
     private static readonly object s_optionsKey = new();
 
     /// <summary>
-    /// The options of the AgentAuth scheme that authenticated this request, recorded by the scheme on success so the
-    /// 403 <c>insufficient_scope</c> challenge carries the same <c>realm</c> and <c>error_description</c> policy as its 401s;
-    /// <see langword="null"/> when no AgentAuth scheme authenticated it (e.g. another handler issued the identity).
+    /// The options of the AgentAuth scheme that authenticated this request, so the 403 <c>insufficient_scope</c>
+    /// challenge carries the same <c>realm</c> and <c>error_description</c> policy as its 401s: recorded in
+    /// <c>HttpContext.Items</c> when a <c>TokenValidated</c> event replaced the principal, else carried by the scheme's
+    /// own identity (<see cref="AgentClaimsIdentity"/>, no per-request item); <see langword="null"/> when no AgentAuth
+    /// scheme authenticated it (e.g. another handler issued the identity).
     /// </summary>
-    internal static AgentAuthOptions? GetAuthenticatedSchemeOptions(HttpContext context) =>
-        context.Items.TryGetValue(s_optionsKey, out var value) ? value as AgentAuthOptions : null;
+    internal static AgentAuthOptions? GetAuthenticatedSchemeOptions(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.Items.TryGetValue(s_optionsKey, out var value) && value is AgentAuthOptions recorded)
+        {
+            return recorded;
+        }
+        foreach (var identity in context.User.Identities)
+        {
+            if (identity is AgentClaimsIdentity { SchemeOptions: { } options })
+            {
+                return options;
+            }
+        }
+        return null;
+    }
 
     internal static void SetAuthenticatedSchemeOptions(HttpContext context, AgentAuthOptions options) => context.Items[s_optionsKey] = options;
 }

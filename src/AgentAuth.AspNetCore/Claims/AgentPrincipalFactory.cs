@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Buffers.Text;
 using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -26,10 +28,31 @@ internal static class AgentPrincipalFactory
     /// <param name="scopeClaims">The claims scopes are read from (<see cref="AgentAuthOptions.ScopeClaims"/>).</param>
     /// <param name="claimSet">The mapped claims.</param>
     /// <param name="error">Why the token's claims cannot be mapped.</param>
-    public static bool TryCreateTokenClaims(JsonWebToken token, IList<string> scopeClaims, out TokenClaimSet? claimSet, out string? error)
+    /// <param name="subject">
+    /// The identity the claims are for when the claim set serves this request alone (token cache off): the claims are
+    /// created with it as their <see cref="Claim.Subject"/>, so <see cref="ClaimsIdentity.AddClaim"/> keeps them instead of
+    /// copying each. <see langword="null"/> for a claim set that is cached and copied by every request.
+    /// </param>
+    public static bool TryCreateTokenClaims(JsonWebToken token, IList<string> scopeClaims, out TokenClaimSet? claimSet, out string? error, ClaimsIdentity? subject = null)
     {
-        using var payload = JsonDocument.Parse(Base64UrlDecode(token.EncodedPayload));
-        return TryCreateClaims(payload.RootElement, token.Issuer ?? string.Empty, token.Subject, ignoredMember: null, scopeClaims, out claimSet, out error);
+        // The payload decoded into a pooled buffer: every string the claims keep is copied out before it is returned.
+        var encoded = token.EncodedPayload;
+        var buffer = ArrayPool<byte>.Shared.Rent(Base64Url.GetMaxDecodedLength(encoded.Length));
+        try
+        {
+            if (!Base64Url.TryDecodeFromChars(encoded, buffer, out var length))
+            {
+                claimSet = null;
+                error = "The token payload is not base64url.";
+                return false;
+            }
+            using var payload = JsonDocument.Parse(buffer.AsMemory(0, length));
+            return TryCreateClaims(payload.RootElement, token.Issuer ?? string.Empty, token.Subject, ignoredMember: null, scopeClaims, out claimSet, out error, subject);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>
@@ -37,11 +60,43 @@ internal static class AgentPrincipalFactory
     /// claims object) yields the same principal as a local JWT. <paramref name="ignoredMember"/> (the answer's
     /// <c>active</c>/<c>valid</c> member) is not a claim; scopes are read from <paramref name="scopeClaims"/> as for a JWT.
     /// </summary>
-    public static bool TryCreateClaims(JsonElement root, string issuer, string? subject, string? ignoredMember, IList<string> scopeClaims, out TokenClaimSet? claimSet, out string? error)
+    public static bool TryCreateClaims(JsonElement root, string issuer, string? subject, string? ignoredMember, IList<string> scopeClaims, out TokenClaimSet? claimSet, out string? error, ClaimsIdentity? claimSubject = null)
+    {
+        // The working list and scope set are per-thread scratch (the mapping is synchronous): taken here, so a nested call
+        // would make its own, and given back empty, unless a large token grew them.
+        var claims = t_claims ?? new List<Claim>(16);
+        var scopes = t_scopes ?? new HashSet<string>(StringComparer.Ordinal);
+        t_claims = null;
+        t_scopes = null;
+        try
+        {
+            return TryCreateClaims(root, issuer, subject, ignoredMember, scopeClaims, claims, scopes, claimSubject, out claimSet, out error);
+        }
+        finally
+        {
+            var keep = claims.Count <= MaxScratchClaims && scopes.Count <= MaxScratchClaims;
+            claims.Clear();
+            scopes.Clear();
+            if (keep)
+            {
+                t_claims = claims;
+                t_scopes = scopes;
+            }
+        }
+    }
+
+    private const int MaxScratchClaims = 64;
+
+    [ThreadStatic]
+    private static List<Claim>? t_claims;
+
+    [ThreadStatic]
+    private static HashSet<string>? t_scopes;
+
+    private static bool TryCreateClaims(JsonElement root, string issuer, string? subject, string? ignoredMember, IList<string> scopeClaims,
+        List<Claim> claims, HashSet<string> scopes, ClaimsIdentity? claimSubject, out TokenClaimSet? claimSet, out string? error)
     {
         claimSet = null;
-        var claims = new List<Claim>(16);
-        var scopes = new HashSet<string>(StringComparer.Ordinal);
         TokenClaimSet.ActorNode? actor = null;
         string? actorJson = null;
 
@@ -59,7 +114,7 @@ internal static class AgentPrincipalFactory
             }
             if (IsScopeClaim(property.Name, scopeClaims))
             {
-                if (!TryAddScopes(property.Value, scopes, claims, issuer))
+                if (!TryAddScopes(property.Value, scopes, claims, issuer, claimSubject))
                 {
                     error = "The token's scope claim must be a space-separated string or an array of strings.";
                     return false;
@@ -87,7 +142,7 @@ internal static class AgentPrincipalFactory
                     // claim of that name would be found first (it is added before them), so it is dropped.
                     if (!AgentAuthClaimTypes.IsSchemeAsserted(property.Name))
                     {
-                        AddClaim(claims, property.Name, property.Value, issuer);
+                        AddClaim(claims, property.Name, property.Value, issuer, claimSubject);
                     }
                     break;
             }
@@ -95,7 +150,7 @@ internal static class AgentPrincipalFactory
 
         if (actorJson is not null)
         {
-            claims.Add(new Claim(AgentAuthClaimTypes.ActorChain, actorJson, "JSON", issuer));
+            claims.Add(new Claim(AgentAuthClaimTypes.ActorChain, actorJson, "JSON", issuer, issuer, claimSubject));
         }
 
         claimSet = new TokenClaimSet(claims.ToArray(), subject, issuer, actor);
@@ -112,9 +167,11 @@ internal static class AgentPrincipalFactory
     /// <param name="signatureLabel">The verified signature's label, if any.</param>
     /// <param name="aauth">For an AAuth request, its scheme and the identity it established (subject when there is no token, pseudonymous marker, agent).</param>
     /// <param name="signatureAgent">The Web Bot Auth operator origin (then also the subject), if any.</param>
-    public static ClaimsPrincipal CreatePrincipal(string authenticationType, string mode, TokenClaimSet? token, string? keyThumbprint, string? keyId, string? signatureLabel, AAuthIdentity? aauth = null, string? signatureAgent = null)
+    /// <param name="schemeOptions">The options of the scheme that authenticated the request, kept on the identity for the 403 scope challenge.</param>
+    /// <param name="identity">The identity <paramref name="token"/>'s claims were created for, if they were (else a new one).</param>
+    public static ClaimsPrincipal CreatePrincipal(string authenticationType, string mode, TokenClaimSet? token, string? keyThumbprint, string? keyId, string? signatureLabel, AAuthIdentity? aauth = null, string? signatureAgent = null, AgentAuthOptions? schemeOptions = null, AgentClaimsIdentity? identity = null)
     {
-        var identity = new ClaimsIdentity(authenticationType, AgentAuthClaimTypes.Subject, "roles");
+        identity ??= new AgentClaimsIdentity(authenticationType, schemeOptions);
 
         if (token is not null)
         {
@@ -210,7 +267,7 @@ internal static class AgentPrincipalFactory
                 continue;
             }
             // RFC 8693 §4.1: exp, nbf, aud and the like mean nothing inside act; identity claims (sub, iss, client_id...) are kept.
-            AddClaim(claims, property.Name, property.Value, issuer);
+            AddClaim(claims, property.Name, property.Value, issuer, subject: null);
         }
 
         node = new TokenClaimSet.ActorNode(claims.ToArray(), next);
@@ -229,7 +286,7 @@ internal static class AgentPrincipalFactory
         return false;
     }
 
-    private static bool TryAddScopes(JsonElement value, HashSet<string> seen, List<Claim> claims, string issuer)
+    private static bool TryAddScopes(JsonElement value, HashSet<string> seen, List<Claim> claims, string issuer, ClaimsIdentity? subject)
     {
         if (value.ValueKind == JsonValueKind.String)
         {
@@ -237,7 +294,7 @@ internal static class AgentPrincipalFactory
             {
                 if (seen.Add(part))
                 {
-                    claims.Add(new Claim(AgentAuthClaimTypes.Scope, part, ClaimValueTypes.String, issuer));
+                    claims.Add(new Claim(AgentAuthClaimTypes.Scope, part, ClaimValueTypes.String, issuer, issuer, subject));
                 }
             }
             return true;
@@ -259,7 +316,7 @@ internal static class AgentPrincipalFactory
                 }
                 if (seen.Add(scope))
                 {
-                    claims.Add(new Claim(AgentAuthClaimTypes.Scope, scope, ClaimValueTypes.String, issuer));
+                    claims.Add(new Claim(AgentAuthClaimTypes.Scope, scope, ClaimValueTypes.String, issuer, issuer, subject));
                 }
             }
             return true;
@@ -268,28 +325,28 @@ internal static class AgentPrincipalFactory
         return false;
     }
 
-    private static void AddClaim(List<Claim> claims, string type, JsonElement value, string issuer)
+    private static void AddClaim(List<Claim> claims, string type, JsonElement value, string issuer, ClaimsIdentity? subject)
     {
         switch (value.ValueKind)
         {
             case JsonValueKind.String:
-                claims.Add(new Claim(type, value.GetString()!, ClaimValueTypes.String, issuer));
+                claims.Add(new Claim(type, value.GetString()!, ClaimValueTypes.String, issuer, issuer, subject));
                 break;
             case JsonValueKind.Number:
-                claims.Add(new Claim(type, value.GetRawText(), value.TryGetInt64(out _) ? ClaimValueTypes.Integer64 : ClaimValueTypes.Double, issuer));
+                claims.Add(new Claim(type, value.GetRawText(), value.TryGetInt64(out _) ? ClaimValueTypes.Integer64 : ClaimValueTypes.Double, issuer, issuer, subject));
                 break;
             case JsonValueKind.True:
             case JsonValueKind.False:
-                claims.Add(new Claim(type, value.ValueKind == JsonValueKind.True ? "true" : "false", ClaimValueTypes.Boolean, issuer));
+                claims.Add(new Claim(type, value.ValueKind == JsonValueKind.True ? "true" : "false", ClaimValueTypes.Boolean, issuer, issuer, subject));
                 break;
             case JsonValueKind.Array:
                 foreach (var item in value.EnumerateArray())
                 {
-                    AddClaim(claims, type, item, issuer);
+                    AddClaim(claims, type, item, issuer, subject);
                 }
                 break;
             case JsonValueKind.Object:
-                claims.Add(new Claim(type, value.GetRawText(), "JSON", issuer));
+                claims.Add(new Claim(type, value.GetRawText(), "JSON", issuer, issuer, subject));
                 break;
             default:
                 // null and undefined carry nothing worth a claim.

@@ -447,6 +447,7 @@ internal sealed class AgentTokenValidator
         var hasJti = jwt.TryGetPayloadValue<string>("jti", out var jti) && !string.IsNullOrEmpty(jti);
         var revocationKey = hasJti ? RevocationKeys.ForJti(issuer.Issuer, jti!) : RevocationKeys.ForToken(token);
         var outcome = TokenValidationOutcome.Success(jwt, issuer, confirmation, expires, cacheUntil is { } until && until < expires ? until : expires, revocationKey, claims: null);
+        outcome.ServesOneRequest = cache is null;
         // Keyed by the string the validated token holds, so the entry keeps no second copy of the token.
         cache?.Add(token, outcome);
         TokensLog.TokenValidated(_logger, issuer.Issuer, cache is null ? "off" : "miss");

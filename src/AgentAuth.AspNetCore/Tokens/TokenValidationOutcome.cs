@@ -43,6 +43,12 @@ internal sealed class TokenValidationOutcome
     /// </summary>
     public TokenClaimSet? Claims { get; set; }
 
+    /// <summary>
+    /// This outcome reaches one request only (the validator's token cache is off), so its claims may be created for that
+    /// request's identity instead of being cached and copied (<see cref="AgentPrincipalFactory.TryCreateTokenClaims"/>).
+    /// </summary>
+    public bool ServesOneRequest { get; set; }
+
     /// <summary>The token's <c>exp</c>.</summary>
     public DateTimeOffset Expires { get; }
 
