@@ -29,8 +29,7 @@ internal sealed class PostgreSqlReplayCache : IReplayCache, IAsyncDisposable, ID
     private readonly int _commandTimeoutSeconds;
     private readonly int _cleanupBatchSize;
     private readonly bool _createSchemaOnFirstUse;
-    private readonly SemaphoreSlim _schemaGate = new(1, 1);
-    private volatile bool _schemaReady;
+    private readonly SchemaGate _schema = new();
 
     public PostgreSqlReplayCache(
         IOptions<PostgreSqlReplayCacheOptions> options,
@@ -68,7 +67,7 @@ internal sealed class PostgreSqlReplayCache : IReplayCache, IAsyncDisposable, ID
         var digest = new byte[Sha256Key.Size];
         Sha256Key.Compute(key, digest);
 
-        if (!_schemaReady && _createSchemaOnFirstUse)
+        if (!_schema.IsReady && _createSchemaOnFirstUse)
         {
             await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -82,7 +81,7 @@ internal sealed class PostgreSqlReplayCache : IReplayCache, IAsyncDisposable, ID
             var now = FloorToMicroseconds(_timeProvider.GetUtcNow());
             // Rounded up to PostgreSQL's microsecond precision so an entry never expires before expiresAt, and at
             // least one microsecond after now: an entry born expired would let every concurrent caller take it over.
-            var expiry = CeilingToMicroseconds(expiresAt);
+            var expiry = PostgreSqlValues.CeilingToMicroseconds(expiresAt);
             if (expiry <= now)
             {
                 expiry = now.AddTicks(TimeSpan.TicksPerMicrosecond);
@@ -92,7 +91,7 @@ internal sealed class PostgreSqlReplayCache : IReplayCache, IAsyncDisposable, ID
             var result = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
             return result is true;
         }
-        catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
+        catch (Exception ex) when (PostgreSqlValues.IsStoreFailure(ex, cancellationToken))
         {
             throw Unavailable(Operation.Add, ex);
         }
@@ -105,28 +104,14 @@ internal sealed class PostgreSqlReplayCache : IReplayCache, IAsyncDisposable, ID
     /// <exception cref="ReplayCacheUnavailableException">The database could not be reached or refused the DDL.</exception>
     public async Task EnsureSchemaAsync(CancellationToken cancellationToken = default)
     {
-        if (_schemaReady)
-        {
-            return;
-        }
         try
         {
-            await _schemaGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
+            if (await _schema.EnsureAsync(CreateSchemaAsync, cancellationToken).ConfigureAwait(false))
             {
-                if (!_schemaReady)
-                {
-                    await CreateSchemaAsync(cancellationToken).ConfigureAwait(false);
-                    _schemaReady = true;
-                    PostgreSqlReplayCacheLog.SchemaEnsured(_logger, _sql.QualifiedTable);
-                }
-            }
-            finally
-            {
-                _schemaGate.Release();
+                PostgreSqlReplayCacheLog.SchemaEnsured(_logger, _sql.QualifiedTable);
             }
         }
-        catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
+        catch (Exception ex) when (PostgreSqlValues.IsStoreFailure(ex, cancellationToken))
         {
             throw Unavailable(Operation.EnsureSchema, ex);
         }
@@ -139,7 +124,7 @@ internal sealed class PostgreSqlReplayCache : IReplayCache, IAsyncDisposable, ID
     /// <exception cref="ReplayCacheUnavailableException">The database could not be reached.</exception>
     internal async Task<long> DeleteExpiredAsync(CancellationToken cancellationToken)
     {
-        if (!_schemaReady && _createSchemaOnFirstUse)
+        if (!_schema.IsReady && _createSchemaOnFirstUse)
         {
             try
             {
@@ -171,7 +156,7 @@ internal sealed class PostgreSqlReplayCache : IReplayCache, IAsyncDisposable, ID
                 }
             }
         }
-        catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
+        catch (Exception ex) when (PostgreSqlValues.IsStoreFailure(ex, cancellationToken))
         {
             throw Unavailable(Operation.Cleanup, ex);
         }
@@ -179,13 +164,13 @@ internal sealed class PostgreSqlReplayCache : IReplayCache, IAsyncDisposable, ID
 
     public ValueTask DisposeAsync()
     {
-        _schemaGate.Dispose();
+        _schema.Dispose();
         return _dataSource.DisposeAsync();
     }
 
     public void Dispose()
     {
-        _schemaGate.Dispose();
+        _schema.Dispose();
         _dataSource.Dispose();
     }
 
@@ -250,27 +235,6 @@ internal sealed class PostgreSqlReplayCache : IReplayCache, IAsyncDisposable, ID
         long ticks = value.UtcTicks;
         return new DateTime(ticks - (ticks % TimeSpan.TicksPerMicrosecond), DateTimeKind.Utc);
     }
-
-    private static DateTime CeilingToMicroseconds(DateTimeOffset value)
-    {
-        const long TicksPerMicrosecond = TimeSpan.TicksPerMicrosecond;
-        long ticks = value.UtcTicks;
-        long remainder = ticks % TicksPerMicrosecond;
-        if (remainder != 0 && ticks <= DateTime.MaxValue.Ticks - TicksPerMicrosecond)
-        {
-            ticks += TicksPerMicrosecond - remainder;
-        }
-        return new DateTime(ticks, DateTimeKind.Utc);
-    }
-
-    // Failures of the store, as opposed to the caller cancelling or a bug: these become ReplayCacheUnavailableException.
-    private static bool IsStoreFailure(Exception exception, CancellationToken cancellationToken) => exception switch
-    {
-        NpgsqlException => true,
-        TimeoutException => true,
-        OperationCanceledException => !cancellationToken.IsCancellationRequested,
-        _ => false,
-    };
 
     private ReplayCacheUnavailableException Unavailable(Operation operation, Exception exception)
     {

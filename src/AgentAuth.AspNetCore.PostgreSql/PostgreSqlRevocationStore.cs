@@ -27,8 +27,7 @@ internal sealed class PostgreSqlRevocationStore : IRevocationStore, IAsyncDispos
     private readonly string _deleteExpired;
     private readonly string _createTable;
     private readonly string _createIndex;
-    private readonly SemaphoreSlim _schemaGate = new(1, 1);
-    private volatile bool _schemaReady;
+    private readonly SchemaGate _schema = new();
 
     public PostgreSqlRevocationStore(IOptions<PostgreSqlRevocationStoreOptions> options, TimeProvider timeProvider, ILoggerFactory loggerFactory)
     {
@@ -76,7 +75,7 @@ internal sealed class PostgreSqlRevocationStore : IRevocationStore, IAsyncDispos
             command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = _timeProvider.GetUtcNow().UtcDateTime });
             return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is true;
         }
-        catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
+        catch (Exception ex) when (PostgreSqlValues.IsStoreFailure(ex, cancellationToken))
         {
             throw Unavailable("lookup", ex);
         }
@@ -93,14 +92,14 @@ internal sealed class PostgreSqlRevocationStore : IRevocationStore, IAsyncDispos
             batch.Timeout = _commandTimeoutSeconds;
             var insert = new NpgsqlBatchCommand(_revoke);
             insert.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = digest });
-            insert.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = CeilingToMicroseconds(expiresAt) });
+            insert.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = PostgreSqlValues.CeilingToMicroseconds(expiresAt) });
             batch.BatchCommands.Add(insert);
             var delete = new NpgsqlBatchCommand(_deleteExpired);
             delete.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = _timeProvider.GetUtcNow().UtcDateTime });
             batch.BatchCommands.Add(delete);
             await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
+        catch (Exception ex) when (PostgreSqlValues.IsStoreFailure(ex, cancellationToken))
         {
             throw Unavailable("revoke", ex);
         }
@@ -109,45 +108,37 @@ internal sealed class PostgreSqlRevocationStore : IRevocationStore, IAsyncDispos
     /// <summary>Creates the schema, table and index when missing; idempotent and safe from several instances at once.</summary>
     public async Task EnsureSchemaAsync(CancellationToken cancellationToken = default)
     {
-        if (_schemaReady)
-        {
-            return;
-        }
         try
         {
-            await _schemaGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
+            if (await _schema.EnsureAsync(CreateSchemaAsync, cancellationToken).ConfigureAwait(false))
             {
-                if (!_schemaReady)
-                {
-                    await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-                    await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-                    await using var batch = new NpgsqlBatch(connection, transaction) { Timeout = _commandTimeoutSeconds };
-                    var lockCommand = new NpgsqlBatchCommand($"SELECT pg_advisory_xact_lock({SchemaLockClassId}, hashtext($1))");
-                    lockCommand.Parameters.Add(new NpgsqlParameter<string> { TypedValue = QualifiedTable });
-                    batch.BatchCommands.Add(lockCommand);
-                    batch.BatchCommands.Add(new NpgsqlBatchCommand($"CREATE SCHEMA IF NOT EXISTS {_quotedSchema}"));
-                    batch.BatchCommands.Add(new NpgsqlBatchCommand(_createTable));
-                    batch.BatchCommands.Add(new NpgsqlBatchCommand(_createIndex));
-                    await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                    _schemaReady = true;
-                    PostgreSqlRevocationStoreLog.SchemaEnsured(_logger, QualifiedTable);
-                }
-            }
-            finally
-            {
-                _schemaGate.Release();
+                PostgreSqlRevocationStoreLog.SchemaEnsured(_logger, QualifiedTable);
             }
         }
-        catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
+        catch (Exception ex) when (PostgreSqlValues.IsStoreFailure(ex, cancellationToken))
         {
             throw Unavailable("ensure_schema", ex);
         }
     }
 
+    // DDL under a transaction-scoped advisory lock, so instances starting together create it once.
+    private async Task CreateSchemaAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var batch = new NpgsqlBatch(connection, transaction) { Timeout = _commandTimeoutSeconds };
+        var lockCommand = new NpgsqlBatchCommand($"SELECT pg_advisory_xact_lock({SchemaLockClassId}, hashtext($1))");
+        lockCommand.Parameters.Add(new NpgsqlParameter<string> { TypedValue = QualifiedTable });
+        batch.BatchCommands.Add(lockCommand);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"CREATE SCHEMA IF NOT EXISTS {_quotedSchema}"));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(_createTable));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(_createIndex));
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     private ValueTask EnsureSchemaIfNeededAsync(CancellationToken cancellationToken) =>
-        _schemaReady || !_createSchemaOnFirstUse ? ValueTask.CompletedTask : new(EnsureSchemaAsync(cancellationToken));
+        _schema.IsReady || !_createSchemaOnFirstUse ? ValueTask.CompletedTask : new(EnsureSchemaAsync(cancellationToken));
 
     private static byte[] Digest(string key)
     {
@@ -155,25 +146,6 @@ internal sealed class PostgreSqlRevocationStore : IRevocationStore, IAsyncDispos
         Sha256Key.Compute(key, digest);
         return digest;
     }
-
-    private static DateTime CeilingToMicroseconds(DateTimeOffset value)
-    {
-        long ticks = value.UtcTicks;
-        long remainder = ticks % TimeSpan.TicksPerMicrosecond;
-        if (remainder != 0 && ticks <= DateTime.MaxValue.Ticks - TimeSpan.TicksPerMicrosecond)
-        {
-            ticks += TimeSpan.TicksPerMicrosecond - remainder;
-        }
-        return new DateTime(ticks, DateTimeKind.Utc);
-    }
-
-    private static bool IsStoreFailure(Exception exception, CancellationToken cancellationToken) => exception switch
-    {
-        NpgsqlException => true,
-        TimeoutException => true,
-        OperationCanceledException => !cancellationToken.IsCancellationRequested,
-        _ => false,
-    };
 
     private RevocationStoreUnavailableException Unavailable(string operation, Exception exception)
     {
@@ -186,13 +158,13 @@ internal sealed class PostgreSqlRevocationStore : IRevocationStore, IAsyncDispos
 
     public ValueTask DisposeAsync()
     {
-        _schemaGate.Dispose();
+        _schema.Dispose();
         return _dataSource.DisposeAsync();
     }
 
     public void Dispose()
     {
-        _schemaGate.Dispose();
+        _schema.Dispose();
         _dataSource.Dispose();
     }
 }
