@@ -22,6 +22,7 @@ namespace AgentAuth.AspNetCore.Integrations.Tests;
 /// docs/getting-started.md (meter and activity source <c>AgentAuth.AspNetCore</c>) and the in-memory exporter, through
 /// real requests on Kestrel: a success, a failure and a replay-store outage.
 /// </summary>
+[Collection(ProcessWideTelemetryCollection.Name)]
 public sealed class OpenTelemetryTests : IAsyncLifetime
 {
     private const string PublicOrigin = "https://api.example";
