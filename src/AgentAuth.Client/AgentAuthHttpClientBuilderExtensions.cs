@@ -74,26 +74,20 @@ public static class AgentAuthHttpClientBuilderExtensions
 
     /// <summary>
     /// The <c>BaseAddress</c> the named client's configuration (<c>AddHttpClient(name, c => c.BaseAddress = …)</c>,
-    /// <c>ConfigureHttpClient</c>) gives it, read by applying that configuration to a client that never sends.
+    /// <c>ConfigureHttpClient</c>) gives it, asked of the factory when the handler first sends (by then the factory has built
+    /// this pipeline, so asking builds nothing again); <see langword="null"/> when the client has no configuration to apply.
     /// </summary>
-    private static Uri? BaseAddress(IServiceProvider services, string name)
+    private static Func<Uri?>? BaseAddress(IServiceProvider services, string name)
     {
-        var factory = services.GetRequiredService<IOptionsMonitor<HttpClientFactoryOptions>>().Get(name);
-        if (factory.HttpClientActions.Count == 0)
+        if (services.GetRequiredService<IOptionsMonitor<HttpClientFactoryOptions>>().Get(name).HttpClientActions.Count == 0)
         {
             return null;
         }
-        using var probe = new HttpClient(new NotSendingHandler());
-        foreach (var action in factory.HttpClientActions)
+        var factory = services.GetRequiredService<IHttpClientFactory>();
+        return () =>
         {
-            action(probe);
-        }
-        return probe.BaseAddress is { IsAbsoluteUri: true } address ? address : null;
-    }
-
-    private sealed class NotSendingHandler : HttpMessageHandler
-    {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-            throw new InvalidOperationException("This client only reads the configured BaseAddress.");
+            using var client = factory.CreateClient(name);
+            return client.BaseAddress;
+        };
     }
 }

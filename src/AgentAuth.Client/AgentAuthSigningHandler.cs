@@ -32,7 +32,10 @@ public sealed class AgentAuthSigningHandler : DelegatingHandler
     private readonly DPoPProofWriter? _dpop;
     private readonly DPoPNonceStore _nonces;
     private readonly ILogger _logger;
-    private readonly RequestOrigin[] _allowedOrigins;
+    private readonly Func<Uri?>? _baseAddress;
+    // The configured AllowedOrigins; or, when none are configured, the origin of the factory client's BaseAddress, read on
+    // first use (null until then); empty when neither exists.
+    private RequestOrigin[]? _allowedOrigins;
     private readonly Lock _innerCheckGate = new();
     private StrongBox<RequestOrigin>? _firstOrigin;
     private volatile bool _innerChecked;
@@ -41,12 +44,15 @@ public sealed class AgentAuthSigningHandler : DelegatingHandler
     /// <param name="options">The signing options (validated here).</param>
     /// <exception cref="InvalidOperationException">The options are invalid; the message names the option to set.</exception>
     public AgentAuthSigningHandler(AgentAuthSigningOptions options)
-        : this(options, defaultOrigin: null, logger: null)
+        : this(options, baseAddress: null, logger: null)
     {
     }
 
-    /// <summary>Creates the handler for a factory client whose <c>BaseAddress</c> is <paramref name="defaultOrigin"/>.</summary>
-    internal AgentAuthSigningHandler(AgentAuthSigningOptions options, Uri? defaultOrigin, ILogger? logger)
+    /// <summary>
+    /// Creates the handler for a factory client; <paramref name="baseAddress"/> gives that client's configured <c>BaseAddress</c>
+    /// (asked once, on the first request, when <see cref="AgentAuthSigningOptions.AllowedOrigins"/> is empty).
+    /// </summary>
+    internal AgentAuthSigningHandler(AgentAuthSigningOptions options, Func<Uri?>? baseAddress, ILogger? logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         var errors = AgentAuthSigningOptionsValidator.Validate(options);
@@ -60,7 +66,8 @@ public sealed class AgentAuthSigningHandler : DelegatingHandler
         _timeProvider = options.TimeProvider ?? TimeProvider.System;
         _signer = new HttpMessageSigner(_timeProvider);
         _components = ParseComponents(options.CoveredComponents);
-        _allowedOrigins = ParseOrigins(options.AllowedOrigins, defaultOrigin);
+        _baseAddress = baseAddress;
+        _allowedOrigins = options.AllowedOrigins.Count > 0 || baseAddress is null ? ParseOrigins(options.AllowedOrigins) : null;
         _key = SigningKeyLoader.Load(options, out _ownsKey);
         try
         {
@@ -164,9 +171,10 @@ public sealed class AgentAuthSigningHandler : DelegatingHandler
 
     private bool IsAllowed(RequestOrigin origin)
     {
-        if (_allowedOrigins.Length > 0)
+        var allowedOrigins = Volatile.Read(ref _allowedOrigins) ?? ResolveBaseAddressOrigin();
+        if (allowedOrigins.Length > 0)
         {
-            foreach (var allowed in _allowedOrigins)
+            foreach (var allowed in allowedOrigins)
             {
                 if (allowed == origin)
                 {
@@ -378,11 +386,18 @@ public sealed class AgentAuthSigningHandler : DelegatingHandler
         return System.Buffers.Text.Base64Url.EncodeToString(random);
     }
 
-    private static RequestOrigin[] ParseOrigins(IList<string> configured, Uri? defaultOrigin)
+    // Once per handler: every caller that races here computes the same answer, and the first one stored is kept.
+    private RequestOrigin[] ResolveBaseAddressOrigin()
+    {
+        RequestOrigin[] origins = _baseAddress?.Invoke() is { IsAbsoluteUri: true } address ? [RequestOrigin.Of(address)] : [];
+        return Interlocked.CompareExchange(ref _allowedOrigins, origins, null) ?? origins;
+    }
+
+    private static RequestOrigin[] ParseOrigins(IList<string> configured)
     {
         if (configured.Count == 0)
         {
-            return defaultOrigin is null ? [] : [RequestOrigin.Of(defaultOrigin)];
+            return [];
         }
         var origins = new RequestOrigin[configured.Count];
         for (var i = 0; i < configured.Count; i++)
