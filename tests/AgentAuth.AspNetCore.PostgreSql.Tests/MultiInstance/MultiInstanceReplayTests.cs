@@ -2,6 +2,8 @@ using System.Net;
 using AgentAuth.AspNetCore.PostgreSql.Tests.Infrastructure;
 using AgentAuth.HttpSignatures.Cryptography;
 
+using AgentAuth.Testing.ReplayStores;
+
 namespace AgentAuth.AspNetCore.PostgreSql.Tests.MultiInstance;
 
 /// <summary>

@@ -12,6 +12,8 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
+using AgentAuth.Testing.ReplayStores;
+
 namespace AgentAuth.AspNetCore.Redis.Tests.MultiInstance;
 
 /// <summary>
@@ -21,8 +23,8 @@ namespace AgentAuth.AspNetCore.Redis.Tests.MultiInstance;
 /// </summary>
 internal sealed class AgentApiInstance : IAsyncDisposable
 {
-    public const string PublicOrigin = "https://api.example";
-    public const string Issuer = "https://issuer.example";
+    public const string PublicOrigin = SignedRequests.PublicOrigin;
+    public const string Issuer = SignedRequests.Issuer;
 
     private readonly WebApplication _app;
     private readonly MeterListener _meters = new();

@@ -3,6 +3,8 @@ using AgentAuth.AspNetCore.Redis.Tests.Infrastructure;
 using AgentAuth.HttpSignatures;
 using AgentAuth.HttpSignatures.Cryptography;
 
+using AgentAuth.Testing.ReplayStores;
+
 namespace AgentAuth.AspNetCore.Redis.Tests.MultiInstance;
 
 /// <summary>

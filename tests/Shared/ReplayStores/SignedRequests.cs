@@ -5,15 +5,21 @@ using System.Text.Json.Nodes;
 using AgentAuth.HttpSignatures;
 using AgentAuth.HttpSignatures.Cryptography;
 
-namespace AgentAuth.AspNetCore.PostgreSql.Tests.MultiInstance;
+namespace AgentAuth.Testing.ReplayStores;
 
 /// <summary>Builds one signed request (RFC 9421 with a nonce, or DPoP) for the public origin, as header sets that can be sent many times.</summary>
 internal static class SignedRequests
 {
+    /// <summary>The origin every instance of a multi-instance test serves, so one signed request is valid at any of them.</summary>
+    public const string PublicOrigin = "https://api.example";
+
+    /// <summary>The token issuer every instance trusts.</summary>
+    public const string Issuer = "https://issuer.example";
+
     /// <summary>The headers of <c>GET /data</c> signed by <paramref name="agentKey"/> with a fresh nonce.</summary>
     public static IReadOnlyList<KeyValuePair<string, string>> SignatureWithNonce(SignatureKey agentKey)
     {
-        using var message = new HttpRequestMessage(HttpMethod.Get, AgentApiInstance.PublicOrigin + "/data");
+        using var message = new HttpRequestMessage(HttpMethod.Get, PublicOrigin + "/data");
         var headers = new HttpMessageSigner().Sign(new HttpRequestMessageAdapter(message), "sig1",
             [SignatureComponent.Method, SignatureComponent.Authority, SignatureComponent.Path],
             new SignatureParameters { Nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)) }, agentKey);
@@ -21,14 +27,14 @@ internal static class SignedRequests
     }
 
     /// <summary>The headers of <c>GET /data</c> with a DPoP-bound token from <paramref name="issuerKey"/> and one proof (one <c>jti</c>).</summary>
-    public static IReadOnlyList<KeyValuePair<string, string>> DPoP(SignatureKey issuerKey, SignatureKey proofKey, string proofAlg)
+    public static IReadOnlyList<KeyValuePair<string, string>> DPoP(SignatureKey issuerKey, SignatureKey proofKey, string proofAlg, string? nonce = null)
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var token = Jws(issuerKey, issuerKey.JoseAlgorithm ?? "Ed25519",
             new JsonObject { ["alg"] = issuerKey.JoseAlgorithm ?? "Ed25519", ["kid"] = issuerKey.KeyId, ["typ"] = "at+jwt" },
             new JsonObject
             {
-                ["iss"] = AgentApiInstance.Issuer, ["sub"] = "agent", ["aud"] = AgentApiInstance.PublicOrigin,
+                ["iss"] = Issuer, ["sub"] = "agent", ["aud"] = PublicOrigin,
                 ["iat"] = now, ["nbf"] = now, ["exp"] = now + 300, ["cnf"] = new JsonObject { ["jkt"] = proofKey.Thumbprint },
             });
         var jwk = JsonNode.Parse(proofKey.ExportPublicJwkJson())!.AsObject();
@@ -40,8 +46,15 @@ internal static class SignedRequests
             new JsonObject
             {
                 ["jti"] = Convert.ToHexString(RandomNumberGenerator.GetBytes(16)), ["htm"] = "GET",
-                ["htu"] = AgentApiInstance.PublicOrigin + "/data", ["iat"] = now, ["ath"] = ath,
+                ["htu"] = PublicOrigin + "/data", ["iat"] = now, ["ath"] = ath,
             });
+        if (nonce is not null)
+        {
+            var parts = proof.Split('.');
+            var payload = JsonNode.Parse(Base64Url.DecodeFromChars(parts[1]))!.AsObject();
+            payload["nonce"] = nonce;
+            proof = Jws(proofKey, proofAlg, JsonNode.Parse(Base64Url.DecodeFromChars(parts[0]))!.AsObject(), payload);
+        }
         return [new("Authorization", "DPoP " + token), new("DPoP", proof)];
     }
 
