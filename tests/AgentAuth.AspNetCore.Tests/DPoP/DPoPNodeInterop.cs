@@ -32,9 +32,19 @@ internal static class DPoPNodeInterop
 
     public static async Task<Proof> CreateProofAsync(string alg, string htm, string htu, string accessToken, string? nonce = null)
     {
-        EnsureAvailable();
         var job = new JsonObject { ["alg"] = alg, ["htm"] = htm, ["htu"] = htu, ["accessToken"] = accessToken, ["nonce"] = nonce };
-        var start = new ProcessStartInfo("node", "dpop-proof.mjs")
+        var result = await RunScriptAsync("dpop-proof.mjs", job);
+        return new Proof(result["proof"]!.GetValue<string>(), result["jwk"]!.AsObject(), result["jkt"]!.GetValue<string>());
+    }
+
+    /// <summary>
+    /// Runs one interop script of tests/interop (after <see cref="EnsureAvailable"/>): the job as JSON on stdin, one JSON
+    /// object back on stdout; a failing script fails the test with its stderr.
+    /// </summary>
+    public static async Task<JsonObject> RunScriptAsync(string script, JsonObject job)
+    {
+        EnsureAvailable();
+        var start = new ProcessStartInfo("node", script)
         {
             WorkingDirectory = InteropDirectory,
             RedirectStandardInput = true,
@@ -49,10 +59,8 @@ internal static class DPoPNodeInterop
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await process.WaitForExitAsync(timeout.Token);
-        Assert.True(process.ExitCode == 0, "dpop-proof.mjs failed: " + await stderr);
-
-        var result = JsonNode.Parse(await stdout)!.AsObject();
-        return new Proof(result["proof"]!.GetValue<string>(), result["jwk"]!.AsObject(), result["jkt"]!.GetValue<string>());
+        Assert.True(process.ExitCode == 0, script + " failed: " + await stderr);
+        return JsonNode.Parse(await stdout)!.AsObject();
     }
 
     private static string? FindMissingReason()

@@ -70,23 +70,6 @@ public sealed class AAuthResourceInteropTests
 
     private static async Task<JsonObject> RunAsync(JsonObject job)
     {
-        DPoPNodeInterop.EnsureAvailable();
-        var start = new ProcessStartInfo("node", "aauth-resource-check.mjs")
-        {
-            WorkingDirectory = DPoPNodeInterop.InteropDirectory,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("node did not start");
-        await process.StandardInput.WriteAsync(job.ToJsonString());
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        Assert.True(process.ExitCode == 0, "aauth-resource-check.mjs failed: " + await stderr);
-        return JsonNode.Parse(await stdout)!.AsObject();
+        return await DPoPNodeInterop.RunScriptAsync("aauth-resource-check.mjs", job);
     }
 }

@@ -28,26 +28,9 @@ internal static class WebBotNode
 {
     public static async Task<JsonObject> RunAsync(JsonObject job)
     {
-        DPoPNodeInterop.EnsureAvailable();
         Assert.True(Directory.Exists(Path.Combine(DPoPNodeInterop.InteropDirectory, "node_modules", "web-bot-auth")),
             "Node interop fixtures not installed (node_modules/web-bot-auth is missing): run ./test.sh, or 'npm ci' in tests/interop.");
-        var start = new ProcessStartInfo("node", "web-bot-auth.mjs")
-        {
-            WorkingDirectory = DPoPNodeInterop.InteropDirectory,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("node did not start");
-        await process.StandardInput.WriteAsync(job.ToJsonString());
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        Assert.True(process.ExitCode == 0, "web-bot-auth.mjs failed: " + await stderr);
-        return JsonNode.Parse(await stdout)!.AsObject();
+        return await DPoPNodeInterop.RunScriptAsync("web-bot-auth.mjs", job);
     }
 
     public sealed record BotKey(JsonObject PrivateJwk, JsonObject PublicJwk, string KeyId);
