@@ -68,6 +68,13 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 dotnet test AgentAuth.AspNetCore.sln -c Release --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
+# Repeat each failed test's name and the first lines of its message just above the summary, so the end of the log
+# (often all a CI page keeps) says what failed.
+awk '
+  /^  Failed [^ ]/ { shown = 0; printing = 1; if (!header++) print "Failed tests:" }
+  /^  (Passed|Skipped) / { printing = 0 }
+  printing && shown < 12 { print; shown++ }
+' "$log"
 awk '
   /^Total tests: [0-9]+/ { n++ }
   /^ +Passed: [0-9]+ *$/  { p += $2 }
