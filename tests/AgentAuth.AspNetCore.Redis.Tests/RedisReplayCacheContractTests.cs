@@ -12,7 +12,7 @@ public sealed class RedisReplayCacheContractTests(RedisServerFixture redis) : Re
 
     // Redis expires keys on its own clock, so the expiry test lets real time pass: long enough that a busy machine still
     // sees the entry live before it expires.
-    protected override TimeSpan Lifetime => TimeSpan.FromSeconds(2);
+    protected override TimeSpan Lifetime => TimeSpan.FromSeconds(4);
 
     protected override Task<ReplayCacheHarness> CreateAsync() =>
         Task.FromResult(Create(redis.Configuration, TimeSpan.FromSeconds(10)));

@@ -94,9 +94,10 @@ public sealed class RedisStoreTests(RedisServerFixture redis) : IAsyncLifetime
         var services = Create(redis.Configuration, o => o.PerKeyLimit = 1);
         var cache = services.GetRequiredService<IReplayCache>();
 
-        Assert.True(await cache.TryAddAsync("short", TimeProvider.System.GetUtcNow().AddMilliseconds(1500), "k"));
+        // Redis expires on its own clock: the entry lives long enough for a stalled CI machine to see the quota taken.
+        Assert.True(await cache.TryAddAsync("short", TimeProvider.System.GetUtcNow().AddSeconds(4), "k"));
         await Assert.ThrowsAsync<ReplayQuotaExceededException>(() => cache.TryAddAsync("next", TimeProvider.System.GetUtcNow().AddMinutes(1), "k").AsTask());
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        await Task.Delay(TimeSpan.FromSeconds(5));
         Assert.True(await cache.TryAddAsync("next", TimeProvider.System.GetUtcNow().AddMinutes(1), "k"));
     }
 
@@ -129,11 +130,11 @@ public sealed class RedisStoreTests(RedisServerFixture redis) : IAsyncLifetime
         var b = Create(redis.Configuration, o => o.KeyPrefix = prefix).GetRequiredService<IRevocationStore>();
 
         Assert.False(await b.IsRevokedAsync("jti:https://issuer.example:t-1"));
-        await a.RevokeAsync("jti:https://issuer.example:t-1", TimeProvider.System.GetUtcNow().AddMilliseconds(1500));
+        await a.RevokeAsync("jti:https://issuer.example:t-1", TimeProvider.System.GetUtcNow().AddSeconds(4));
         Assert.True(await b.IsRevokedAsync("jti:https://issuer.example:t-1"));
         Assert.False(await b.IsRevokedAsync("jti:https://issuer.example:t-2"));
 
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        await Task.Delay(TimeSpan.FromSeconds(5));
         Assert.False(await b.IsRevokedAsync("jti:https://issuer.example:t-1"));
     }
 
@@ -234,6 +235,9 @@ public sealed class RedisStoreTests(RedisServerFixture redis) : IAsyncLifetime
         services.AddAgentAuthRedis(configuration, o =>
         {
             o.KeyPrefix = RedisServerFixture.UniquePrefix();
+            // Healthy-server tests must not fail because a loaded CI machine stalled one round trip past the 1 s default;
+            // the outage tests set their own short timeouts.
+            o.OperationTimeout = TimeSpan.FromSeconds(10);
             configure?.Invoke(o);
         });
         var provider = services.BuildServiceProvider();

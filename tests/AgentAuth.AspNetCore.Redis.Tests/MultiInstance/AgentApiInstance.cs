@@ -91,7 +91,13 @@ internal sealed class AgentApiInstance : IAsyncDisposable
                 options.Issuers.Add(new TokenIssuerOptions { Issuer = Issuer, JsonWebKeySet = "{\"keys\":[" + issuerKey.ExportPublicJwkJson() + "]}" });
                 options.DPoP.RequireNonce = requireDPoPNonce;
             })
-            .AddAgentAuthRedis(redisConfiguration, options => options.KeyPrefix = keyPrefix);
+            .AddAgentAuthRedis(redisConfiguration, options =>
+            {
+                options.KeyPrefix = keyPrefix;
+                // A healthy server must not look down because the shared CI machine stalled a round trip past the
+                // default 1 s; an unreachable one still fails at once (connectTimeout=200 in its configuration).
+                options.OperationTimeout = TimeSpan.FromSeconds(10);
+            });
         if (sharedKeyRing is not null)
         {
             // DPoP nonces are Data Protection payloads: instances accept each other's nonces only with one key ring and one application name.
