@@ -48,7 +48,7 @@ internal static class AgentPrincipalFactory
                 error = "The token payload is not base64url.";
                 return false;
             }
-            return TryCreateClaims(buffer.AsSpan(0, length), token.Issuer ?? string.Empty, token.Subject, ignoredMember: null, scopeClaims, out claimSet, out error, subject);
+            return TryCreateClaims(buffer.AsSpan(0, length), token.Issuer ?? string.Empty, token.Subject, token.Id, ignoredMember: null, scopeClaims, out claimSet, out error, subject);
         }
         finally
         {
@@ -70,7 +70,7 @@ internal static class AgentPrincipalFactory
             return false;
         }
         // The element's own UTF-8 text, read by the same single-pass mapping as a token's payload.
-        return TryCreateClaims(JsonMarshal.GetRawUtf8Value(root), issuer, subject, ignoredMember, scopeClaims, out claimSet, out error, claimSubject);
+        return TryCreateClaims(JsonMarshal.GetRawUtf8Value(root), issuer, subject, id: null, ignoredMember, scopeClaims, out claimSet, out error, claimSubject);
     }
 
     private const string NotAnObject = "The token payload is not a JSON object.";
@@ -80,7 +80,7 @@ internal static class AgentPrincipalFactory
     /// payload was already parsed once, by IdentityModel, for the validation). The reader reads one span, so its values
     /// are never a <see cref="Utf8JsonReader.ValueSequence"/>.
     /// </summary>
-    private static bool TryCreateClaims(ReadOnlySpan<byte> json, string issuer, string? subject, string? ignoredMember, IList<string> scopeClaims, out TokenClaimSet? claimSet, out string? error, ClaimsIdentity? claimSubject)
+    private static bool TryCreateClaims(ReadOnlySpan<byte> json, string issuer, string? subject, string? id, string? ignoredMember, IList<string> scopeClaims, out TokenClaimSet? claimSet, out string? error, ClaimsIdentity? claimSubject)
     {
         // The working list and scope set are per-thread scratch (the mapping is synchronous): taken here, so a nested call
         // would make its own, and given back empty, unless a large token grew them.
@@ -91,7 +91,7 @@ internal static class AgentPrincipalFactory
         try
         {
             var reader = new Utf8JsonReader(json);
-            return TryCreateClaims(ref reader, json, issuer, subject, ignoredMember, scopeClaims, claims, scopes, claimSubject, out claimSet, out error);
+            return TryCreateClaims(ref reader, json, issuer, subject, id, ignoredMember, scopeClaims, claims, scopes, claimSubject, out claimSet, out error);
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
@@ -121,7 +121,7 @@ internal static class AgentPrincipalFactory
     [ThreadStatic]
     private static HashSet<string>? t_scopes;
 
-    private static bool TryCreateClaims(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, string issuer, string? subject, string? ignoredMember, IList<string> scopeClaims,
+    private static bool TryCreateClaims(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, string issuer, string? subject, string? id, string? ignoredMember, IList<string> scopeClaims,
         List<Claim> claims, HashSet<string> scopes, ClaimsIdentity? claimSubject, out TokenClaimSet? claimSet, out string? error)
     {
         claimSet = null;
@@ -178,7 +178,7 @@ internal static class AgentPrincipalFactory
                     }
                     else
                     {
-                        AddClaim(ref reader, json, claims, name, issuer, claimSubject, KnownValue(name, issuer, subject));
+                        AddClaim(ref reader, json, claims, name, issuer, claimSubject, KnownValue(name, issuer, subject, id));
                     }
                     break;
             }
@@ -195,14 +195,15 @@ internal static class AgentPrincipalFactory
     }
 
     /// <summary>
-    /// For <c>iss</c> and <c>sub</c>, the string the token already holds (IdentityModel read it), so an equal claim value
-    /// is not transcoded again.
+    /// For <c>iss</c>, <c>sub</c> and <c>jti</c>, the string the token already holds (IdentityModel read it), so an equal
+    /// claim value is not transcoded and allocated again.
     /// </summary>
-    private static string? KnownValue(string name, string issuer, string? subject) =>
-        ReferenceEquals(name, IssuerName) ? issuer : ReferenceEquals(name, SubjectName) ? subject : null;
+    private static string? KnownValue(string name, string issuer, string? subject, string? id) =>
+        ReferenceEquals(name, IssuerName) ? issuer : ReferenceEquals(name, SubjectName) ? subject : ReferenceEquals(name, IdName) ? id : null;
 
     private const string IssuerName = "iss";
     private const string SubjectName = "sub";
+    private const string IdName = "jti";
 
     /// <summary>
     /// A property name as a string: the registered JWT claim names (RFC 7519 §4.1) and the common OAuth ones as shared
@@ -223,7 +224,7 @@ internal static class AgentPrincipalFactory
                     'e' | ('x' << 8) | ('p' << 16) => "exp",
                     'n' | ('b' << 8) | ('f' << 16) => "nbf",
                     'i' | ('a' << 8) | ('t' << 16) => "iat",
-                    'j' | ('t' << 8) | ('i' << 16) => "jti",
+                    'j' | ('t' << 8) | ('i' << 16) => IdName,
                     'a' | ('c' << 8) | ('t' << 16) => ActClaim,
                     'c' | ('n' << 8) | ('f' << 16) => CnfClaim,
                     'a' | ('z' << 8) | ('p' << 16) => "azp",

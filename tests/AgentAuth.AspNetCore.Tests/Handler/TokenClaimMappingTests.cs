@@ -28,9 +28,9 @@ public sealed class TokenClaimMappingTests
          "act":{"sub":"actor-1","obj":{"z": 1},"act":{"sub":"actor-0","client_id":"cc","exp":5}}}
         """,
         // Scopes as an array under the second scope claim, with a duplicate; both scope claims present.
-        """{"iss":"https://issuer.example","scp":["a","b","a"],"scope":"b c","sub":"s"}""",
+        """{"iss":"https://issuer.example","scp":["a","b","a"],"scope":"b c","sub":"s","jti":"id-1"}""",
         // An escaped iss that differs from the issuer string, a sub that is not a string, an empty object and array.
-        """{"iss":"https:\/\/other.example","sub":"s","n":42,"o":{},"a":[],"s":""}""",
+        """{"iss":"https:\/\/other.example","sub":"s","jti":"\u0069d","n":42,"o":{},"a":[],"s":""}""",
         // A long scope string (past the stack buffer) and many claims (past the scratch list's size).
         "{\"scope\":\"" + string.Join(' ', Enumerable.Range(0, 300).Select(i => "scope:" + i)) + "\","
             + string.Join(',', Enumerable.Range(0, 80).Select(i => $"\"c{i}\":{i}")) + "}",
