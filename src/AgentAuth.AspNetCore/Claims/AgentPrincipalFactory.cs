@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Buffers.Text;
+using System.Runtime.InteropServices;
 using System.Security.Claims;
+using System.Text;
 using System.Text.Json;
 using Microsoft.IdentityModel.JsonWebTokens;
 
@@ -46,8 +48,7 @@ internal static class AgentPrincipalFactory
                 error = "The token payload is not base64url.";
                 return false;
             }
-            using var payload = JsonDocument.Parse(buffer.AsMemory(0, length));
-            return TryCreateClaims(payload.RootElement, token.Issuer ?? string.Empty, token.Subject, ignoredMember: null, scopeClaims, out claimSet, out error, subject);
+            return TryCreateClaims(buffer.AsSpan(0, length), token.Issuer ?? string.Empty, token.Subject, token.Id, ignoredMember: null, scopeClaims, out claimSet, out error, subject);
         }
         finally
         {
@@ -62,6 +63,25 @@ internal static class AgentPrincipalFactory
     /// </summary>
     public static bool TryCreateClaims(JsonElement root, string issuer, string? subject, string? ignoredMember, IList<string> scopeClaims, out TokenClaimSet? claimSet, out string? error, ClaimsIdentity? claimSubject = null)
     {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            claimSet = null;
+            error = NotAnObject;
+            return false;
+        }
+        // The element's own UTF-8 text, read by the same single-pass mapping as a token's payload.
+        return TryCreateClaims(JsonMarshal.GetRawUtf8Value(root), issuer, subject, id: null, ignoredMember, scopeClaims, out claimSet, out error, claimSubject);
+    }
+
+    private const string NotAnObject = "The token payload is not a JSON object.";
+
+    /// <summary>
+    /// Maps a UTF-8 JSON object in one forward pass of a <see cref="Utf8JsonReader"/> (no <see cref="JsonDocument"/>: the
+    /// payload was already parsed once, by IdentityModel, for the validation). The reader reads one span, so its values
+    /// are never a <see cref="Utf8JsonReader.ValueSequence"/>.
+    /// </summary>
+    private static bool TryCreateClaims(ReadOnlySpan<byte> json, string issuer, string? subject, string? id, string? ignoredMember, IList<string> scopeClaims, out TokenClaimSet? claimSet, out string? error, ClaimsIdentity? claimSubject)
+    {
         // The working list and scope set are per-thread scratch (the mapping is synchronous): taken here, so a nested call
         // would make its own, and given back empty, unless a large token grew them.
         var claims = t_claims ?? new List<Claim>(16);
@@ -70,7 +90,15 @@ internal static class AgentPrincipalFactory
         t_scopes = null;
         try
         {
-            return TryCreateClaims(root, issuer, subject, ignoredMember, scopeClaims, claims, scopes, claimSubject, out claimSet, out error);
+            var reader = new Utf8JsonReader(json);
+            return TryCreateClaims(ref reader, json, issuer, subject, id, ignoredMember, scopeClaims, claims, scopes, claimSubject, out claimSet, out error);
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            // Not reached for a token IdentityModel parsed, nor for an answer JsonDocument parsed; never a 500 if it were.
+            claimSet = null;
+            error = "The token payload is not well-formed JSON.";
+            return false;
         }
         finally
         {
@@ -93,56 +121,64 @@ internal static class AgentPrincipalFactory
     [ThreadStatic]
     private static HashSet<string>? t_scopes;
 
-    private static bool TryCreateClaims(JsonElement root, string issuer, string? subject, string? ignoredMember, IList<string> scopeClaims,
+    private static bool TryCreateClaims(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, string issuer, string? subject, string? id, string? ignoredMember, IList<string> scopeClaims,
         List<Claim> claims, HashSet<string> scopes, ClaimsIdentity? claimSubject, out TokenClaimSet? claimSet, out string? error)
     {
         claimSet = null;
         TokenClaimSet.ActorNode? actor = null;
         string? actorJson = null;
 
-        if (root.ValueKind != JsonValueKind.Object)
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
-            error = "The token payload is not a JSON object.";
+            error = NotAnObject;
             return false;
         }
 
-        foreach (var property in root.EnumerateObject())
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (ignoredMember is not null && property.NameEquals(ignoredMember))
+            var name = ReadName(ref reader);
+            reader.Read();
+            if (ignoredMember is not null && string.Equals(name, ignoredMember, StringComparison.Ordinal))
             {
+                reader.Skip();
                 continue;
             }
-            if (IsScopeClaim(property.Name, scopeClaims))
+            if (IsScopeClaim(name, scopeClaims))
             {
-                if (!TryAddScopes(property.Value, scopes, claims, issuer, claimSubject))
+                if (!TryAddScopes(ref reader, scopes, claims, issuer, claimSubject))
                 {
                     error = "The token's scope claim must be a space-separated string or an array of strings.";
                     return false;
                 }
                 continue;
             }
-            switch (property.Name)
+            switch (name)
             {
                 case AgentAuthClaimTypes.Scope:
-                    // Not a configured scope claim: kept under its own name it would read as granted scopes.
+                case CnfClaim:
+                    // scope: not a configured scope claim, kept under its own name it would read as granted scopes.
+                    // cnf: represented by the proven key's thumbprint (cnf_jkt), added per request.
+                    reader.Skip();
                     break;
                 case ActClaim:
-                    if (!TryCreateActor(property.Value, issuer, depth: 1, out actor))
+                    var start = (int)reader.TokenStartIndex;
+                    if (!TryReadActor(ref reader, json, issuer, depth: 1, out actor))
                     {
                         error = "The token's act claim must be a JSON object naming the actor, nested at most 10 deep.";
                         return false;
                     }
-                    actorJson = property.Value.GetRawText();
-                    break;
-                case CnfClaim:
-                    // Represented by the proven key's thumbprint (cnf_jkt), added per request.
+                    actorJson = Encoding.UTF8.GetString(json[start..(int)reader.BytesConsumed]);
                     break;
                 default:
                     // cnf_jkt, keyid, sig_label, auth_method and act_chain state what this request proved; a token
                     // claim of that name would be found first (it is added before them), so it is dropped.
-                    if (!AgentAuthClaimTypes.IsSchemeAsserted(property.Name))
+                    if (AgentAuthClaimTypes.IsSchemeAsserted(name))
                     {
-                        AddClaim(claims, property.Name, property.Value, issuer, claimSubject);
+                        reader.Skip();
+                    }
+                    else
+                    {
+                        AddClaim(ref reader, json, claims, name, issuer, claimSubject, KnownValue(name, issuer, subject, id));
                     }
                     break;
             }
@@ -156,6 +192,55 @@ internal static class AgentPrincipalFactory
         claimSet = new TokenClaimSet(claims.ToArray(), subject, issuer, actor);
         error = null;
         return true;
+    }
+
+    /// <summary>
+    /// For <c>iss</c>, <c>sub</c> and <c>jti</c>, the string the token already holds (IdentityModel read it), so an equal
+    /// claim value is not transcoded and allocated again.
+    /// </summary>
+    private static string? KnownValue(string name, string issuer, string? subject, string? id) =>
+        ReferenceEquals(name, IssuerName) ? issuer : ReferenceEquals(name, SubjectName) ? subject : ReferenceEquals(name, IdName) ? id : null;
+
+    private const string IssuerName = "iss";
+    private const string SubjectName = "sub";
+    private const string IdName = "jti";
+
+    /// <summary>
+    /// A property name as a string: the registered JWT claim names (RFC 7519 §4.1) and the common OAuth ones as shared
+    /// literals instead of a new string per token.
+    /// </summary>
+    private static string ReadName(ref Utf8JsonReader reader)
+    {
+        if (!reader.ValueIsEscaped)
+        {
+            var name = reader.ValueSpan;
+            var known = name.Length switch
+            {
+                3 => (name[0] | (name[1] << 8) | (name[2] << 16)) switch
+                {
+                    'i' | ('s' << 8) | ('s' << 16) => IssuerName,
+                    's' | ('u' << 8) | ('b' << 16) => SubjectName,
+                    'a' | ('u' << 8) | ('d' << 16) => "aud",
+                    'e' | ('x' << 8) | ('p' << 16) => "exp",
+                    'n' | ('b' << 8) | ('f' << 16) => "nbf",
+                    'i' | ('a' << 8) | ('t' << 16) => "iat",
+                    'j' | ('t' << 8) | ('i' << 16) => IdName,
+                    'a' | ('c' << 8) | ('t' << 16) => ActClaim,
+                    'c' | ('n' << 8) | ('f' << 16) => CnfClaim,
+                    'a' | ('z' << 8) | ('p' << 16) => "azp",
+                    's' | ('c' << 8) | ('p' << 16) => "scp",
+                    _ => null,
+                },
+                5 when name.SequenceEqual("scope"u8) => AgentAuthClaimTypes.Scope,
+                9 when name.SequenceEqual("client_id"u8) => "client_id",
+                _ => null,
+            };
+            if (known is not null)
+            {
+                return known;
+            }
+        }
+        return reader.GetString()!;
     }
 
     /// <summary>Creates the principal for one request.</summary>
@@ -246,28 +331,31 @@ internal static class AgentPrincipalFactory
         return identity;
     }
 
-    private static bool TryCreateActor(JsonElement act, string issuer, int depth, out TokenClaimSet.ActorNode? node)
+    /// <summary>One level of an RFC 8693 <c>act</c> object, the reader on its start; on success the reader is on its end.</summary>
+    private static bool TryReadActor(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, string issuer, int depth, out TokenClaimSet.ActorNode? node)
     {
         node = null;
-        if (act.ValueKind != JsonValueKind.Object || depth > MaxActorDepth)
+        if (reader.TokenType != JsonTokenType.StartObject || depth > MaxActorDepth)
         {
             return false;
         }
 
         var claims = new List<Claim>(4);
         TokenClaimSet.ActorNode? next = null;
-        foreach (var property in act.EnumerateObject())
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (property.NameEquals(ActClaim))
+            var name = ReadName(ref reader);
+            reader.Read();
+            if (ReferenceEquals(name, ActClaim))
             {
-                if (!TryCreateActor(property.Value, issuer, depth + 1, out next))
+                if (!TryReadActor(ref reader, json, issuer, depth + 1, out next))
                 {
                     return false;
                 }
                 continue;
             }
             // RFC 8693 §4.1: exp, nbf, aud and the like mean nothing inside act; identity claims (sub, iss, client_id...) are kept.
-            AddClaim(claims, property.Name, property.Value, issuer, subject: null);
+            AddClaim(ref reader, json, claims, name, issuer, subject: null, knownValue: null);
         }
 
         node = new TokenClaimSet.ActorNode(claims.ToArray(), next);
@@ -286,30 +374,50 @@ internal static class AgentPrincipalFactory
         return false;
     }
 
-    private static bool TryAddScopes(JsonElement value, HashSet<string> seen, List<Claim> claims, string issuer, ClaimsIdentity? subject)
+    private static bool TryAddScopes(ref Utf8JsonReader reader, HashSet<string> seen, List<Claim> claims, string issuer, ClaimsIdentity? subject)
     {
-        if (value.ValueKind == JsonValueKind.String)
+        if (reader.TokenType == JsonTokenType.String)
         {
-            foreach (var part in value.GetString()!.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            // RFC 6749 §3.3: space-delimited. Unescaped into a scratch buffer and split there, so only the scopes become strings.
+            // UTF-8 (escaped or not) never has fewer bytes than the UTF-16 characters it decodes to.
+            var maxLength = reader.ValueSpan.Length;
+            char[]? rented = null;
+            var buffer = maxLength <= 256 ? stackalloc char[256] : (rented = ArrayPool<char>.Shared.Rent(maxLength));
+            try
             {
-                if (seen.Add(part))
+                var value = buffer[..reader.CopyString(buffer)];
+                var lookup = seen.GetAlternateLookup<ReadOnlySpan<char>>();
+                foreach (var range in value.Split(' '))
                 {
-                    claims.Add(new Claim(AgentAuthClaimTypes.Scope, part, ClaimValueTypes.String, issuer, issuer, subject));
+                    var part = value[range];
+                    if (part.Length > 0 && !lookup.Contains(part))
+                    {
+                        var scope = part.ToString();
+                        seen.Add(scope);
+                        claims.Add(new Claim(AgentAuthClaimTypes.Scope, scope, ClaimValueTypes.String, issuer, issuer, subject));
+                    }
+                }
+            }
+            finally
+            {
+                if (rented is not null)
+                {
+                    ArrayPool<char>.Shared.Return(rented);
                 }
             }
             return true;
         }
 
-        if (value.ValueKind == JsonValueKind.Array)
+        if (reader.TokenType == JsonTokenType.StartArray)
         {
-            foreach (var item in value.EnumerateArray())
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
             {
-                if (item.ValueKind != JsonValueKind.String)
+                if (reader.TokenType != JsonTokenType.String)
                 {
                     return false;
                 }
                 // Array entries are whole scopes; a space inside one would smuggle two.
-                var scope = item.GetString()!;
+                var scope = reader.GetString()!;
                 if (scope.Length == 0 || scope.Contains(' ', StringComparison.Ordinal))
                 {
                     return false;
@@ -325,28 +433,34 @@ internal static class AgentPrincipalFactory
         return false;
     }
 
-    private static void AddClaim(List<Claim> claims, string type, JsonElement value, string issuer, ClaimsIdentity? subject)
+    /// <summary>
+    /// Adds the claims of one value, the reader on it (a container's start); afterwards the reader is on its last token.
+    /// <paramref name="json"/> is the whole text the reader reads (an object claim keeps its raw JSON).
+    /// </summary>
+    private static void AddClaim(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, List<Claim> claims, string type, string issuer, ClaimsIdentity? subject, string? knownValue)
     {
-        switch (value.ValueKind)
+        switch (reader.TokenType)
         {
-            case JsonValueKind.String:
-                claims.Add(new Claim(type, value.GetString()!, ClaimValueTypes.String, issuer, issuer, subject));
+            case JsonTokenType.String:
+                var value = knownValue is not null && reader.ValueTextEquals(knownValue) ? knownValue : reader.GetString()!;
+                claims.Add(new Claim(type, value, ClaimValueTypes.String, issuer, issuer, subject));
                 break;
-            case JsonValueKind.Number:
-                claims.Add(new Claim(type, value.GetRawText(), value.TryGetInt64(out _) ? ClaimValueTypes.Integer64 : ClaimValueTypes.Double, issuer, issuer, subject));
+            case JsonTokenType.Number:
+                // The number's text as written (a number token has no escapes), typed as JsonElement.TryGetInt64 would.
+                claims.Add(new Claim(type, Encoding.UTF8.GetString(reader.ValueSpan), reader.TryGetInt64(out _) ? ClaimValueTypes.Integer64 : ClaimValueTypes.Double, issuer, issuer, subject));
                 break;
-            case JsonValueKind.True:
-            case JsonValueKind.False:
-                claims.Add(new Claim(type, value.ValueKind == JsonValueKind.True ? "true" : "false", ClaimValueTypes.Boolean, issuer, issuer, subject));
+            case JsonTokenType.True:
+            case JsonTokenType.False:
+                claims.Add(new Claim(type, reader.TokenType == JsonTokenType.True ? "true" : "false", ClaimValueTypes.Boolean, issuer, issuer, subject));
                 break;
-            case JsonValueKind.Array:
-                foreach (var item in value.EnumerateArray())
+            case JsonTokenType.StartArray:
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
-                    AddClaim(claims, type, item, issuer, subject);
+                    AddClaim(ref reader, json, claims, type, issuer, subject, knownValue: null);
                 }
                 break;
-            case JsonValueKind.Object:
-                claims.Add(new Claim(type, value.GetRawText(), "JSON", issuer, issuer, subject));
+            case JsonTokenType.StartObject:
+                claims.Add(new Claim(type, RawObject(ref reader, json), "JSON", issuer, issuer, subject));
                 break;
             default:
                 // null and undefined carry nothing worth a claim.
@@ -354,5 +468,11 @@ internal static class AgentPrincipalFactory
         }
     }
 
-    private static byte[] Base64UrlDecode(string value) => Microsoft.IdentityModel.Tokens.Base64UrlEncoder.DecodeBytes(value);
+    /// <summary>An object's JSON text exactly as written (what <see cref="JsonElement.GetRawText"/> returns), the reader on its start.</summary>
+    private static string RawObject(ref Utf8JsonReader reader, ReadOnlySpan<byte> json)
+    {
+        var start = (int)reader.TokenStartIndex;
+        reader.Skip();
+        return Encoding.UTF8.GetString(json[start..(int)reader.BytesConsumed]);
+    }
 }
