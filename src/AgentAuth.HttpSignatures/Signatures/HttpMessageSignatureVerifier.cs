@@ -25,6 +25,9 @@ public sealed class HttpMessageSignatureVerifier
     private readonly long? _maxValiditySeconds;
     private readonly HashSet<string> _allowed;
     private readonly HashSet<string>? _absentAsEmpty;
+    // The label of the last verified signature: clients keep one label ("sig1"), so a success reuses its string instead of
+    // copying it out of the header on every request. A benign race: concurrent writers store equal strings.
+    private string? _lastLabel;
 
     /// <summary>Creates a verifier; the options are validated and copied.</summary>
     /// <param name="options">Policy and limits.</param>
@@ -61,7 +64,7 @@ public sealed class HttpMessageSignatureVerifier
         ArgumentNullException.ThrowIfNull(resolver);
         if (!TryGetHeaders(message, out var input, out var signature, out var failure))
         {
-            return new(failure!);
+            return new(failure.GetValueOrDefault());
         }
         // The parser copies the selected signature's covered components here, so they are read from the header only once.
         var components = System.Buffers.ArrayPool<SignatureComponent>.Shared.Rent(_limits.MaxComponents);
@@ -87,7 +90,7 @@ public sealed class HttpMessageSignatureVerifier
         }
         // The parser copies into components only for a selected member, whose count the view holds (0 when none).
         ReturnComponents(components, view.ComponentCount);
-        return new(parseFailure);
+        return new(parseFailure.GetValueOrDefault());
     }
 
     /// <summary>Verifies every signature of the message (RFC 9421 §4.3), each against the same policy.</summary>
@@ -102,7 +105,7 @@ public sealed class HttpMessageSignatureVerifier
         ArgumentNullException.ThrowIfNull(resolver);
         if (!TryGetHeaders(message, out var input, out var signature, out var failure))
         {
-            return [failure!];
+            return [failure.GetValueOrDefault()];
         }
         var views = new List<SignatureParametersView>();
         if (!SignatureInputParser.TryParse(input, _limits, views, static (list, v) =>
@@ -339,7 +342,23 @@ public sealed class HttpMessageSignatureVerifier
         {
             writer.Dispose();
         }
-        return SignatureVerificationResult.Success(view, key, expectedLabel);
+        return SignatureVerificationResult.Success(view, key, LabelOf(view, expectedLabel));
+    }
+
+    /// <summary>The member's label as a string: the caller's expected label or the last verified one when equal, else a new copy.</summary>
+    private string LabelOf(SignatureParametersView view, string? expectedLabel)
+    {
+        if (expectedLabel is not null && view.LabelEquals(expectedLabel))
+        {
+            return expectedLabel;
+        }
+        if (Volatile.Read(ref _lastLabel) is { } last && view.LabelEquals(last))
+        {
+            return last;
+        }
+        var label = view.Label;
+        Volatile.Write(ref _lastLabel, label);
+        return label;
     }
 
     private SignatureVerificationResult? CheckCoverage(IHttpMessage message, SignatureParametersView view, ReadOnlySpan<SignatureComponent> covered)
