@@ -28,6 +28,8 @@ public sealed class HttpMessageSignatureVerifier
     // The label of the last verified signature: clients keep one label ("sig1"), so a success reuses its string instead of
     // copying it out of the header on every request. A benign race: concurrent writers store equal strings.
     private string? _lastLabel;
+    // The same for the keyid handed to the resolver: an agent signs every request with the same key.
+    private string? _lastKeyId;
 
     /// <summary>Creates a verifier; the options are validated and copied.</summary>
     /// <param name="options">Policy and limits.</param>
@@ -187,7 +189,7 @@ public sealed class HttpMessageSignatureVerifier
             {
                 return new(failure);
             }
-            var resolution = resolver.ResolveAsync(view.KeyId, view, cancellationToken);
+            var resolution = resolver.ResolveAsync(KeyIdOf(view), view, cancellationToken);
             if (resolution.IsCompletedSuccessfully)
             {
                 return new(VerifyWithKey(resolution.Result, message, signature, signatureRange, view, components.AsSpan(0, count), expectedLabel));
@@ -343,6 +345,21 @@ public sealed class HttpMessageSignatureVerifier
             writer.Dispose();
         }
         return SignatureVerificationResult.Success(view, key, LabelOf(view, expectedLabel));
+    }
+
+    /// <summary>The <c>keyid</c> parameter as a string (null when absent): the last one handed to a resolver when equal, else a new copy.</summary>
+    private string? KeyIdOf(SignatureParametersView view)
+    {
+        if (Volatile.Read(ref _lastKeyId) is { } last && view.KeyIdEquals(last))
+        {
+            return last;
+        }
+        if (view.KeyId is not { } keyId)
+        {
+            return null;
+        }
+        Volatile.Write(ref _lastKeyId, keyId);
+        return keyId;
     }
 
     /// <summary>The member's label as a string: the caller's expected label or the last verified one when equal, else a new copy.</summary>
