@@ -185,9 +185,9 @@ public sealed class HttpMessageSignatureVerifier
             {
                 return new(SignatureVerificationResult.Failure(SignatureError.InvalidSignature, reason ?? "Signature is invalid.", view));
             }
-            if (CheckBeforeKey(message, view, components.AsSpan(0, count)) is { } failure)
+            if (CheckBeforeKey(message, view, components.AsSpan(0, count)) is { } rejection)
             {
-                return new(failure);
+                return new(rejection.Result);
             }
             var resolution = resolver.ResolveAsync(KeyIdOf(view), view, cancellationToken);
             if (resolution.IsCompletedSuccessfully)
@@ -220,6 +220,15 @@ public sealed class HttpMessageSignatureVerifier
         }
     }
 
+    /// <summary>
+    /// A policy check's failure. The checks run on every request and almost always pass, so they return a reference that
+    /// is null then, not a nullable copy of the (large) result struct; the object exists only on the failure path.
+    /// </summary>
+    private sealed class Rejection(SignatureVerificationResult result)
+    {
+        public SignatureVerificationResult Result { get; } = result;
+    }
+
     private static void ReturnComponents(SignatureComponent[] components, int count)
     {
         Array.Clear(components, 0, count);
@@ -227,7 +236,7 @@ public sealed class HttpMessageSignatureVerifier
     }
 
     /// <summary>Policy checks that need no key: coverage, time window, nonce, the alg parameter, and the length of <c>sf</c>/<c>key</c> fields.</summary>
-    private SignatureVerificationResult? CheckBeforeKey(IHttpMessage message, SignatureParametersView view, ReadOnlySpan<SignatureComponent> components)
+    private Rejection? CheckBeforeKey(IHttpMessage message, SignatureParametersView view, ReadOnlySpan<SignatureComponent> components)
     {
         if (CheckCoverage(message, view, components) is { } coverageFailure)
         {
@@ -239,11 +248,11 @@ public sealed class HttpMessageSignatureVerifier
         }
         if (_options.RequireNonce && !view.HasNonce)
         {
-            return SignatureVerificationResult.Failure(SignatureError.InvalidSignature, "The signature has no nonce.", view);
+            return new Rejection(SignatureVerificationResult.Failure(SignatureError.InvalidSignature, "The signature has no nonce.", view));
         }
         if (view.HasAlgorithm && !IsAllowedAlgorithmParameter(view))
         {
-            return SignatureVerificationResult.Failure(SignatureError.UnsupportedAlgorithm, "The alg parameter names an algorithm that is not accepted.", view);
+            return new Rejection(SignatureVerificationResult.Failure(SignatureError.UnsupportedAlgorithm, "The alg parameter names an algorithm that is not accepted.", view));
         }
         if (_absentAsEmpty is not null && CheckAbsentFields(message, view, components) is { } absentFailure)
         {
@@ -253,8 +262,8 @@ public sealed class HttpMessageSignatureVerifier
         {
             if (StructuredFieldComponent.ExceedsLimit(component, message, _types.MaxFieldLength))
             {
-                return SignatureVerificationResult.Failure(SignatureError.InvalidSignature,
-                    "A field covered with sf or key is longer than MaxStructuredFieldLength.", view, ComponentError.StructuredFieldTooLarge);
+                return new Rejection(SignatureVerificationResult.Failure(SignatureError.InvalidSignature,
+                    "A field covered with sf or key is longer than MaxStructuredFieldLength.", view, ComponentError.StructuredFieldTooLarge));
             }
         }
         return null;
@@ -264,15 +273,15 @@ public sealed class HttpMessageSignatureVerifier
     /// <see cref="HttpSignatureVerifierOptions.AbsentFieldsSignedAsEmpty"/>: an absent listed field is signed as empty only
     /// when it is covered as a plain identifier; with any component parameter it stays a missing field.
     /// </summary>
-    private SignatureVerificationResult? CheckAbsentFields(IHttpMessage message, SignatureParametersView view, ReadOnlySpan<SignatureComponent> components)
+    private Rejection? CheckAbsentFields(IHttpMessage message, SignatureParametersView view, ReadOnlySpan<SignatureComponent> components)
     {
         foreach (var component in components)
         {
             if (!component.IsDerived && component.Parameters != ComponentParameter.None && _absentAsEmpty!.Contains(component.Name)
                 && (!message.TryGetFieldLines(component.Name, component.IsFromTrailers, out var lines) || lines.Count == 0))
             {
-                return SignatureVerificationResult.Failure(SignatureError.InvalidSignature,
-                    "The signature base cannot be built: " + Describe(ComponentError.MissingField) + ".", view, ComponentError.MissingField);
+                return new Rejection(SignatureVerificationResult.Failure(SignatureError.InvalidSignature,
+                    "The signature base cannot be built: " + Describe(ComponentError.MissingField) + ".", view, ComponentError.MissingField));
             }
         }
         return null;
@@ -378,7 +387,7 @@ public sealed class HttpMessageSignatureVerifier
         return label;
     }
 
-    private SignatureVerificationResult? CheckCoverage(IHttpMessage message, SignatureParametersView view, ReadOnlySpan<SignatureComponent> covered)
+    private Rejection? CheckCoverage(IHttpMessage message, SignatureParametersView view, ReadOnlySpan<SignatureComponent> covered)
     {
         var requireQuery = _options.RequireQueryWhenPresent && message.StatusCode is null
             && RequestTargets.TrySplit(message.RequestTarget, out _, out _, out var hasQuery) && hasQuery;
@@ -409,7 +418,7 @@ public sealed class HttpMessageSignatureVerifier
         {
             required.Add(SignatureComponent.Query);
         }
-        return SignatureVerificationResult.CoverageFailure(view, missing, required);
+        return new Rejection(SignatureVerificationResult.CoverageFailure(view, missing, required));
     }
 
     /// <summary>
@@ -430,42 +439,42 @@ public sealed class HttpMessageSignatureVerifier
         return false;
     }
 
-    private SignatureVerificationResult? CheckTime(SignatureParametersView view)
+    private Rejection? CheckTime(SignatureParametersView view)
     {
         var now = _timeProvider.GetUtcNow().ToUnixTimeSeconds();
         if (view.Created is { } created)
         {
             if (created > now + _skewSeconds)
             {
-                return SignatureVerificationResult.Failure(SignatureError.ClockSkew, "created is in the future.", view);
+                return new Rejection(SignatureVerificationResult.Failure(SignatureError.ClockSkew, "created is in the future.", view));
             }
             if (now - created > _maxAgeSeconds)
             {
-                return SignatureVerificationResult.Failure(SignatureError.Expired, "The signature is older than the allowed window.", view);
+                return new Rejection(SignatureVerificationResult.Failure(SignatureError.Expired, "The signature is older than the allowed window.", view));
             }
         }
         else if (_options.RequireCreated)
         {
-            return SignatureVerificationResult.Failure(SignatureError.InvalidSignature, "The signature has no created parameter.", view);
+            return new Rejection(SignatureVerificationResult.Failure(SignatureError.InvalidSignature, "The signature has no created parameter.", view));
         }
         if (view.Expires is { } expires)
         {
             if (view.Created is { } c && expires < c)
             {
-                return SignatureVerificationResult.Failure(SignatureError.InvalidSignature, "expires is before created.", view);
+                return new Rejection(SignatureVerificationResult.Failure(SignatureError.InvalidSignature, "expires is before created.", view));
             }
             if (expires + _skewSeconds < now)
             {
-                return SignatureVerificationResult.Failure(SignatureError.Expired, "The signature has expired.", view);
+                return new Rejection(SignatureVerificationResult.Failure(SignatureError.Expired, "The signature has expired.", view));
             }
             if (_maxValiditySeconds is { } maxValidity && view.Created is { } signed && expires - signed > maxValidity)
             {
-                return SignatureVerificationResult.Failure(SignatureError.InvalidSignature, "The signature's lifetime (expires - created) is longer than allowed.", view);
+                return new Rejection(SignatureVerificationResult.Failure(SignatureError.InvalidSignature, "The signature's lifetime (expires - created) is longer than allowed.", view));
             }
         }
         else if (_options.RequireExpires)
         {
-            return SignatureVerificationResult.Failure(SignatureError.InvalidSignature, "The signature has no expires parameter.", view);
+            return new Rejection(SignatureVerificationResult.Failure(SignatureError.InvalidSignature, "The signature has no expires parameter.", view));
         }
         return null;
     }
