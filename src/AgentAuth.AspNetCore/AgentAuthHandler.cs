@@ -47,7 +47,8 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var runtime = Runtime;
-        var start = TimeProvider.GetTimestamp();
+        // The clock is read for the duration histogram only when it has a listener.
+        long? start = runtime.Metrics.DurationEnabled ? TimeProvider.GetTimestamp() : null;
         using var activity = AgentAuthMetrics.ActivitySource.StartActivity("AgentAuth.Authenticate");
 
         // Events that do nothing are skipped without building their context (three allocations per request).
@@ -140,7 +141,7 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
         }
         // One rule for every mode: credentials are only bound to an origin-form target, so the signature base,
         // the DPoP htu and routing all read the same URI. An origin server has no use for absolute form (RFC 9112 §3.2.2).
-        _message.Reset(Request, runtime.PublicOrigin);
+        _message.Reset(Request, runtime.PublicOrigin, signatureInput, signature);
         if (!_message.IsOriginForm)
         {
             return await FailAsync(AgentAuthFailures.InvalidRequest("The request target is not in origin form (RFC 9112 §3.2.1); send the path and query, not an absolute URI."));

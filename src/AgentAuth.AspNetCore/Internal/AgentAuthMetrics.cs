@@ -25,18 +25,32 @@ internal sealed class AgentAuthMetrics
             description: "Time to authenticate one request, including signature and token verification.");
     }
 
-    public void Record(string result, string? mode, string? error, long startTimestamp, TimeProvider timeProvider)
+    /// <summary>Whether anyone listens to the duration histogram: only then does a request read the clock for it.</summary>
+    public bool DurationEnabled => _duration.Enabled;
+
+    /// <summary>Records one authentication; <paramref name="startTimestamp"/> is null when the duration was not listened to at its start.</summary>
+    public void Record(string result, string? mode, string? error, long? startTimestamp, TimeProvider timeProvider)
     {
+        // Nothing to build when no listener is attached (the usual case without OpenTelemetry): every request calls this.
+        var counted = _authentications.Enabled;
+        var timed = startTimestamp.HasValue && _duration.Enabled;
+        if (!counted && !timed)
+        {
+            return;
+        }
         var tags = new TagList
         {
             { "agentauth.result", result },
             { "agentauth.mode", mode ?? "none" },
             { "agentauth.error", error ?? "none" },
         };
-        _authentications.Add(1, tags);
-        if (_duration.Enabled)
+        if (counted)
         {
-            _duration.Record(timeProvider.GetElapsedTime(startTimestamp).TotalSeconds, tags);
+            _authentications.Add(1, tags);
+        }
+        if (timed)
+        {
+            _duration.Record(timeProvider.GetElapsedTime(startTimestamp.GetValueOrDefault()).TotalSeconds, tags);
         }
     }
 }

@@ -41,7 +41,7 @@ internal static class AgentAuthFailures
     }
 
     /// <summary>A signature that did not verify: the verifier's error code, with the required components for <c>invalid_input</c>.</summary>
-    public static AgentAuthFailure FromSignature(SignatureVerificationResult verification)
+    public static AgentAuthFailure FromSignature(in SignatureVerificationResult verification)
     {
         var error = verification.ErrorCode ?? AgentAuthErrors.InvalidSignature;
         return new AgentAuthFailure(StatusCodes.Status401Unauthorized, AgentAuthChallengeKind.Signature, error, verification.Reason ?? error)

@@ -101,7 +101,7 @@ internal sealed class SignedRequestAuthenticator
         return verifier.VerifyAsync(request.Message, _runtime.SignatureSelection, resolver, request.Aborted);
     }
 
-    internal static AgentAuthFailure SignatureFailed(SignatureVerificationResult verification, bool bound)
+    internal static AgentAuthFailure SignatureFailed(in SignatureVerificationResult verification, bool bound)
     {
         if (bound && verification.KeyResolved && verification.Error == SignatureError.InvalidSignature && verification.ComponentError is null)
         {
@@ -119,7 +119,7 @@ internal sealed class SignedRequestAuthenticator
     /// <c>expires</c> would be accepted forever, and one whose <c>expires</c> lies further ahead than the signature window
     /// would pin its replay entry that long (a key holder could fill the store), so both are refused.
     /// </summary>
-    internal static bool TryGetAcceptedUntil(AuthenticationRequest request, SignatureVerificationResult verification, out DateTimeOffset acceptedUntil, [NotNullWhen(false)] out string? problem)
+    internal static bool TryGetAcceptedUntil(AuthenticationRequest request, in SignatureVerificationResult verification, out DateTimeOffset acceptedUntil, [NotNullWhen(false)] out string? problem)
     {
         var options = request.Options;
         var window = options.Signatures.MaxAge + options.ClockSkew;
@@ -156,7 +156,7 @@ internal sealed class SignedRequestAuthenticator
     /// have verified (its base needs the field), so the covered components are only read again when the field is there.
     /// </summary>
     /// <remarks>Not <c>async</c>: most signed requests have no body, and their path stays free of a state machine.</remarks>
-    internal static ValueTask<AgentAuthFailure?> CheckContentDigestAsync(AuthenticationRequest request, SignatureVerificationResult verification, bool bound)
+    internal static ValueTask<AgentAuthFailure?> CheckContentDigestAsync(AuthenticationRequest request, in SignatureVerificationResult verification, bool bound)
     {
         if (!request.Context.Request.Headers.ContainsKey(AgentAuthHeaderNames.ContentDigest) || !verification.Covers("content-digest"))
         {
@@ -215,7 +215,7 @@ internal sealed class SignedRequestAuthenticator
     }
 
     /// <summary>Replay last (RFC 9421 §7.2.2): records the nonce until the signature could no longer be accepted; false when it was seen.</summary>
-    internal static ValueTask<bool> RecordNonceAsync(IReplayCache replayCache, AuthenticationRequest request, SignatureVerificationResult verification, string keyThumbprint, DateTimeOffset acceptedUntil)
+    internal static ValueTask<bool> RecordNonceAsync(IReplayCache replayCache, AuthenticationRequest request, in SignatureVerificationResult verification, string keyThumbprint, DateTimeOffset acceptedUntil)
     {
         if (ReplayKeyFor(verification, keyThumbprint) is not { } replayKey)
         {
@@ -224,7 +224,7 @@ internal sealed class SignedRequestAuthenticator
         return replayCache.TryAddAsync(replayKey, acceptedUntil, keyThumbprint, request.Aborted);
     }
 
-    private static string? ReplayKeyFor(SignatureVerificationResult verification, string keyThumbprint) =>
+    private static string? ReplayKeyFor(in SignatureVerificationResult verification, string keyThumbprint) =>
         verification.TryGetNonce(out var nonce) ? ReplayKeys.SignatureNonce(keyThumbprint, nonce) : null;
 
     internal static bool HasBody(HttpContext context)

@@ -25,6 +25,11 @@ public sealed class HttpMessageSignatureVerifier
     private readonly long? _maxValiditySeconds;
     private readonly HashSet<string> _allowed;
     private readonly HashSet<string>? _absentAsEmpty;
+    // The label of the last verified signature: clients keep one label ("sig1"), so a success reuses its string instead of
+    // copying it out of the header on every request. A benign race: concurrent writers store equal strings.
+    private string? _lastLabel;
+    // The same for the keyid handed to the resolver: an agent signs every request with the same key.
+    private string? _lastKeyId;
 
     /// <summary>Creates a verifier; the options are validated and copied.</summary>
     /// <param name="options">Policy and limits.</param>
@@ -61,7 +66,7 @@ public sealed class HttpMessageSignatureVerifier
         ArgumentNullException.ThrowIfNull(resolver);
         if (!TryGetHeaders(message, out var input, out var signature, out var failure))
         {
-            return new(failure!);
+            return new(failure.GetValueOrDefault());
         }
         // The parser copies the selected signature's covered components here, so they are read from the header only once.
         var components = System.Buffers.ArrayPool<SignatureComponent>.Shared.Rent(_limits.MaxComponents);
@@ -87,7 +92,7 @@ public sealed class HttpMessageSignatureVerifier
         }
         // The parser copies into components only for a selected member, whose count the view holds (0 when none).
         ReturnComponents(components, view.ComponentCount);
-        return new(parseFailure);
+        return new(parseFailure.GetValueOrDefault());
     }
 
     /// <summary>Verifies every signature of the message (RFC 9421 §4.3), each against the same policy.</summary>
@@ -102,7 +107,7 @@ public sealed class HttpMessageSignatureVerifier
         ArgumentNullException.ThrowIfNull(resolver);
         if (!TryGetHeaders(message, out var input, out var signature, out var failure))
         {
-            return [failure!];
+            return [failure.GetValueOrDefault()];
         }
         var views = new List<SignatureParametersView>();
         if (!SignatureInputParser.TryParse(input, _limits, views, static (list, v) =>
@@ -180,11 +185,11 @@ public sealed class HttpMessageSignatureVerifier
             {
                 return new(SignatureVerificationResult.Failure(SignatureError.InvalidSignature, reason ?? "Signature is invalid.", view));
             }
-            if (CheckBeforeKey(message, view, components.AsSpan(0, count)) is { } failure)
+            if (CheckBeforeKey(message, view, components.AsSpan(0, count)) is { } rejection)
             {
-                return new(failure);
+                return new(rejection.Result);
             }
-            var resolution = resolver.ResolveAsync(view.KeyId, view, cancellationToken);
+            var resolution = resolver.ResolveAsync(KeyIdOf(view), view, cancellationToken);
             if (resolution.IsCompletedSuccessfully)
             {
                 return new(VerifyWithKey(resolution.Result, message, signature, signatureRange, view, components.AsSpan(0, count), expectedLabel));
@@ -215,6 +220,15 @@ public sealed class HttpMessageSignatureVerifier
         }
     }
 
+    /// <summary>
+    /// A policy check's failure. The checks run on every request and almost always pass, so they return a reference that
+    /// is null then, not a nullable copy of the (large) result struct; the object exists only on the failure path.
+    /// </summary>
+    private sealed class Rejection(SignatureVerificationResult result)
+    {
+        public SignatureVerificationResult Result { get; } = result;
+    }
+
     private static void ReturnComponents(SignatureComponent[] components, int count)
     {
         Array.Clear(components, 0, count);
@@ -222,7 +236,7 @@ public sealed class HttpMessageSignatureVerifier
     }
 
     /// <summary>Policy checks that need no key: coverage, time window, nonce, the alg parameter, and the length of <c>sf</c>/<c>key</c> fields.</summary>
-    private SignatureVerificationResult? CheckBeforeKey(IHttpMessage message, SignatureParametersView view, ReadOnlySpan<SignatureComponent> components)
+    private Rejection? CheckBeforeKey(IHttpMessage message, SignatureParametersView view, ReadOnlySpan<SignatureComponent> components)
     {
         if (CheckCoverage(message, view, components) is { } coverageFailure)
         {
@@ -234,11 +248,11 @@ public sealed class HttpMessageSignatureVerifier
         }
         if (_options.RequireNonce && !view.HasNonce)
         {
-            return SignatureVerificationResult.Failure(SignatureError.InvalidSignature, "The signature has no nonce.", view);
+            return new Rejection(SignatureVerificationResult.Failure(SignatureError.InvalidSignature, "The signature has no nonce.", view));
         }
         if (view.HasAlgorithm && !IsAllowedAlgorithmParameter(view))
         {
-            return SignatureVerificationResult.Failure(SignatureError.UnsupportedAlgorithm, "The alg parameter names an algorithm that is not accepted.", view);
+            return new Rejection(SignatureVerificationResult.Failure(SignatureError.UnsupportedAlgorithm, "The alg parameter names an algorithm that is not accepted.", view));
         }
         if (_absentAsEmpty is not null && CheckAbsentFields(message, view, components) is { } absentFailure)
         {
@@ -248,8 +262,8 @@ public sealed class HttpMessageSignatureVerifier
         {
             if (StructuredFieldComponent.ExceedsLimit(component, message, _types.MaxFieldLength))
             {
-                return SignatureVerificationResult.Failure(SignatureError.InvalidSignature,
-                    "A field covered with sf or key is longer than MaxStructuredFieldLength.", view, ComponentError.StructuredFieldTooLarge);
+                return new Rejection(SignatureVerificationResult.Failure(SignatureError.InvalidSignature,
+                    "A field covered with sf or key is longer than MaxStructuredFieldLength.", view, ComponentError.StructuredFieldTooLarge));
             }
         }
         return null;
@@ -259,15 +273,15 @@ public sealed class HttpMessageSignatureVerifier
     /// <see cref="HttpSignatureVerifierOptions.AbsentFieldsSignedAsEmpty"/>: an absent listed field is signed as empty only
     /// when it is covered as a plain identifier; with any component parameter it stays a missing field.
     /// </summary>
-    private SignatureVerificationResult? CheckAbsentFields(IHttpMessage message, SignatureParametersView view, ReadOnlySpan<SignatureComponent> components)
+    private Rejection? CheckAbsentFields(IHttpMessage message, SignatureParametersView view, ReadOnlySpan<SignatureComponent> components)
     {
         foreach (var component in components)
         {
             if (!component.IsDerived && component.Parameters != ComponentParameter.None && _absentAsEmpty!.Contains(component.Name)
                 && (!message.TryGetFieldLines(component.Name, component.IsFromTrailers, out var lines) || lines.Count == 0))
             {
-                return SignatureVerificationResult.Failure(SignatureError.InvalidSignature,
-                    "The signature base cannot be built: " + Describe(ComponentError.MissingField) + ".", view, ComponentError.MissingField);
+                return new Rejection(SignatureVerificationResult.Failure(SignatureError.InvalidSignature,
+                    "The signature base cannot be built: " + Describe(ComponentError.MissingField) + ".", view, ComponentError.MissingField));
             }
         }
         return null;
@@ -339,10 +353,41 @@ public sealed class HttpMessageSignatureVerifier
         {
             writer.Dispose();
         }
-        return SignatureVerificationResult.Success(view, key, expectedLabel);
+        return SignatureVerificationResult.Success(view, key, LabelOf(view, expectedLabel));
     }
 
-    private SignatureVerificationResult? CheckCoverage(IHttpMessage message, SignatureParametersView view, ReadOnlySpan<SignatureComponent> covered)
+    /// <summary>The <c>keyid</c> parameter as a string (null when absent): the last one handed to a resolver when equal, else a new copy.</summary>
+    private string? KeyIdOf(SignatureParametersView view)
+    {
+        if (Volatile.Read(ref _lastKeyId) is { } last && view.KeyIdEquals(last))
+        {
+            return last;
+        }
+        if (view.KeyId is not { } keyId)
+        {
+            return null;
+        }
+        Volatile.Write(ref _lastKeyId, keyId);
+        return keyId;
+    }
+
+    /// <summary>The member's label as a string: the caller's expected label or the last verified one when equal, else a new copy.</summary>
+    private string LabelOf(SignatureParametersView view, string? expectedLabel)
+    {
+        if (expectedLabel is not null && view.LabelEquals(expectedLabel))
+        {
+            return expectedLabel;
+        }
+        if (Volatile.Read(ref _lastLabel) is { } last && view.LabelEquals(last))
+        {
+            return last;
+        }
+        var label = view.Label;
+        Volatile.Write(ref _lastLabel, label);
+        return label;
+    }
+
+    private Rejection? CheckCoverage(IHttpMessage message, SignatureParametersView view, ReadOnlySpan<SignatureComponent> covered)
     {
         var requireQuery = _options.RequireQueryWhenPresent && message.StatusCode is null
             && RequestTargets.TrySplit(message.RequestTarget, out _, out _, out var hasQuery) && hasQuery;
@@ -373,7 +418,7 @@ public sealed class HttpMessageSignatureVerifier
         {
             required.Add(SignatureComponent.Query);
         }
-        return SignatureVerificationResult.CoverageFailure(view, missing, required);
+        return new Rejection(SignatureVerificationResult.CoverageFailure(view, missing, required));
     }
 
     /// <summary>
@@ -394,42 +439,42 @@ public sealed class HttpMessageSignatureVerifier
         return false;
     }
 
-    private SignatureVerificationResult? CheckTime(SignatureParametersView view)
+    private Rejection? CheckTime(SignatureParametersView view)
     {
         var now = _timeProvider.GetUtcNow().ToUnixTimeSeconds();
         if (view.Created is { } created)
         {
             if (created > now + _skewSeconds)
             {
-                return SignatureVerificationResult.Failure(SignatureError.ClockSkew, "created is in the future.", view);
+                return new Rejection(SignatureVerificationResult.Failure(SignatureError.ClockSkew, "created is in the future.", view));
             }
             if (now - created > _maxAgeSeconds)
             {
-                return SignatureVerificationResult.Failure(SignatureError.Expired, "The signature is older than the allowed window.", view);
+                return new Rejection(SignatureVerificationResult.Failure(SignatureError.Expired, "The signature is older than the allowed window.", view));
             }
         }
         else if (_options.RequireCreated)
         {
-            return SignatureVerificationResult.Failure(SignatureError.InvalidSignature, "The signature has no created parameter.", view);
+            return new Rejection(SignatureVerificationResult.Failure(SignatureError.InvalidSignature, "The signature has no created parameter.", view));
         }
         if (view.Expires is { } expires)
         {
             if (view.Created is { } c && expires < c)
             {
-                return SignatureVerificationResult.Failure(SignatureError.InvalidSignature, "expires is before created.", view);
+                return new Rejection(SignatureVerificationResult.Failure(SignatureError.InvalidSignature, "expires is before created.", view));
             }
             if (expires + _skewSeconds < now)
             {
-                return SignatureVerificationResult.Failure(SignatureError.Expired, "The signature has expired.", view);
+                return new Rejection(SignatureVerificationResult.Failure(SignatureError.Expired, "The signature has expired.", view));
             }
             if (_maxValiditySeconds is { } maxValidity && view.Created is { } signed && expires - signed > maxValidity)
             {
-                return SignatureVerificationResult.Failure(SignatureError.InvalidSignature, "The signature's lifetime (expires - created) is longer than allowed.", view);
+                return new Rejection(SignatureVerificationResult.Failure(SignatureError.InvalidSignature, "The signature's lifetime (expires - created) is longer than allowed.", view));
             }
         }
         else if (_options.RequireExpires)
         {
-            return SignatureVerificationResult.Failure(SignatureError.InvalidSignature, "The signature has no expires parameter.", view);
+            return new Rejection(SignatureVerificationResult.Failure(SignatureError.InvalidSignature, "The signature has no expires parameter.", view));
         }
         return null;
     }
