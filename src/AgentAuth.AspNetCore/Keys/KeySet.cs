@@ -1,39 +1,44 @@
-using System.Collections.Frozen;
-
 namespace AgentAuth.AspNetCore;
 
 /// <summary>
 /// An immutable snapshot of one key set (a JWKS), indexed by <c>kid</c> and, when asked, by RFC 7638 thumbprint.
 /// A new fetch builds a new snapshot; readers never see a half-updated set.
 /// </summary>
+/// <remarks>
+/// The indexes are plain <see cref="Dictionary{TKey, TValue}"/>s of positions, never written after construction (so safe
+/// for concurrent readers). Not a <c>FrozenDictionary</c>: a key set holds a handful of keys, where freezing buys nothing
+/// per lookup, and building a frozen dictionary over the entry struct compiled its whole implementation on the first
+/// fetch of every process (about 5 ms of a cold start's first request).
+/// </remarks>
 internal sealed class KeySet<TKey> where TKey : class
 {
-    private readonly FrozenDictionary<string, KeySetEntry<TKey>> _byKeyId;
-    private readonly FrozenDictionary<string, KeySetEntry<TKey>> _byThumbprint;
+    private readonly Dictionary<string, int> _byKeyId;
+    private readonly Dictionary<string, int> _byThumbprint;
     private readonly KeySetEntry<TKey>[] _entries;
 
     public KeySet(IReadOnlyList<KeySetEntry<TKey>> entries, IReadOnlyList<KeySetSkippedEntry>? skipped = null)
     {
-        var byKeyId = new Dictionary<string, KeySetEntry<TKey>>(StringComparer.Ordinal);
-        var byThumbprint = new Dictionary<string, KeySetEntry<TKey>>(StringComparer.Ordinal);
+        var byKeyId = new Dictionary<string, int>(StringComparer.Ordinal);
+        var byThumbprint = new Dictionary<string, int>(StringComparer.Ordinal);
         var all = new TKey[entries.Count];
-        _entries = entries.ToArray();
+        _entries = new KeySetEntry<TKey>[entries.Count];
         for (var i = 0; i < entries.Count; i++)
         {
             var entry = entries[i];
+            _entries[i] = entry;
             all[i] = entry.Key;
             // The first key with a given kid wins: a duplicate kid must not silently replace a key.
             if (!string.IsNullOrEmpty(entry.KeyId))
             {
-                byKeyId.TryAdd(entry.KeyId, entry);
+                byKeyId.TryAdd(entry.KeyId, i);
             }
             if (!string.IsNullOrEmpty(entry.Thumbprint))
             {
-                byThumbprint.TryAdd(entry.Thumbprint, entry);
+                byThumbprint.TryAdd(entry.Thumbprint, i);
             }
         }
-        _byKeyId = byKeyId.ToFrozenDictionary(StringComparer.Ordinal);
-        _byThumbprint = byThumbprint.ToFrozenDictionary(StringComparer.Ordinal);
+        _byKeyId = byKeyId;
+        _byThumbprint = byThumbprint;
         Keys = all;
         Skipped = skipped ?? [];
     }
@@ -59,8 +64,9 @@ internal sealed class KeySet<TKey> where TKey : class
     /// </summary>
     public bool TryFind(string keyId, bool matchThumbprints, out TKey key, out string identity)
     {
-        if ((matchThumbprints && _byThumbprint.TryGetValue(keyId, out var entry)) || _byKeyId.TryGetValue(keyId, out entry))
+        if ((matchThumbprints && _byThumbprint.TryGetValue(keyId, out var index)) || _byKeyId.TryGetValue(keyId, out index))
         {
+            ref readonly var entry = ref _entries[index];
             key = entry.Key;
             identity = matchThumbprints && string.Equals(entry.Thumbprint, keyId, StringComparison.Ordinal) ? entry.Thumbprint : entry.KeyId!;
             return true;
@@ -75,9 +81,9 @@ internal sealed class KeySet<TKey> where TKey : class
     /// <summary>Finds a key by RFC 7638 thumbprint only.</summary>
     public bool TryFindByThumbprint(string thumbprint, out TKey key)
     {
-        if (_byThumbprint.TryGetValue(thumbprint, out var entry))
+        if (_byThumbprint.TryGetValue(thumbprint, out var index))
         {
-            key = entry.Key;
+            key = _entries[index].Key;
             return true;
         }
         key = null!;

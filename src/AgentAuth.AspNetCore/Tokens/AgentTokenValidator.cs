@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
@@ -26,7 +25,7 @@ internal sealed class AgentTokenValidator
     public const string AgentTokenType = "aa-agent+jwt";
     private static readonly long MaxUnixSeconds = DateTimeOffset.MaxValue.ToUnixTimeSeconds();
 
-    private readonly FrozenDictionary<string, TokenIssuerPolicy> _issuers;
+    private readonly Dictionary<string, TokenIssuerPolicy> _issuers;
     private readonly JsonWebTokenHandler _handler;
     private readonly ValidatedTokenCache? _cache;
     // Agent tokens validated by the AAuth profile (audience only when present) are cached apart, so one is never a cache hit
@@ -82,7 +81,7 @@ internal sealed class AgentTokenValidator
                 Introspector = introspector,
             };
         }
-        _issuers = issuers.ToFrozenDictionary(StringComparer.Ordinal);
+        _issuers = issuers;
         _handler = new JsonWebTokenHandler { MapInboundClaims = false, MaximumTokenSizeInBytes = _maxTokenLength };
         _cache = options.EnableTokenCache ? new ValidatedTokenCache(options.TokenCacheSizeLimit, _timeProvider) : null;
         _agentCache = options.EnableTokenCache && options.AAuth.AllowJwt ? new ValidatedTokenCache(options.TokenCacheSizeLimit, _timeProvider) : null;

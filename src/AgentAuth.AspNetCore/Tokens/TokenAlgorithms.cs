@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using AgentAuth.HttpSignatures.Cryptography;
 
 namespace AgentAuth.AspNetCore;
@@ -12,12 +11,12 @@ internal static class TokenAlgorithms
         JoseAlgorithms.EdDsa, JoseAlgorithms.Ed25519, JoseAlgorithms.ES256, JoseAlgorithms.ES384, JoseAlgorithms.PS256, JoseAlgorithms.RS256,
     ];
 
-    private static readonly FrozenSet<string> s_asymmetric = new[]
+    private static readonly HashSet<string> s_asymmetric = new(StringComparer.Ordinal)
     {
         JoseAlgorithms.EdDsa, JoseAlgorithms.Ed25519, JoseAlgorithms.ES256, JoseAlgorithms.ES384,
         JoseAlgorithms.PS256, JoseAlgorithms.PS384, JoseAlgorithms.PS512,
         JoseAlgorithms.RS256, JoseAlgorithms.RS384, JoseAlgorithms.RS512,
-    }.ToFrozenSet(StringComparer.Ordinal);
+    };
 
     /// <summary>Every algorithm a token may be configured to use (case-sensitive, as in JWA).</summary>
     public static bool IsAsymmetric(string? algorithm) => algorithm is not null && s_asymmetric.Contains(algorithm);

@@ -8,16 +8,20 @@ namespace AgentAuth.HttpSignatures.Cryptography;
 
 /// <summary>
 /// An Ed25519 key (RFC 8032) verified and signed through NSec.Cryptography, which calls the libsodium shipped in its
-/// <c>libsodium</c> package (the app's <c>runtimes/</c> folder) on every platform. The NSec <see cref="NSecPublicKey"/>
-/// is imported once, at key load, so a verification allocates nothing.
+/// <c>libsodium</c> package (the app's <c>runtimes/</c> folder) on every platform. A public-only key (a JWKS entry) is
+/// checked at load (<see cref="Ed25519Encoding.IsAcceptablePublicKey"/>) and imported into NSec on its first
+/// verification, once: a JWKS that lists an Ed25519 key next to the key a token is signed with no longer loads NSec and
+/// libsodium (and compiles their setup) during a cold start's first request. A verification allocates nothing after that.
 /// </summary>
 internal sealed class Ed25519SignatureKey : SignatureKey
 {
     private readonly byte[] _publicKeyBytes;
-    private readonly NSecPublicKey _publicKey;
     private readonly NSecKey? _privateKey;
 
-    private Ed25519SignatureKey(byte[] publicKeyBytes, NSecPublicKey publicKey, NSecKey? privateKey, string? keyId, string? joseAlgorithm)
+    /// <summary>Imported at load for a key with a seed (the seed is checked against it), on first use otherwise.</summary>
+    private NSecPublicKey? _publicKey;
+
+    private Ed25519SignatureKey(byte[] publicKeyBytes, NSecPublicKey? publicKey, NSecKey? privateKey, string? keyId, string? joseAlgorithm)
         : base(keyId, joseAlgorithm)
     {
         _publicKeyBytes = publicKeyBytes;
@@ -39,6 +43,8 @@ internal sealed class Ed25519SignatureKey : SignatureKey
     /// <see cref="Ed25519Encoding.IsAcceptablePublicKey"/> here, at load: NSec's <c>PublicKey.TryImport</c> accepts
     /// small-order and non-canonical encodings (only its <c>Verify</c> refuses them later), and a key that can never
     /// verify is a configuration or directory error the caller should see now. A seed must derive the public key.
+    /// Without a seed the NSec import waits for the first verification (<see cref="ImportedPublicKey"/>): it copies
+    /// the 32 bytes and cannot fail for a key this check accepted.
     /// </summary>
     public static Ed25519SignatureKey? Create(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> seed, string? keyId, string? joseAlgorithm, out string? error)
     {
@@ -47,32 +53,37 @@ internal sealed class Ed25519SignatureKey : SignatureKey
             error = "an Ed25519 public key is 32 bytes";
             return null;
         }
-        if (!Ed25519Encoding.IsAcceptablePublicKey(publicKey)
-            || !NSecPublicKey.TryImport(SignatureAlgorithm.Ed25519, publicKey, KeyBlobFormat.RawPublicKey, out var imported))
+        if (!Ed25519Encoding.IsAcceptablePublicKey(publicKey))
         {
             error = "the Ed25519 public key is non-canonical or of small order";
             return null;
         }
-        NSecKey? privateKey = null;
-        if (!seed.IsEmpty)
+        if (seed.IsEmpty)
         {
-            if (seed.Length != Ed25519Encoding.SeedSize)
-            {
-                error = "an Ed25519 private seed is 32 bytes";
-                return null;
-            }
-            // NSec keeps the private key in libsodium's guarded memory; it is never exported again.
-            if (!NSecKey.TryImport(SignatureAlgorithm.Ed25519, seed, KeyBlobFormat.RawPrivateKey, out privateKey))
-            {
-                error = "the Ed25519 private seed could not be imported";
-                return null;
-            }
-            if (!privateKey!.PublicKey.Equals(imported))
-            {
-                privateKey.Dispose();
-                error = "the Ed25519 private seed does not match the public key";
-                return null;
-            }
+            error = null;
+            return new Ed25519SignatureKey(publicKey.ToArray(), null, null, keyId, joseAlgorithm);
+        }
+        if (!NSecPublicKey.TryImport(SignatureAlgorithm.Ed25519, publicKey, KeyBlobFormat.RawPublicKey, out var imported))
+        {
+            error = "the Ed25519 public key is non-canonical or of small order";
+            return null;
+        }
+        if (seed.Length != Ed25519Encoding.SeedSize)
+        {
+            error = "an Ed25519 private seed is 32 bytes";
+            return null;
+        }
+        // NSec keeps the private key in libsodium's guarded memory; it is never exported again.
+        if (!NSecKey.TryImport(SignatureAlgorithm.Ed25519, seed, KeyBlobFormat.RawPrivateKey, out var privateKey))
+        {
+            error = "the Ed25519 private seed could not be imported";
+            return null;
+        }
+        if (!privateKey!.PublicKey.Equals(imported))
+        {
+            privateKey.Dispose();
+            error = "the Ed25519 private seed does not match the public key";
+            return null;
         }
         error = null;
         return new Ed25519SignatureKey(publicKey.ToArray(), imported!, privateKey, keyId, joseAlgorithm);
@@ -115,7 +126,21 @@ internal sealed class Ed25519SignatureKey : SignatureKey
         signature.Length == Ed25519Encoding.SignatureSize
         && !Ed25519Encoding.HasSmallOrder(signature[..32])
         && Ed25519Encoding.IsCanonicalScalar(signature[32..])
-        && SignatureAlgorithm.Ed25519.Verify(_publicKey, data, signature);
+        && SignatureAlgorithm.Ed25519.Verify(_publicKey ?? ImportedPublicKey(), data, signature);
+
+    /// <summary>
+    /// The NSec key of a public-only key, imported on its first verification. Concurrent first verifications may each
+    /// import it; one result is kept (an NSec public key holds no native resource, so the others need no disposal).
+    /// </summary>
+    private NSecPublicKey ImportedPublicKey()
+    {
+        if (!NSecPublicKey.TryImport(SignatureAlgorithm.Ed25519, _publicKeyBytes, KeyBlobFormat.RawPublicKey, out var imported) || imported is null)
+        {
+            // Create accepted these bytes (IsAcceptablePublicKey), and NSec's raw import only copies 32 bytes.
+            throw new CryptographicException("The Ed25519 public key could not be imported.");
+        }
+        return Interlocked.CompareExchange(ref _publicKey, imported, null) ?? imported;
+    }
 
     public override bool TrySign(ReadOnlySpan<byte> data, Span<byte> destination, out int bytesWritten)
     {

@@ -128,8 +128,13 @@ public readonly struct SignatureComponent : IEquatable<SignatureComponent>
     public static bool TryParse(string identifier, out SignatureComponent component, out string? error)
     {
         ArgumentNullException.ThrowIfNull(identifier);
-        component = default;
         var trimmed = identifier.AsSpan().Trim();
+        if (TryParsePlainName(trimmed, out component))
+        {
+            error = null;
+            return true;
+        }
+        component = default;
         var builder = new StringBuilder(trimmed.Length + 8).Append("c=(");
         if (trimmed.Length > 0 && trimmed[0] == '"')
         {
@@ -153,6 +158,40 @@ public readonly struct SignatureComponent : IEquatable<SignatureComponent>
         Span<SignatureComponent> one = [default];
         view.CopyComponentsTo(one);
         component = one[0];
+        return true;
+    }
+
+    /// <summary>
+    /// A bare name without parameters (<c>@method</c>, <c>content-type</c>), the form configuration almost always uses:
+    /// the result the full parser gives for <c>"name"</c> (the same name checks and interned strings of
+    /// <see cref="SignatureInputParser"/>), without building and parsing a one-member <c>Signature-Input</c> text, so
+    /// that validating options at startup does not compile the structured-field parser. Anything else (parameters,
+    /// quotes, an unknown derived component, <c>@query-param</c> without its <c>name</c>, <c>@signature-params</c>, a
+    /// name that is not a lowercase token) returns <see langword="false"/> and goes through the full parser, which
+    /// accepts or rejects it with its reason.
+    /// </summary>
+    private static bool TryParsePlainName(ReadOnlySpan<char> name, out SignatureComponent component)
+    {
+        component = default;
+        if (name.IsEmpty)
+        {
+            return false;
+        }
+        if (name[0] == '@')
+        {
+            var derived = ComponentNames.ParseDerived(name);
+            if (derived is DerivedComponent.None or DerivedComponent.QueryParam or DerivedComponent.SignatureParams)
+            {
+                return false;
+            }
+            component = OfDerived(derived);
+            return true;
+        }
+        if (!ComponentNames.IsLowercaseFieldName(name))
+        {
+            return false;
+        }
+        component = new SignatureComponent(ComponentNames.InternField(name), DerivedComponent.None, ComponentParameter.None, 0, null, 0, 0);
         return true;
     }
 
