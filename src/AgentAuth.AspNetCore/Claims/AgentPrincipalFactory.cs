@@ -38,7 +38,8 @@ internal static class AgentPrincipalFactory
     public static bool TryCreateTokenClaims(JsonWebToken token, IList<string> scopeClaims, out TokenClaimSet? claimSet, out string? error, ClaimsIdentity? subject = null)
     {
         // The payload decoded into a pooled buffer: every string the claims keep is copied out before it is returned.
-        var encoded = token.EncodedPayload;
+        // Read as a slice of the token's text: JsonWebToken.EncodedPayload would allocate the payload as a new string.
+        var encoded = EncodedPayload(token);
         var buffer = ArrayPool<byte>.Shared.Rent(Base64Url.GetMaxDecodedLength(encoded.Length));
         try
         {
@@ -54,6 +55,25 @@ internal static class AgentPrincipalFactory
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>
+    /// The second segment of a compact JWS (RFC 7515 §7.1) as a slice of the token's text; IdentityModel's own
+    /// <see cref="JsonWebToken.EncodedPayload"/> (a new string) only for a token without two dots, which the validator never passes.
+    /// </summary>
+    private static ReadOnlySpan<char> EncodedPayload(JsonWebToken token)
+    {
+        var text = token.EncodedToken.AsSpan();
+        var first = text.IndexOf('.');
+        if (first >= 0)
+        {
+            var length = text[(first + 1)..].IndexOf('.');
+            if (length >= 0)
+            {
+                return text.Slice(first + 1, length);
+            }
+        }
+        return token.EncodedPayload;
     }
 
     /// <summary>
