@@ -15,11 +15,6 @@ internal sealed class MemoryRevocationStore : IRevocationStore
     private readonly int _sizeLimit;
     private readonly Lock _sweepGate = new();
 
-    // Set (before the first entry is added) and never cleared: until then no key can be revoked, so the validator may skip
-    // building a new token's key and looking it up (HoldsNothing). Volatile: a revocation that has returned is seen by
-    // every later check.
-    private volatile bool _everHeldEntry;
-
     public MemoryRevocationStore(IOptions<MemoryRevocationStoreOptions> options, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -30,13 +25,6 @@ internal sealed class MemoryRevocationStore : IRevocationStore
     }
 
     internal int Count => _entries.Count;
-
-    /// <summary>
-    /// Whether no revocation has ever been stored: then <see cref="IsRevokedAsync"/> answers <see langword="false"/> for every
-    /// key, and the validator skips the lookup (and building the key) instead of asking. Conservative: stays
-    /// <see langword="false"/> once anything was stored, even after it expired.
-    /// </summary>
-    internal bool HoldsNothing => !_everHeldEntry;
 
     public ValueTask<bool> IsRevokedAsync(string key, CancellationToken cancellationToken = default)
     {
@@ -60,7 +48,6 @@ internal sealed class MemoryRevocationStore : IRevocationStore
             throw new RevocationStoreUnavailableException(
                 $"The in-memory revocation store holds {_sizeLimit} unexpired revocations (MemoryRevocationStoreOptions.SizeLimit).");
         }
-        _everHeldEntry = true;
         // Revoking again keeps the later expiry (IRevocationStore contract).
         _entries.AddOrUpdate(key, static (_, added) => added, static (_, existing, added) => Math.Max(existing, added), expiresAt.UtcTicks);
         return ValueTask.CompletedTask;

@@ -125,17 +125,10 @@ internal sealed class AgentTokenValidator
     /// </summary>
     private ValueTask<TokenValidationOutcome> CheckRevocation(TokenValidationOutcome outcome, CancellationToken cancellationToken)
     {
-        if (!outcome.Succeeded || !outcome.HasRevocationKey)
+        if (!outcome.Succeeded || outcome.RevocationKey is not { } key)
         {
             return new(outcome);
         }
-        // The in-memory store answers "not revoked" for every key until something is revoked: its answer is known without
-        // building the key or looking it up. Any other store is always asked.
-        if (_revocations is MemoryRevocationStore { HoldsNothing: true })
-        {
-            return new(outcome);
-        }
-        var key = outcome.RevocationKey!;
         var revoked = _revocations.IsRevokedAsync(key, cancellationToken);
         if (!revoked.IsCompletedSuccessfully)
         {
@@ -450,9 +443,9 @@ internal sealed class AgentTokenValidator
 
         jwt.TryGetPayloadValue<long>("exp", out var exp);
         var expires = exp >= MaxUnixSeconds ? DateTimeOffset.MaxValue : DateTimeOffset.FromUnixTimeSeconds(exp);
-        jwt.TryGetPayloadValue<string>("jti", out var jti);
-        // The revocation key (jti:{iss}:{jti}, else tok:{sha256}) is built on first use: not at all when the lookup is skipped.
-        var outcome = TokenValidationOutcome.SuccessWithDeferredKey(jwt, issuer, confirmation, expires, cacheUntil is { } until && until < expires ? until : expires, jti, token);
+        var hasJti = jwt.TryGetPayloadValue<string>("jti", out var jti) && !string.IsNullOrEmpty(jti);
+        var revocationKey = hasJti ? RevocationKeys.ForJti(issuer.Issuer, jti!) : RevocationKeys.ForToken(token);
+        var outcome = TokenValidationOutcome.Success(jwt, issuer, confirmation, expires, cacheUntil is { } until && until < expires ? until : expires, revocationKey, claims: null);
         outcome.ServesOneRequest = cache is null;
         // Keyed by the string the validated token holds, so the entry keeps no second copy of the token.
         cache?.Add(token, outcome);

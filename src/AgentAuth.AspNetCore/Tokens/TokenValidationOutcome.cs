@@ -16,7 +16,7 @@ internal sealed class TokenValidationOutcome
         Confirmation = confirmation;
         Expires = expires;
         CacheUntil = cacheUntil;
-        _revocationKey = revocationKey;
+        RevocationKey = revocationKey;
         JtiRevocationKey = jtiRevocationKey;
         Claims = claims;
     }
@@ -59,40 +59,10 @@ internal sealed class TokenValidationOutcome
     public DateTimeOffset CacheUntil { get; }
 
     /// <summary>
-    /// The token's key in the <see cref="IRevocationStore"/> (<c>jti:{iss}:{jti}</c> or <c>tok:{sha256}</c>), built at most once
-    /// per outcome so a cache hit asks the store without building a string. For a validated JWT it is built on first use
-    /// (<see cref="SuccessWithDeferredKey"/>): a lookup the validator skips (the in-memory store has never held anything)
-    /// builds none. Concurrent first uses may both build it; they build the same string.
+    /// The token's key in the <see cref="IRevocationStore"/> (<c>jti:{iss}:{jti}</c> or <c>tok:{sha256}</c>), computed once
+    /// when the token is validated so a cache hit asks the store without building a string.
     /// </summary>
-    public string? RevocationKey => _revocationKey ??= BuildDeferredKey();
-
-    /// <summary>Whether this outcome has a revocation key (built or not yet): every successful outcome has one.</summary>
-    public bool HasRevocationKey => _revocationKey is not null || _deferredKeyToken is not null;
-
-    private string? _revocationKey;
-
-    // The parts of a deferred key: the issuer and jti for jti:{iss}:{jti}, else the token's text for tok:{sha256}.
-    private string? _deferredKeyIssuer;
-    private string? _deferredKeyJti;
-    private string? _deferredKeyToken;
-
-    private string? BuildDeferredKey() =>
-        _deferredKeyToken is null ? null
-        : _deferredKeyJti is not null ? RevocationKeys.ForJti(_deferredKeyIssuer!, _deferredKeyJti)
-        : RevocationKeys.ForToken(_deferredKeyToken);
-
-    /// <summary>
-    /// A validated JWT whose revocation key is built on first use: <c>jti:{iss}:{jti}</c> when <paramref name="jti"/> is
-    /// not empty, else <c>tok:{sha256 of <paramref name="tokenText"/>}</c> (<see cref="RevocationKeys"/>).
-    /// </summary>
-    public static TokenValidationOutcome SuccessWithDeferredKey(
-        JsonWebToken token, TokenIssuerOptions issuer, ConfirmationClaim? confirmation, DateTimeOffset expires, DateTimeOffset cacheUntil, string? jti, string tokenText) =>
-        new(TokenFailureKind.None, null, token, issuer, confirmation, expires, cacheUntil < expires ? cacheUntil : expires, null, null)
-        {
-            _deferredKeyIssuer = issuer.Issuer,
-            _deferredKeyJti = string.IsNullOrEmpty(jti) ? null : jti,
-            _deferredKeyToken = tokenText,
-        };
+    public string? RevocationKey { get; }
 
     /// <summary>
     /// For an AAuth agent token whose issuer was discovered: the Signature-Key error the drafts name for this failure
