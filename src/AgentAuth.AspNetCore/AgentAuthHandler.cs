@@ -141,7 +141,7 @@ public class AgentAuthHandler : AuthenticationHandler<AgentAuthOptions>
         }
         // One rule for every mode: credentials are only bound to an origin-form target, so the signature base,
         // the DPoP htu and routing all read the same URI. An origin server has no use for absolute form (RFC 9112 §3.2.2).
-        _message.Reset(Request, runtime.PublicOrigin, signatureInput, signature);
+        _message.Reset(Request, runtime.PublicOrigin);
         if (!_message.IsOriginForm)
         {
             return await FailAsync(AgentAuthFailures.InvalidRequest("The request target is not in origin form (RFC 9112 §3.2.1); send the path and query, not an absolute URI."));

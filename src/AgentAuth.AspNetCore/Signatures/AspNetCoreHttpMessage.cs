@@ -19,11 +19,6 @@ internal sealed class AspNetCoreHttpMessage : IHttpMessage
     // header lookup.
     private string? _target;
     private string? _authority;
-    // Signature-Input and Signature as the handler already read them to classify the credentials: the verifier asks for
-    // both again, and each is a header-dictionary lookup (neither is one of Kestrel's known headers).
-    private StringValues _signatureInput;
-    private StringValues _signature;
-    private bool _signatureFieldsRead;
 
     /// <summary>Points the adapter at a request.</summary>
     public void Reset(HttpRequest request, PublicOrigin? origin)
@@ -32,21 +27,6 @@ internal sealed class AspNetCoreHttpMessage : IHttpMessage
         _origin = origin;
         _target = null;
         _authority = null;
-        _signatureInput = default;
-        _signature = default;
-        _signatureFieldsRead = false;
-    }
-
-    /// <summary>
-    /// Points the adapter at a request whose <c>Signature-Input</c> and <c>Signature</c> fields the caller has read
-    /// (from <see cref="HttpRequest.Headers"/> of the same request), so they are not looked up again.
-    /// </summary>
-    public void Reset(HttpRequest request, PublicOrigin? origin, StringValues signatureInput, StringValues signature)
-    {
-        Reset(request, origin);
-        _signatureInput = signatureInput;
-        _signature = signature;
-        _signatureFieldsRead = true;
     }
 
     private HttpRequest Request => _request ?? throw new InvalidOperationException("The message adapter has no request.");
@@ -113,15 +93,7 @@ internal sealed class AspNetCoreHttpMessage : IHttpMessage
     public bool TryGetFieldLines(string lowerCaseName, bool trailers, out FieldLines lines)
     {
         StringValues values;
-        if (!trailers && _signatureFieldsRead && string.Equals(lowerCaseName, "signature-input", StringComparison.Ordinal))
-        {
-            values = _signatureInput;
-        }
-        else if (!trailers && _signatureFieldsRead && string.Equals(lowerCaseName, "signature", StringComparison.Ordinal))
-        {
-            values = _signature;
-        }
-        else if (trailers)
+        if (trailers)
         {
             if (!Request.SupportsTrailers() || !Request.CheckTrailersAvailable())
             {
